@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// version is set at build time with -ldflags "-X github.com/lumosgo/lumos/cli.version=1.2.3".
+var version = ""
+
+// Version is lumos's own version: the one set at build time, else the
+// module version Go recorded, else "dev".
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// maxLinkHops bounds how far a chain of symlinks is followed.
+const maxLinkHops = 40
+
+// resolveProgram names the program from argv[0] and finds the connector it
+// stands for, if any. The name as invoked counts first: a link called
+// mock-connector runs the mock connector whatever it points to. Failing
+// that, each link of a symlink chain is tried in turn, so
+// mock-connector → lumos-dev → lumos works, as does lumos-dev → mock-connector.
+func resolveProgram(argv0 string) (string, *toolkit.Integration) {
+	prog := programName(argv0)
+	if prog == "" {
+		prog = "lumos"
+	}
+	path := argv0
+	for range maxLinkHops {
+		if in := connectorNamed(programName(path)); in != nil {
+			return programName(path), in
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return prog, nil
+}
+
+// programName is the base name of path without a Windows ".exe".
+func programName(path string) string {
+	base := filepath.Base(path)
+	if base == "." || base == string(filepath.Separator) {
+		return ""
+	}
+	if ext := filepath.Ext(base); strings.EqualFold(ext, ".exe") {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
+}
+
+// connectorNamed finds the connector a program name stands for: its app id,
+// or its app id followed by "-connector".
+func connectorNamed(name string) *toolkit.Integration {
+	if in, ok := toolkit.Lookup(name); ok {
+		return in
+	}
+	if id, ok := strings.CutSuffix(name, "-connector"); ok {
+		if in, ok := toolkit.Lookup(id); ok {
+			return in
+		}
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// outputFlags are the flags every connector command shares.
+type outputFlags struct {
+	ResultFilePath string `name:"result-file-path" placeholder:"FILE.gz" help:"Write the response, gzip-compressed, to this file (its name must end in .gz) instead of standard output."`
+	UseProxy       bool   `name:"use-proxy" aliases:"sip" hidden:"" help:"Accepted for compatibility with Python connectors; lumos has no Lumos-internal proxy and ignores it."`
+}
+
+// capabilityCommand runs one capability of one connector.
+type capabilityCommand struct {
+	JSON     *string `name:"json" placeholder:"JSON" help:"The request document, as JSON."`
+	JSONFile *string `name:"json-file" placeholder:"PATH" help:"Read the request document from a file; - reads standard input."`
+	outputFlags
+
+	integration *toolkit.Integration
+	name        toolkit.CapabilityName
+}
+
+// Run reads the request, dispatches it and writes the response document.
+func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
+	switch {
+	case c.JSON != nil && c.JSONFile != nil:
+		return usageError{"--json and --json-file can't be used together"}
+	case c.JSON == nil && c.JSONFile == nil:
+		return usageError{"one of --json or --json-file is required"}
+	}
+	resultFile, err := c.resultFile()
+	if err != nil {
+		return err
+	}
+	var body []byte
+	if c.JSON != nil {
+		body = []byte(*c.JSON)
+	} else if body, err = readRequestFile(unquote(*c.JSONFile), s.Stdin); err != nil {
+		return err
+	}
+	return writeResult(c.integration.Dispatch(ctx, string(c.name), body), resultFile, s.Stdout)
+}
+
+// infoCommand prints the connector's `info` document.
+type infoCommand struct {
+	outputFlags
+
+	integration *toolkit.Integration
+}
+
+// Run writes the `info` document.
+func (c *infoCommand) Run(s *Streams) error {
+	resultFile, err := c.resultFile()
+	if err != nil {
+		return err
+	}
+	doc, err := c.integration.InfoDocument()
+	if err != nil {
+		return fmt.Errorf("building info: %w", err)
+	}
+	return writeResult(doc, resultFile, s.Stdout)
+}
+
+// resultFile checks --result-file-path: it must end in .gz.
+func (o outputFlags) resultFile() (string, error) {
+	path := unquote(o.ResultFilePath)
+	if path != "" && !strings.HasSuffix(path, ".gz") {
+		return "", fmt.Errorf("--result-file-path must name a .gz file, got %q", path)
+	}
+	return path, nil
+}
+
+// unquote strips one pair of surrounding quotes, as upstream does for paths.
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// readRequestFile reads a request document from path, or from stdin for "-".
+// It reads at most one byte past the dispatch limit, which then rejects it.
+func readRequestFile(path string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader = stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("reading --json-file: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	body, err := io.ReadAll(io.LimitReader(r, toolkit.MaxRequestBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading --json-file: %w", err)
+	}
+	return body, nil
+}
+
+// writeResult writes the document and a newline to stdout, or gzips it into
+// the result file, which is truncated first and synced before returning.
+func writeResult(doc []byte, resultFile string, stdout io.Writer) error {
+	if resultFile == "" {
+		_, err := stdout.Write(append(doc, '\n'))
+		return err
+	}
+	f, err := os.OpenFile(resultFile, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing --result-file-path: %w", err)
+	}
+	zw := gzip.NewWriter(f)
+	_, err = zw.Write(doc)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	if serr := f.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing --result-file-path: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,197 @@
+// Package cli is the lumos command line: `lumos connectors ...`,
+// `lumos <connector> <capability> --json '...'`, and the busybox form in
+// which the binary, invoked as <app_id> or <app_id>-connector, behaves as
+// that connector's own command line, as a Python connector's does.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// Exit codes, as upstream: handled capability errors are a success (their
+// envelope is on stdout).
+const (
+	ExitOK    = 0 // success, or a capability error written as an envelope
+	ExitFatal = 1 // the command could not run (bad result file name, unreadable input, no command)
+	ExitUsage = 2 // unknown connector, capability or flag; missing or conflicting --json flags
+)
+
+// Streams are the process's standard streams, bound into every command.
+type Streams struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// exitRequest is how kong's Exit (after --help or --version) unwinds Run.
+type exitRequest struct{ code int }
+
+// usageError is a command-line mistake: it exits 2 with usage on stderr.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Run runs the lumos command line with args (args[0] is the program name as
+// invoked) and returns the process exit code. Nothing else writes to the
+// real standard streams, so the whole CLI can be tested in-process.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	streams := &Streams{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	argv0 := ""
+	if len(args) > 0 {
+		argv0, args = args[0], args[1:]
+	}
+	prog, connector := resolveProgram(argv0)
+	grammar, opts := rootGrammar(prog)
+	if connector != nil {
+		grammar, opts = connectorGrammar(connector, true), []kong.Option{
+			kong.Name(prog),
+			kong.Description(escapeHelp(connectorHelp(connector))),
+			kong.Vars{"version": connector.AppID() + " " + connector.Version() + " (lumos " + Version() + ")"},
+			kong.ExplicitGroups(groups),
+		}
+	}
+	opts = append(opts,
+		kong.Writers(stderr, stderr), // help and usage go to stderr; stdout carries only results
+		kong.Exit(func(code int) { panic(exitRequest{code}) }),
+		kong.Bind(streams),
+		kong.BindTo(context.Background(), (*context.Context)(nil)),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
+	)
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(exitRequest)
+			if !ok {
+				panic(r)
+			}
+			code = e.code
+		}
+	}()
+	parser, err := kong.New(grammar, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: internal error building the command line: %v\n", prog, err)
+		return ExitFatal
+	}
+	if len(args) == 0 || (connector == nil && len(args) == 1 && isConnector(args[0])) {
+		// As upstream: naming no command is a fatal error, not a usage error.
+		fmt.Fprintln(stderr, "No command passed in")
+		if tctx, err := kong.Trace(parser, args); err == nil {
+			_ = tctx.PrintUsage(false)
+		}
+		return ExitFatal
+	}
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+		var pe *kong.ParseError
+		if errors.As(err, &pe) && pe.Context != nil {
+			_ = pe.Context.PrintUsage(true)
+		}
+		return ExitUsage
+	}
+	if err := kctx.Run(); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+			_ = kctx.PrintUsage(true)
+			return ExitUsage
+		}
+		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+		return ExitFatal
+	}
+	return ExitOK
+}
+
+func isConnector(name string) bool {
+	_, ok := toolkit.Lookup(name)
+	return ok
+}
+
+// rootGrammar is the `lumos` command tree: its own commands plus one
+// command per registered connector.
+func rootGrammar(prog string) (any, []kong.Option) {
+	opts := []kong.Option{
+		kong.Name(prog),
+		kong.Description("lumos runs identity-and-access connectors that speak the Lumos connector protocol."),
+		kong.Vars{"version": "lumos " + Version()},
+		kong.ExplicitGroups(groups),
+	}
+	for _, in := range toolkit.Integrations() {
+		opts = append(opts, kong.DynamicCommand(in.AppID(), escapeHelp(connectorHelp(in)), "connectors", connectorGrammar(in, false)))
+	}
+	return &rootCommand{}, opts
+}
+
+// rootCommand holds the commands of `lumos` that are not connectors.
+type rootCommand struct {
+	Version    versionFlag       `help:"Print the version and exit."`
+	Connectors connectorsCommand `cmd:"" help:"List the built-in connectors, or link them as <app_id>-connector commands."`
+}
+
+// versionFlag prints the version to stdout and exits 0.
+type versionFlag bool
+
+// BeforeReset prints the version before any other check runs.
+func (versionFlag) BeforeReset(app *kong.Kong, vars kong.Vars, s *Streams) error {
+	fmt.Fprintln(s.Stdout, vars["version"])
+	app.Exit(ExitOK)
+	return nil
+}
+
+// connectorHelp is a connector's one-line description.
+func connectorHelp(in *toolkit.Integration) string {
+	d := in.Declaration().Description
+	name := d.UserFriendlyName
+	if name == "" {
+		name = in.AppID()
+	}
+	if d.Description == "" {
+		return name + " connector."
+	}
+	first, _, _ := strings.Cut(d.Description, "\n")
+	return name + ": " + first
+}
+
+// groups are the headings of help output.
+var groups = []kong.Group{{Key: "connectors", Title: "Connectors:"}, {Key: "capabilities", Title: "Capabilities:"}}
+
+// connectorGrammar builds a connector's command tree at run time: `info`
+// plus one command per registered capability, named exactly as the
+// capability. As the root of a busybox command it also takes --version.
+func connectorGrammar(in *toolkit.Integration, root bool) any {
+	var fields []reflect.StructField
+	if root {
+		fields = append(fields, reflect.StructField{Name: "Version", Type: reflect.TypeFor[versionFlag](), Tag: `help:"Print the version and exit."`})
+	}
+	infoField := len(fields)
+	fields = append(fields, reflect.StructField{Name: "Info", Type: reflect.TypeFor[infoCommand](),
+		Tag: `cmd:"" name:"info" group:"capabilities" help:"Describe the connector: capabilities, schemas, settings and auth."`})
+	caps := in.Capabilities()
+	for i, name := range caps {
+		fields = append(fields, reflect.StructField{
+			Name: "Cap" + strconv.Itoa(i),
+			Type: reflect.TypeFor[capabilityCommand](),
+			Tag: reflect.StructTag(fmt.Sprintf(`cmd:"" group:"capabilities" name:%s help:%s`,
+				strconv.Quote(string(name)), strconv.Quote(escapeHelp(in.Summary(name))))),
+		})
+	}
+	v := reflect.New(reflect.StructOf(fields)).Elem()
+	v.Field(infoField).Set(reflect.ValueOf(infoCommand{integration: in}))
+	for i, name := range caps {
+		v.Field(infoField + 1 + i).Set(reflect.ValueOf(capabilityCommand{integration: in, name: name}))
+	}
+	return v.Addr().Interface()
+}
+
+// escapeHelp keeps kong from interpolating ${...} in text that comes from connectors.
+func escapeHelp(s string) string { return strings.ReplaceAll(s, "$", "$$") }
+

@@ -1,0 +1,10 @@
+module github.com/lumosgo/lumos
+
+go 1.26.0
+
+require (
+	github.com/alecthomas/kong v1.17.0
+	github.com/swaggest/jsonschema-go v0.3.74
+)
+
+require github.com/swaggest/refl v1.3.0 // indirect

@@ -1,0 +1,14 @@
+// Command lumos runs identity-and-access connectors that speak the Lumos
+// connector protocol. Run `lumos --help` for usage.
+package main
+
+import (
+	"os"
+
+	"github.com/lumosgo/lumos/cli"
+	_ "github.com/lumosgo/lumos/connectors" // registers every built-in connector
+)
+
+func main() {
+	os.Exit(cli.Run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}

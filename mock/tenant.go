@@ -1,0 +1,212 @@
+package mock
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// Resource and entitlement type ids of the mock tenant.
+const (
+	ResourceTypeTenant            = "tenant"
+	ResourceTypeTeam              = "team"
+	EntitlementTypeRole           = "role"
+	EntitlementTypeTeamMember     = "team_member"
+	EntitlementTypeTeamMaintainer = "team_maintainer"
+)
+
+// The synthetic tenant. Everything about account i is a pure function of i
+// and the tenant size, so any page is produced without touching the others.
+//
+//   - account i has id "user-<i>"; every 20th account is a service account;
+//   - statuses cycle so every AccountStatus appears in a tenant of 100;
+//   - there is one team per 25 accounts (at least one); account i is in team
+//     i mod teams, as maintainer when i/teams is a multiple of 10;
+//   - every account holds exactly one tenant role (admin, billing or member)
+//     and one team entitlement, so association j belongs to account j/2.
+
+const accountIDPrefix = "user-"
+
+var givenNames = [...]string{"Ada", "Alan", "Barbara", "Brian", "Claude", "Donald", "Edsger", "Frances",
+	"Grace", "Hedy", "Ivan", "Joan", "John", "Ken", "Leslie", "Margaret"}
+
+var familyNames = [...]string{"Lovelace", "Turing", "Liskov", "Kernighan", "Shannon", "Knuth", "Dijkstra",
+	"Allen", "Hopper", "Lamarr", "Sutherland", "Clarke", "McCarthy", "Thompson", "Lamport", "Hamilton"}
+
+var lowerGiven, lowerFamily = lowered(givenNames[:]), lowered(familyNames[:])
+
+func lowered(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+var departments = [...]string{"Engineering", "Finance", "Legal", "Marketing", "Operations", "People", "Sales", "Security"}
+
+var tenantRoles = [...]struct{ id, label string }{{"admin", "Administrator"}, {"billing", "Billing manager"}, {"member", "Member"}}
+
+var statusCycle = [...]toolkit.AccountStatus{
+	toolkit.AccountStatusActive, toolkit.AccountStatusActive, toolkit.AccountStatusActive, toolkit.AccountStatusInactive,
+	toolkit.AccountStatusActive, toolkit.AccountStatusActive, toolkit.AccountStatusSuspended, toolkit.AccountStatusActive,
+	toolkit.AccountStatusPending, toolkit.AccountStatusActive, toolkit.AccountStatusDeprovisioned, toolkit.AccountStatusActive,
+	toolkit.AccountStatusActive, toolkit.AccountStatusDeleted,
+}
+
+// epoch is the fixed "now" of the tenant, so activity times are reproducible.
+var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+type tenant struct{ size int64 }
+
+func (t tenant) teams() int64 { return max(1, (t.size+24)/25) }
+
+func accountID(i int64) string { return accountIDPrefix + strconv.FormatInt(i, 10) }
+
+// accountIndex parses an account id of this tenant.
+func (t tenant) accountIndex(id string) (int64, bool) {
+	digits, ok := strings.CutPrefix(id, accountIDPrefix)
+	if !ok || digits == "" || (len(digits) > 1 && digits[0] == '0') {
+		return 0, false
+	}
+	i, err := strconv.ParseInt(digits, 10, 64)
+	return i, err == nil && i >= 0 && i < t.size
+}
+
+func status(i int64) toolkit.AccountStatus { return statusCycle[i%int64(len(statusCycle))] }
+
+// accounts fills out with accounts [start, end), sharing one allocation per field.
+func (t tenant) accounts(start, end int64, attrs []string) []toolkit.FoundAccountData {
+	n := int(end - start)
+	out := make([]toolkit.FoundAccountData, n)
+	strs := make([]string, 4*n)
+	statuses := make([]toolkit.AccountStatus, n)
+	types := [...]toolkit.AccountType{toolkit.AccountTypeUser, toolkit.AccountTypeService}
+	var buf []byte
+	for k := range out {
+		i := start + int64(k)
+		g, f := i%int64(len(givenNames)), (i/int64(len(givenNames)))%int64(len(familyNames))
+		num := strconv.FormatInt(i, 10)
+		buf = append(append(append(append(append(buf[:0], lowerGiven[g]...), '.'), lowerFamily[f]...), '.'), num...)
+		strs[4*k] = accountIDPrefix + num
+		strs[4*k+1] = string(buf)
+		strs[4*k+2] = string(append(buf, "@mock.example.com"...))
+		statuses[k] = status(i)
+		a := &out[k]
+		a.IntegrationSpecificID = strs[4*k]
+		a.Username = &strs[4*k+1]
+		a.Email = &strs[4*k+2]
+		a.GivenName = &givenNames[g]
+		a.FamilyName = &familyNames[f]
+		a.UserStatus = &statuses[k]
+		a.AccountType = &types[0]
+		if i%20 == 19 {
+			a.AccountType = &types[1]
+		}
+		if len(attrs) > 0 {
+			a.CustomAttributes = t.accountAttributes(i, attrs)
+		}
+	}
+	return out
+}
+
+func (t tenant) account(i int64, attrs []string) toolkit.FoundAccountData {
+	return t.accounts(i, i+1, attrs)[0]
+}
+
+// accountAttributes answers the custom attributes asked for; unknown names are skipped.
+func (t tenant) accountAttributes(i int64, attrs []string) map[string]string {
+	m := make(map[string]string, len(attrs))
+	for _, a := range attrs {
+		switch a {
+		case "department":
+			m[a] = departments[i%int64(len(departments))]
+		case "manager":
+			m[a] = accountID(i - i%10)
+		}
+	}
+	return m
+}
+
+// resources: index 0 is the tenant itself, then one resource per team.
+func (t tenant) resourceCount() int64 { return 1 + t.teams() }
+
+func (t tenant) resource(j int64) toolkit.FoundResourceData {
+	if j == 0 {
+		return toolkit.FoundResourceData{IntegrationSpecificID: "", Label: "Mock tenant", ResourceType: ResourceTypeTenant,
+			Description: toolkit.Ptr("The whole synthetic tenant.")}
+	}
+	k := strconv.FormatInt(j-1, 10)
+	return toolkit.FoundResourceData{IntegrationSpecificID: "team-" + k, Label: "Team " + k, ResourceType: ResourceTypeTeam,
+		ExtraData: map[string]string{"department": departments[(j-1)%int64(len(departments))]}}
+}
+
+// entitlements: the tenant roles, then member and maintainer of each team.
+func (t tenant) entitlementCount() int64 { return int64(len(tenantRoles)) + 2*t.teams() }
+
+func (t tenant) entitlement(j int64, attrs []string) toolkit.FoundEntitlementData {
+	var e toolkit.FoundEntitlementData
+	if j < int64(len(tenantRoles)) {
+		r := tenantRoles[j]
+		e = toolkit.FoundEntitlementData{EntitlementType: EntitlementTypeRole, IntegrationSpecificID: r.id,
+			IntegrationSpecificResourceID: "", Label: r.label, IsAssignable: toolkit.Ptr(true)}
+	} else {
+		team := (j - int64(len(tenantRoles))) / 2
+		k := strconv.FormatInt(team, 10)
+		e = toolkit.FoundEntitlementData{EntitlementType: EntitlementTypeTeamMember, IntegrationSpecificID: "member",
+			IntegrationSpecificResourceID: "team-" + k, Label: "Member of Team " + k, IsAssignable: toolkit.Ptr(true)}
+		if (j-int64(len(tenantRoles)))%2 == 1 {
+			e.EntitlementType, e.IntegrationSpecificID, e.Label = EntitlementTypeTeamMaintainer, "maintainer", "Maintainer of Team "+k
+		}
+	}
+	for _, a := range attrs {
+		if a == "cost_center" {
+			e.CustomAttributes = map[string]string{a: "CC-" + strconv.FormatInt(100+j%7, 10)}
+		}
+	}
+	return e
+}
+
+// association j: account j/2's tenant role (even j) or team entitlement (odd j).
+func (t tenant) association(j int64) toolkit.FoundEntitlementAssociation {
+	i := j / 2
+	if j%2 == 0 {
+		role := "member"
+		switch {
+		case i%50 == 0:
+			role = "admin"
+		case i%17 == 1:
+			role = "billing"
+		}
+		return toolkit.FoundEntitlementAssociation{AccountID: accountID(i), IntegrationSpecificEntitlementID: role,
+			IntegrationSpecificResourceID: ""}
+	}
+	teams := t.teams()
+	ent := "member"
+	if (i/teams)%10 == 0 {
+		ent = "maintainer"
+	}
+	return toolkit.FoundEntitlementAssociation{AccountID: accountID(i), IntegrationSpecificEntitlementID: ent,
+		IntegrationSpecificResourceID: "team-" + strconv.FormatInt(i%teams, 10)}
+}
+
+// lastActivity reports account i's last login; pending accounts never logged in.
+func (t tenant) lastActivity(i int64) (toolkit.LastActivityData, bool) {
+	if status(i) == toolkit.AccountStatusPending {
+		return toolkit.LastActivityData{}, false
+	}
+	ago := time.Duration(i*7919%(90*24*3600)) * time.Second
+	return toolkit.LastActivityData{AccountID: accountID(i), EventType: toolkit.ActivityLastLogin,
+		HappenedAt: epoch.Add(-ago).Format(time.RFC3339)}, true
+}
+
+var customAttributes = []toolkit.CustomAttributeSchema{
+	{CustomizedType: toolkit.CustomizedAccount, Name: "department", AttributeType: toolkit.CustomAttributeString,
+		Description: toolkit.Ptr("The department the account holder works in.")},
+	{CustomizedType: toolkit.CustomizedAccount, Name: "manager", AttributeType: toolkit.CustomAttributeUser,
+		Description: toolkit.Ptr("The account id of the account holder's manager.")},
+	{CustomizedType: toolkit.CustomizedEntitlement, Name: "cost_center", AttributeType: toolkit.CustomAttributeString,
+		Description: toolkit.Ptr("The cost center billed for the entitlement.")},
+}

@@ -1,0 +1,139 @@
+package toolkit
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// CapabilityName names a capability, as the CLI subcommand and the key in
+// `info`. The standard names are the constants below.
+type CapabilityName string
+
+// The standard capability names of the protocol, with their exact wire values.
+const (
+	CapAppInfo                                 CapabilityName = "app_info"
+	CapInfo                                    CapabilityName = "info"
+	CapConnectedInfo                           CapabilityName = "connected_info"
+	CapActivateAccount                         CapabilityName = "activate_account"
+	CapAssignEntitlement                       CapabilityName = "assign_entitlement"
+	CapCreateAccount                           CapabilityName = "create_account"
+	CapUpdateAccount                           CapabilityName = "update_account"
+	CapDeactivateAccount                       CapabilityName = "deactivate_account"
+	CapDeleteAccount                           CapabilityName = "delete_account"
+	CapFindEntitlementAssociations             CapabilityName = "find_entitlement_associations"
+	CapGetAccountEntitlementAssociations       CapabilityName = "get_account_entitlement_associations"
+	CapGetAuthorizationURL                     CapabilityName = "get_authorization_url"
+	CapGetLastActivity                         CapabilityName = "get_last_activity"
+	CapHandleAuthorizationCallback             CapabilityName = "handle_authorization_callback"
+	CapHandleClientCredentialsRequest          CapabilityName = "handle_client_credentials_request"
+	CapListAccounts                            CapabilityName = "list_accounts"
+	CapListUpdatedAccounts                     CapabilityName = "list_updated_accounts"
+	CapGetAccount                              CapabilityName = "get_account"
+	CapGetDataRecency                          CapabilityName = "get_data_recency"
+	CapListActivityRecords                     CapabilityName = "list_activity_records"
+	CapListCustomAttributesSchema              CapabilityName = "list_custom_attributes_schema"
+	CapListEntitlements                        CapabilityName = "list_entitlements"
+	CapListExpenses                            CapabilityName = "list_expenses"
+	CapListResources                           CapabilityName = "list_resources"
+	CapRefreshAccessToken                      CapabilityName = "refresh_access_token"
+	CapUnassignEntitlement                     CapabilityName = "unassign_entitlement"
+	CapValidateCredentials                     CapabilityName = "validate_credentials"
+	CapTransferData                            CapabilityName = "transfer_data"
+	CapReleaseResources                        CapabilityName = "release_resources"
+	CapDowngradeLicense                        CapabilityName = "downgrade_license"
+	CapAssignApplication                       CapabilityName = "assign_application"
+	CapGetApplication                          CapabilityName = "get_application"
+	CapGetApplicationAccount                   CapabilityName = "get_application_account"
+	CapListApplications                        CapabilityName = "list_applications"
+	CapListApplicationsAccounts                CapabilityName = "list_applications_accounts"
+	CapListApplicationsActivityRecords         CapabilityName = "list_applications_activity_records"
+	CapListApplicationsEntitlements            CapabilityName = "list_applications_entitlements"
+	CapListApplicationsResources               CapabilityName = "list_applications_resources"
+	CapUnassignApplication                     CapabilityName = "unassign_application"
+	CapListApplicationsEntitlementAssociations CapabilityName = "list_applications_entitlement_associations"
+	CapUnassignApplicationEntitlement          CapabilityName = "unassign_application_entitlement"
+	CapAssignApplicationEntitlement            CapabilityName = "assign_application_entitlement"
+	CapValidateCredentialConfig                CapabilityName = "validate_credential_config"
+)
+
+// standardNames lists every StandardCapabilityName value in the protocol's order.
+var standardNames = []CapabilityName{
+	CapAppInfo, CapInfo, CapConnectedInfo, CapActivateAccount, CapAssignEntitlement, CapCreateAccount, CapUpdateAccount,
+	CapDeactivateAccount, CapDeleteAccount, CapFindEntitlementAssociations, CapGetAccountEntitlementAssociations,
+	CapGetAuthorizationURL, CapGetLastActivity, CapHandleAuthorizationCallback, CapHandleClientCredentialsRequest,
+	CapListAccounts, CapListUpdatedAccounts, CapGetAccount, CapGetDataRecency, CapListActivityRecords,
+	CapListCustomAttributesSchema, CapListEntitlements, CapListExpenses, CapListResources,
+	CapRefreshAccessToken, CapUnassignEntitlement, CapValidateCredentials, CapTransferData, CapReleaseResources,
+	CapDowngradeLicense, CapAssignApplication, CapGetApplication, CapGetApplicationAccount, CapListApplications,
+	CapListApplicationsAccounts, CapListApplicationsActivityRecords, CapListApplicationsEntitlements,
+	CapListApplicationsResources, CapUnassignApplication, CapListApplicationsEntitlementAssociations,
+	CapUnassignApplicationEntitlement, CapAssignApplicationEntitlement, CapValidateCredentialConfig,
+}
+
+// StandardCapabilityNames returns every standard capability name, in the
+// protocol's order, including those that cannot be registered yet.
+func StandardCapabilityNames() []CapabilityName { return slices.Clone(standardNames) }
+
+// IsStandard reports whether n is one of the protocol's standard names.
+func (n CapabilityName) IsStandard() bool { return slices.Contains(standardNames, n) }
+
+// DisplayName is the default human name of a capability: its words in Title
+// Case, e.g. "List Accounts".
+func (n CapabilityName) DisplayName() string {
+	words := strings.Split(string(n), "_")
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// Level classifies a capability for `info`, specs and help.
+type Level string
+
+// Capability levels.
+const (
+	LevelRead       Level = "read"
+	LevelWrite      Level = "write"
+	LevelValidation Level = "validation"
+	LevelAuth       Level = "authorization"
+	LevelSpec       Level = "specification"
+)
+
+// signature is what the protocol fixes for a standard capability: its
+// request and response envelope types and a one-line summary for help.
+type signature struct {
+	request  reflect.Type
+	response reflect.Type
+	level    Level
+	summary  string
+}
+
+func sig[Req, Resp any](level Level, summary string) signature {
+	return signature{request: reflect.TypeFor[Req](), response: reflect.TypeFor[Resp](), level: level, summary: summary}
+}
+
+// signatures holds the standard capabilities that can be registered today.
+// Adding one is one line here plus its models.
+var signatures = map[CapabilityName]signature{
+	CapValidateCredentials: sig[ValidateCredentialsRequest, ValidateCredentialsResponse](LevelRead,
+		"Check that the credentials and settings reach the tenant."),
+	CapListAccounts: sig[ListAccountsRequest, ListAccountsResponse](LevelRead,
+		"List the tenant's accounts, page by page."),
+	CapGetAccount: sig[GetAccountRequest, GetAccountResponse](LevelRead,
+		"Fetch one account by its id."),
+	CapListResources: sig[ListResourcesRequest, ListResourcesResponse](LevelRead,
+		"List the resources entitlements are held on, page by page."),
+	CapListEntitlements: sig[ListEntitlementsRequest, ListEntitlementsResponse](LevelRead,
+		"List the entitlements that can be held, page by page."),
+	CapFindEntitlementAssociations: sig[FindEntitlementAssociationsRequest, FindEntitlementAssociationsResponse](LevelRead,
+		"List who holds which entitlement, page by page."),
+	CapGetAccountEntitlementAssociations: sig[GetAccountEntitlementAssociationsRequest, GetAccountEntitlementAssociationsResponse](LevelRead,
+		"List the entitlements one account holds."),
+	CapGetLastActivity: sig[GetLastActivityRequest, GetLastActivityResponse](LevelRead,
+		"Report when the given accounts were last active."),
+	CapListCustomAttributesSchema: sig[ListCustomAttributesSchemaRequest, ListCustomAttributesSchemaResponse](LevelRead,
+		"Describe the custom attributes the connector can fill in."),
+}

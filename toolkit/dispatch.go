@@ -1,0 +1,281 @@
+package toolkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/lumosgo/lumos/errs"
+)
+
+// MaxRequestBytes is the largest request document Dispatch accepts.
+const MaxRequestBytes = 32 << 20
+
+// envelope gives the pipeline the shared fields of every Request[P].
+type envelope interface {
+	envelopeFields() (auth *AuthCredential, credentials []AuthCredential, settings json.RawMessage)
+}
+
+func (r *Request[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage) {
+	return r.Auth, r.Credentials, r.Settings
+}
+
+func badRequestf(format string, args ...any) *errs.Error {
+	return errs.Newf(errs.BadRequest, format, args...)
+}
+
+// Dispatch runs one capability call: it parses body as the capability's
+// request, checks credentials and settings, runs the handler and returns the
+// response document (without a trailing newline). Every failure, a handler
+// panic included, comes back as an ErrorResponse document; Dispatch itself
+// never fails.
+func (in *Integration) Dispatch(ctx context.Context, name string, body []byte) []byte {
+	c := in.capability(CapabilityName(name))
+	if c == nil {
+		return in.errorDocument(errs.Newf(errs.NotImplemented, "Capability '%s' is not implemented.", name), nil)
+	}
+	out, err := in.run(ctx, c, body)
+	var he *handlerError
+	switch {
+	case err == nil:
+		return out
+	case errors.As(err, &he):
+		return in.errorDocument(he.err, c)
+	default:
+		return in.errorDocument(err, nil)
+	}
+}
+
+// run is the pipeline of one call: parse → credentials → settings → execute → serialize.
+func (in *Integration) run(ctx context.Context, c *capability, body []byte) ([]byte, error) {
+	if len(body) > MaxRequestBytes {
+		return nil, badRequestf("Invalid request - the request is %d bytes; the limit is %d bytes", len(body), MaxRequestBytes)
+	}
+	p, err := planFor(c.sig.request)
+	if err != nil {
+		return nil, err
+	}
+	req := reflect.New(c.sig.request)
+	if problems := decodeStrict(body, req.Interface(), p); len(problems) > 0 {
+		return nil, badRequestf("Invalid request - %s", joinFieldErrors(problems))
+	}
+	auth, creds, settings := req.Interface().(envelope).envelopeFields()
+	if !isNull(settings) && bytes.TrimSpace(settings)[0] != '{' {
+		return nil, badRequestf("Invalid request - settings: expected object, got %s", jsonKind(settings))
+	}
+	if c.sig.level != LevelAuth && c.name != CapAppInfo {
+		if err := in.checkCredentials(auth, creds); err != nil {
+			return nil, err
+		}
+	}
+	if in.settingsType != nil && c.name != CapAppInfo {
+		if err := in.checkSettings(settings); err != nil {
+			return nil, err
+		}
+	}
+	resp, err := in.execute(ctx, c, req.Elem())
+	if err != nil {
+		return nil, &handlerError{err}
+	}
+	out, err := encodeResponse(resp)
+	if err != nil {
+		return nil, &handlerError{err}
+	}
+	return out, nil
+}
+
+// checkCredentials applies the protocol's auth and credentials checks, with
+// upstream's messages.
+func (in *Integration) checkCredentials(auth *AuthCredential, creds []AuthCredential) error {
+	switch {
+	case auth != nil && creds != nil:
+		return badRequestf("Cannot pass credentials and auth in the same request, if you've meant to make this connector multi-auth compatible, please remove the auth field.")
+	case creds != nil:
+		if len(creds) == 0 {
+			return badRequestf("Missing credentials in request")
+		}
+		byID := map[string]*AuthCredential{}
+		for i := range creds {
+			cr := &creds[i]
+			if cr.ID == nil {
+				return badRequestf("Missing ID in credential at index %d", i)
+			}
+			if !in.declaresCredential(*cr.ID) {
+				return badRequestf("Credential with id '%s' not expected", *cr.ID)
+			}
+			byID[*cr.ID] = cr
+		}
+		for _, cfg := range in.decl.Credentials {
+			if !cfg.Optional && !byID[cfg.ID].Has(cfg.Type) {
+				return badRequestf("Missing '%s' credential in request", cfg.Type)
+			}
+		}
+	case auth != nil:
+		if in.decl.Auth == "" {
+			return badRequestf("Missing credentials in request")
+		}
+		if !auth.Has(in.decl.Auth) {
+			return badRequestf("Missing '%s' auth in request", in.decl.Auth)
+		}
+	default:
+		return badRequestf("Missing auth/credentials in request")
+	}
+	return nil
+}
+
+func (in *Integration) declaresCredential(id string) bool {
+	for _, c := range in.decl.Credentials {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSettings validates the request's settings against the connector's settings type.
+func (in *Integration) checkSettings(raw json.RawMessage) error {
+	if isNull(raw) {
+		return badRequestf("No settings passed on request: %s requires %s", in.decl.AppID, in.settingsType.Name())
+	}
+	p, err := planFor(in.settingsType)
+	if err != nil {
+		return err
+	}
+	v := reflect.New(in.settingsType)
+	p.applyDefaults(v.Elem())
+	problems := decodeStrict(raw, v.Interface(), p)
+	if len(problems) == 0 {
+		return nil
+	}
+	msg := "Invalid settings passed on request."
+	var missing, other []string
+	for _, pr := range problems {
+		if pr.problem == "field required" && !strings.Contains(pr.path, ".") {
+			missing = append(missing, pr.title)
+		} else {
+			other = append(other, pr.String())
+		}
+	}
+	if len(missing) > 0 {
+		msg += " Missing required settings: " + strings.Join(missing, ", ")
+	}
+	if len(other) > 0 {
+		msg += " Invalid values: " + strings.Join(other, "; ")
+	}
+	return badRequestf("%s", msg)
+}
+
+// execute calls the handler, turning a panic into an error.
+func (in *Integration) execute(ctx context.Context, c *capability, req reflect.Value) (resp reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Default().Error("capability panicked", "app_id", in.decl.AppID, "capability", string(c.name),
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = &panicError{value: r}
+		}
+	}()
+	out := c.fn.Call([]reflect.Value{reflect.ValueOf(ctx), req})
+	if e, _ := out[1].Interface().(error); e != nil {
+		return reflect.Value{}, e
+	}
+	return out[0], nil
+}
+
+// handlerError marks an error returned or raised by a handler, as opposed
+// to one of the pipeline's own checks; only the former names where it came from.
+type handlerError struct{ err error }
+
+func (h *handlerError) Error() string { return h.err.Error() }
+
+// panicError carries a recovered handler panic to the error envelope.
+type panicError struct{ value any }
+
+func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+// encodeResponse writes the success envelope. A nil list payload is written
+// as [] rather than null, as the protocol requires a list.
+func encodeResponse(resp reflect.Value) ([]byte, error) {
+	if payload := resp.Field(0); payload.Kind() == reflect.Slice && payload.IsNil() {
+		fixed := reflect.New(resp.Type()).Elem()
+		fixed.Set(resp)
+		fixed.Field(0).Set(reflect.MakeSlice(payload.Type(), 0, 0))
+		resp = fixed
+	}
+	out, err := marshal(resp.Interface())
+	if err != nil {
+		return nil, errs.Wrap(err, errs.InvalidResponse, "Unexpected response from executed capability: "+err.Error())
+	}
+	return out, nil
+}
+
+// marshal encodes v as compact JSON without HTML escaping and without the
+// encoder's trailing newline.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// errorDocument renders err as an ErrorResponse document. c is the
+// capability whose handler failed, or nil for the pipeline's own checks.
+func (in *Integration) errorDocument(err error, c *capability) []byte {
+	doc := ErrorResponse{IsError: true, Error: Error{Message: err.Error(), ErrorCode: errs.UnexpectedError, AppID: in.decl.AppID}}
+	var ce *errs.Error
+	var pe *panicError
+	switch {
+	case errors.As(err, &ce):
+		doc.Error.Message = ce.Message
+		doc.Error.ErrorCode = ce.Code
+		if ce.AppErrorCode != "" {
+			doc.Error.AppErrorCode = Ptr(ce.AppErrorCode)
+		}
+	case errors.As(err, &pe):
+		doc.Error.Message = "The capability failed unexpectedly: " + pe.Error()
+	}
+	if c != nil {
+		doc.Error.RaisedBy = Ptr(typeName(err))
+		if pe != nil {
+			doc.Error.RaisedBy = Ptr("panic")
+		}
+		doc.Error.RaisedIn = Ptr(c.raisedIn)
+	}
+	out, mErr := marshal(doc)
+	if mErr != nil { // cannot happen: every field is a plain string or number
+		return []byte(`{"is_error":true,"error":{"message":"could not encode the error","status_code":null,"app_error_code":null,"error_code":"unexpected_error","app_id":` +
+			strconv.Quote(in.decl.AppID) + `,"raised_by":null,"raised_in":null},"raw_data":null,"page":null}`)
+	}
+	return out
+}
+
+func typeName(err error) string {
+	return strings.TrimPrefix(reflect.TypeOf(err).String(), "*")
+}
+
+func isNull(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || bytes.Equal(t, []byte("null"))
+}
+
+func jsonKind(raw json.RawMessage) string {
+	switch t := bytes.TrimSpace(raw); t[0] {
+	case '"':
+		return "string"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	default:
+		return "number"
+	}
+}

@@ -1,0 +1,185 @@
+package toolkit
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/lumosgo/lumos/toolkit/internal/pyjson"
+)
+
+// Info is what `info` reports about a connector.
+type Info struct {
+	AppID                 string                      `json:"app_id"`
+	AppVendorDomain       string                      `json:"app_vendor_domain"`
+	Version               string                      `json:"version"`
+	Capabilities          []CapabilityName            `json:"capabilities"`
+	CapabilitySchema      map[string]CapabilitySchema `json:"capability_schema"`
+	OAuthScopes           map[string]string           `json:"oauth_scopes"`
+	AuthenticationSchema  map[string]any              `json:"authentication_schema"`
+	CredentialsSchema     []map[string]any            `json:"credentials_schema"`
+	LogoURL               string                      `json:"logo_url"`
+	UserFriendlyName      string                      `json:"user_friendly_name"`
+	Description           string                      `json:"description"`
+	Categories            []AppCategory               `json:"categories"`
+	EntitlementTypes      []EntitlementType           `json:"entitlement_types"`
+	ResourceTypes         []ResourceType              `json:"resource_types"`
+	RequestSettingsSchema map[string]any              `json:"request_settings_schema"`
+}
+
+// CapabilitySchema describes one capability in `info`: the JSON schemas of
+// its payload and result, and its names for people.
+type CapabilitySchema struct {
+	Argument    map[string]any `json:"argument"`
+	Output      map[string]any `json:"output"`
+	DisplayName string         `json:"display_name"`
+	Description *string        `json:"description"`
+}
+
+// credentialModels maps each credential kind to its model type.
+var credentialModels = map[AuthModel]reflect.Type{
+	AuthOAuth:                  reflect.TypeFor[OAuthCredential](),
+	AuthOAuthClientCredentials: reflect.TypeFor[OAuthClientCredential](),
+	AuthOAuth1:                 reflect.TypeFor[OAuth1Credential](),
+	AuthBasic:                  reflect.TypeFor[BasicCredential](),
+	AuthToken:                  reflect.TypeFor[TokenCredential](),
+	AuthJWT:                    reflect.TypeFor[JWTCredential](),
+	AuthServiceAccount:         reflect.TypeFor[ServiceAccountCredential](),
+	AuthKeyPair:                reflect.TypeFor[KeyPairCredential](),
+}
+
+// emptySchema stands in for list payloads and connectors without settings,
+// as upstream does.
+func emptySchema(title string) map[string]any {
+	return map[string]any{"properties": map[string]any{}, "title": title, "type": "object"}
+}
+
+// Info builds the connector's Info. Its schemas are reflected on each call;
+// InfoDocument caches the rendered document.
+func (in *Integration) Info() (Info, error) {
+	d := in.decl
+	info := Info{
+		AppID:             d.AppID,
+		AppVendorDomain:   d.Description.AppVendorDomain,
+		Version:           d.Version,
+		Capabilities:      in.Capabilities(),
+		CapabilitySchema:  map[string]CapabilitySchema{},
+		CredentialsSchema: []map[string]any{},
+		LogoURL:           d.Description.LogoURL,
+		UserFriendlyName:  d.Description.UserFriendlyName,
+		Description:       d.Description.Description,
+		Categories:        nonNil(d.Description.Categories),
+		EntitlementTypes:  nonNil(d.EntitlementTypes),
+		ResourceTypes:     nonNil(d.ResourceTypes),
+	}
+	for _, name := range info.Capabilities {
+		c := in.capability(name)
+		cs, err := c.schema()
+		if err != nil {
+			return Info{}, fmt.Errorf("connector %q: capability %q: %w", d.AppID, name, err)
+		}
+		info.CapabilitySchema[string(name)] = cs
+	}
+	var err error
+	if d.Auth != "" {
+		if info.AuthenticationSchema, err = modelSchema(credentialModels[d.Auth]); err != nil {
+			return Info{}, err
+		}
+	} else {
+		info.AuthenticationSchema = map[string]any{}
+	}
+	for _, cfg := range d.Credentials {
+		s, err := modelSchema(credentialModels[cfg.Type])
+		if err != nil {
+			return Info{}, err
+		}
+		s["id"], s["description"], s["x-optional"] = cfg.ID, cfg.Description, cfg.Optional
+		info.CredentialsSchema = append(info.CredentialsSchema, s)
+	}
+	if in.settingsType != nil {
+		if info.RequestSettingsSchema, err = modelSchema(in.settingsType); err != nil {
+			return Info{}, err
+		}
+	} else {
+		info.RequestSettingsSchema = emptySchema("EmptySettings")
+		info.RequestSettingsSchema["field_order"] = []string{}
+	}
+	return info, nil
+}
+
+// InfoDocument renders the `info` response document the way upstream's CLI
+// prints it: the response envelope, keys sorted at every depth, Python's
+// separators, non-ASCII escaped. It is computed once and cached.
+func (in *Integration) InfoDocument() ([]byte, error) {
+	in.mu.RLock()
+	cached := in.info
+	in.mu.RUnlock()
+	if cached != nil {
+		return cached, nil
+	}
+	info, err := in.Info()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := pyjson.Marshal(Response[Info]{Response: info})
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	in.info = doc
+	in.mu.Unlock()
+	return doc, nil
+}
+
+// modelSchema is a model's schema with its "field_order".
+func modelSchema(t reflect.Type) (map[string]any, error) {
+	s, err := SchemaOf(t)
+	if err != nil {
+		return nil, err
+	}
+	p, err := planFor(t)
+	if err != nil {
+		return nil, err
+	}
+	s["field_order"] = p.fieldOrder()
+	return s, nil
+}
+
+// schema reflects the capability's entry in `info`.
+func (c *capability) schema() (CapabilitySchema, error) {
+	payload := func(t reflect.Type) (map[string]any, error) {
+		if t.Kind() == reflect.Slice {
+			return emptySchema("Empty"), nil
+		}
+		return SchemaOf(t)
+	}
+	arg, err := payload(c.sig.request.Field(requestPayloadField).Type)
+	if err != nil {
+		return CapabilitySchema{}, err
+	}
+	arg["x-capability-level"] = string(c.sig.level)
+	out, err := payload(c.sig.response.Field(0).Type)
+	if err != nil {
+		return CapabilitySchema{}, err
+	}
+	cs := CapabilitySchema{Argument: arg, Output: out, DisplayName: c.name.DisplayName()}
+	if c.displayName != "" {
+		cs.DisplayName = c.displayName
+	}
+	if c.description != "" {
+		cs.Description = Ptr(c.description)
+	}
+	return cs, nil
+}
+
+// requestPayloadField is the index of Request[P].Request.
+var requestPayloadField = func() int {
+	f, _ := reflect.TypeFor[Request[struct{}]]().FieldByName("Request")
+	return f.Index[0]
+}()
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

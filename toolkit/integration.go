@@ -1,0 +1,222 @@
+package toolkit
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Declaration is everything a connector states about itself, apart from its
+// capabilities: identity, credentials, settings and catalogue data.
+type Declaration struct {
+	// AppID identifies the connector: lower-case letters and digits, words
+	// joined by "-" or "_", e.g. "github" or "google-workspace".
+	AppID string
+	// Version is the connector's version, reported by `info`.
+	Version string
+	// Auth is the kind of the single credential the connector takes under
+	// "auth". Leave it empty when Credentials is set.
+	Auth AuthModel
+	// Credentials declares the credentials the connector takes under
+	// "credentials", for connectors that need more than one.
+	Credentials []CredentialConfig
+	// Settings is a value of the connector's settings struct type (its zero
+	// value is fine), or nil when the connector has no settings. The type's
+	// json, required, default, title and description tags define the
+	// settings schema and its validation.
+	Settings any
+	// Description is the connector's catalogue entry.
+	Description DescriptionData
+	// ResourceTypes lists the kinds of resources the connector reports.
+	ResourceTypes []ResourceType
+	// EntitlementTypes lists the kinds of entitlements the connector reports.
+	EntitlementTypes []EntitlementType
+}
+
+// CredentialConfig declares one credential of a multi-credential connector.
+type CredentialConfig struct {
+	ID          string    // unique within the connector; requests name it in the credential's "id"
+	Type        AuthModel // the credential's kind
+	Description string    // markdown shown to the person entering the credential
+	Optional    bool      // whether a request may omit it
+}
+
+// DescriptionData is a connector's catalogue entry.
+type DescriptionData struct {
+	LogoURL          string        // URL of the application's logo
+	UserFriendlyName string        // the application's display name
+	Description      string        // one paragraph about the application
+	Categories       []AppCategory // catalogue categories
+	AppVendorDomain  string        // the vendor's web domain, e.g. "github.com"
+}
+
+// ResourceType declares a kind of resource.
+type ResourceType struct {
+	TypeID    string `json:"type_id" required:"true" description:"Identifier of the resource type, used in resource_type."`
+	TypeLabel string `json:"type_label" required:"true" description:"Display name of the resource type."`
+}
+
+// EntitlementType declares a kind of entitlement and how many of them an
+// account may or must hold.
+type EntitlementType struct {
+	TypeID         string                                    `json:"type_id" required:"true" description:"Identifier of the entitlement type, used in entitlement_type."`
+	TypeLabel      string                                    `json:"type_label" required:"true" description:"Display name of the entitlement type."`
+	ResourceTypeID string                                    `json:"resource_type_id" required:"true" description:"The resource type it is held on; empty for the tenant-wide resource."`
+	Min            int                                       `json:"min" required:"true" description:"Fewest entitlements of this type an account must hold."`
+	Max            *int                                      `json:"max,omitempty" description:"Most entitlements of this type an account may hold."`
+	Requirements   map[CapabilityName]EntitlementRequirement `json:"requirements,omitempty" description:"Per-capability overrides of min and max."`
+}
+
+// EntitlementRequirement overrides an entitlement type's bounds for one capability.
+type EntitlementRequirement struct {
+	Min *int `json:"min,omitempty" description:"Fewest entitlements of the type for this capability."`
+	Max *int `json:"max,omitempty" description:"Most entitlements of the type for this capability."`
+}
+
+// Integration is a declared connector with its registered capabilities. Build
+// it with NewIntegration, add capabilities with Handle, then either Register
+// it or call its Dispatch method directly.
+type Integration struct {
+	decl         Declaration
+	settingsType reflect.Type // nil when the connector has no settings
+
+	mu   sync.RWMutex // guards caps and info
+	caps map[CapabilityName]*capability
+
+	info []byte // cached `info` document, cleared by Handle
+}
+
+var appIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$`)
+
+// NewIntegration validates a declaration and returns an integration with no
+// capabilities. It panics, naming the connector and the fix, when the
+// declaration is invalid; call it from a package-level var or init.
+func NewIntegration(d Declaration) *Integration {
+	in, err := newIntegration(d)
+	if err != nil {
+		panic(err)
+	}
+	return in
+}
+
+func newIntegration(d Declaration) (*Integration, error) {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("lumos: connector %q: %s", d.AppID, fmt.Sprintf(format, args...))
+	}
+	if strings.TrimSpace(d.AppID) != d.AppID || !appIDPattern.MatchString(d.AppID) {
+		return nil, fail("invalid app id: use lower-case letters and digits, words joined by '-' or '_' (e.g. \"google-workspace\")")
+	}
+	if reservedAppIDs[d.AppID] || strings.HasSuffix(d.AppID, "-connector") {
+		return nil, fail("app id is reserved by the lumos command line; choose another name (and do not end it in \"-connector\")")
+	}
+	if d.Version == "" {
+		return nil, fail("Version is empty; set it to the connector's version, e.g. \"1.0.0\"")
+	}
+	switch {
+	case d.Auth == "" && len(d.Credentials) == 0:
+		return nil, fail("no credentials declared; set Auth (e.g. toolkit.AuthToken) or Credentials")
+	case d.Auth != "" && len(d.Credentials) > 0:
+		return nil, fail("both Auth and Credentials are set; keep one")
+	case d.Auth != "" && !slices.Contains(allAuthModels, d.Auth):
+		return nil, fail("unknown Auth %q; use one of the toolkit.Auth* constants", d.Auth)
+	}
+	seen := map[string]bool{}
+	for i, c := range d.Credentials {
+		switch {
+		case c.ID == "":
+			return nil, fail("credential %d has an empty ID", i)
+		case seen[c.ID]:
+			return nil, fail("credential ID %q is declared twice", c.ID)
+		case !slices.Contains(allAuthModels, c.Type):
+			return nil, fail("credential %q has unknown Type %q; use one of the toolkit.Auth* constants", c.ID, c.Type)
+		}
+		seen[c.ID] = true
+	}
+	for _, cat := range d.Description.Categories {
+		if !slices.Contains(allCategories, cat) {
+			return nil, fail("unknown category %q; use one of the toolkit.Category* constants", cat)
+		}
+	}
+	resourceTypes := map[string]bool{"": true}
+	for _, rt := range d.ResourceTypes {
+		if rt.TypeID == "" || resourceTypes[rt.TypeID] {
+			return nil, fail("resource type id %q is empty or declared twice", rt.TypeID)
+		}
+		resourceTypes[rt.TypeID] = true
+	}
+	entTypes := map[string]bool{}
+	for _, et := range d.EntitlementTypes {
+		if et.TypeID == "" || entTypes[et.TypeID] {
+			return nil, fail("entitlement type id %q is empty or declared twice", et.TypeID)
+		}
+		if !resourceTypes[et.ResourceTypeID] {
+			return nil, fail("entitlement type %q names undeclared resource type %q; declare it in ResourceTypes or use \"\" for the tenant", et.TypeID, et.ResourceTypeID)
+		}
+		entTypes[et.TypeID] = true
+	}
+	in := &Integration{decl: d, caps: map[CapabilityName]*capability{}}
+	if d.Settings != nil {
+		t := reflect.TypeOf(d.Settings)
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || t.Name() == "" {
+			return nil, fail("Settings must be a value of a named struct type, got %T", d.Settings)
+		}
+		if _, err := planFor(t); err != nil {
+			return nil, fail("Settings type %s: %v", t, err)
+		}
+		in.settingsType = t
+	}
+	return in, nil
+}
+
+// reservedAppIDs are the lumos command's own words, which no connector may take.
+var reservedAppIDs = map[string]bool{
+	"connectors": true, "help": true, "version": true, "spec": true, "scaffold": true,
+	"conformance": true, "compile-on-prem": true, "lumos": true, "completion": true,
+}
+
+// AppID returns the connector's app id.
+func (in *Integration) AppID() string { return in.decl.AppID }
+
+// Version returns the connector's version.
+func (in *Integration) Version() string { return in.decl.Version }
+
+// Declaration returns a copy of what the connector declared.
+func (in *Integration) Declaration() Declaration { return in.decl }
+
+// Capabilities returns the names of the registered capabilities, sorted.
+func (in *Integration) Capabilities() []CapabilityName {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	names := make([]CapabilityName, 0, len(in.caps))
+	for n := range in.caps {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Summary returns a one-line description of a registered capability, for
+// help output: its registered description, else the standard one.
+func (in *Integration) Summary(name CapabilityName) string {
+	c := in.capability(name)
+	if c == nil {
+		return ""
+	}
+	if c.description != "" {
+		first, _, _ := strings.Cut(c.description, "\n")
+		return first
+	}
+	return c.sig.summary
+}
+
+func (in *Integration) capability(name CapabilityName) *capability {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return in.caps[name]
+}

@@ -1,0 +1,282 @@
+package toolkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// plan is what the pipeline knows of a struct type from its tags: which keys
+// are required, their titles and defaults, and which fields hold nested
+// structs to check in turn. Plans are built once per type and cached.
+type plan struct {
+	typ         reflect.Type
+	fields      []fieldPlan
+	hasRequired bool // this type or a nested one has a required field
+	hasDefaults bool
+}
+
+type fieldPlan struct {
+	index    []int
+	key      string // JSON key
+	title    string // human name, for messages: the title tag or the key in Title Case
+	required bool
+	secret   bool
+	dflt     string // default tag, applied to scalar fields
+	hasDflt  bool
+	nested   *plan        // struct element type, if any
+	shape    reflect.Kind // Struct, Slice or Map: how nested values are held
+	jsonType string       // JSON type name of the field, for messages
+}
+
+var plans sync.Map // reflect.Type → *plan
+
+// planFor returns the plan of struct type t.
+func planFor(t reflect.Type) (*plan, error) {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan), nil
+	}
+	p, err := buildPlan(t, map[reflect.Type]*plan{})
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := plans.LoadOrStore(t, p)
+	return actual.(*plan), nil
+}
+
+func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
+	if p, ok := building[t]; ok {
+		return p, nil // recursive type: the plan is being built further up
+	}
+	p := &plan{typ: t}
+	building[t] = p
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || f.Anonymous {
+			continue
+		}
+		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if key == "-" {
+			continue
+		}
+		if key == "" {
+			key = f.Name
+		}
+		fp := fieldPlan{
+			index:    f.Index,
+			key:      key,
+			title:    f.Tag.Get("title"),
+			required: f.Tag.Get("required") == "true",
+			secret:   f.Tag.Get("secret") == "true",
+			jsonType: jsonTypeName(f.Type),
+		}
+		if fp.title == "" {
+			fp.title = CapabilityName(key).DisplayName()
+		}
+		if d, ok := f.Tag.Lookup("default"); ok {
+			if err := checkDefault(f.Type, d); err != nil {
+				return nil, fmt.Errorf("field %s: default %q: %v", f.Name, d, err)
+			}
+			fp.dflt, fp.hasDflt = d, true
+			p.hasDefaults = true
+		}
+		elem := f.Type
+		shape := reflect.Struct
+		for {
+			switch elem.Kind() {
+			case reflect.Pointer:
+				elem = elem.Elem()
+				continue
+			case reflect.Slice, reflect.Array:
+				shape = reflect.Slice
+				elem = elem.Elem()
+				continue
+			case reflect.Map:
+				shape = reflect.Map
+				elem = elem.Elem()
+				continue
+			}
+			break
+		}
+		if elem.Kind() == reflect.Struct && elem != rawMessageType {
+			np, err := buildPlan(elem, building)
+			if err != nil {
+				return nil, err
+			}
+			fp.nested, fp.shape = np, shape
+		}
+		if fp.required {
+			p.hasRequired = true
+		}
+		p.fields = append(p.fields, fp)
+	}
+	for _, fp := range p.fields {
+		if fp.nested != nil && fp.nested.hasRequired {
+			p.hasRequired = true
+		}
+	}
+	return p, nil
+}
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// jsonTypeName names the JSON type a Go type decodes from.
+func jsonTypeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		if t == rawMessageType {
+			return "value"
+		}
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return "value"
+}
+
+// checkDefault reports whether d can fill a field of type t.
+func checkDefault(t reflect.Type, d string) error {
+	return setScalar(reflect.New(t).Elem(), d)
+}
+
+// setScalar parses s into the scalar value v.
+func setScalar(v reflect.Value, s string) error {
+	if v.Kind() == reflect.Pointer {
+		v.Set(reflect.New(v.Type().Elem()))
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, v.Type().Bits())
+		if err != nil {
+			return err
+		}
+		v.SetInt(n)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		n, err := strconv.ParseUint(s, 10, v.Type().Bits())
+		if err != nil {
+			return err
+		}
+		v.SetUint(n)
+	case reflect.Float32, reflect.Float64:
+		n, err := strconv.ParseFloat(s, v.Type().Bits())
+		if err != nil {
+			return err
+		}
+		v.SetFloat(n)
+	default:
+		return fmt.Errorf("defaults are supported on string, bool and number fields, not %s", v.Type())
+	}
+	return nil
+}
+
+// applyDefaults fills the fields of struct v that carry a default tag.
+func (p *plan) applyDefaults(v reflect.Value) {
+	if !p.hasDefaults {
+		return
+	}
+	for _, f := range p.fields {
+		if f.hasDflt {
+			_ = setScalar(v.FieldByIndex(f.index), f.dflt) // checked when the plan was built
+		}
+	}
+}
+
+// fieldError is one problem found in a request, located by its JSON path.
+type fieldError struct {
+	path    string
+	title   string
+	problem string
+}
+
+func (e fieldError) String() string {
+	if e.path == "" {
+		return e.problem
+	}
+	return e.path + ": " + e.problem
+}
+
+// missing appends an error for every required key of p absent or null in
+// the JSON object raw, looking into nested objects and arrays of objects.
+// raw has already been decoded successfully into p's type.
+func (p *plan) missing(raw []byte, prefix string, out []fieldError) []fieldError {
+	if !p.hasRequired {
+		return out
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return out // null, or a shape the typed decode already accepted
+	}
+	for _, f := range p.fields {
+		val, present := obj[f.key]
+		isNull := !present || bytes.Equal(bytes.TrimSpace(val), []byte("null"))
+		path := joinPath(prefix, f.key)
+		if f.required && isNull {
+			out = append(out, fieldError{path: path, title: f.title, problem: "field required"})
+			continue
+		}
+		if isNull || f.nested == nil || !f.nested.hasRequired {
+			continue
+		}
+		switch f.shape {
+		case reflect.Struct:
+			out = f.nested.missing(val, path, out)
+		case reflect.Slice:
+			var items []json.RawMessage
+			if json.Unmarshal(val, &items) == nil {
+				for i, item := range items {
+					out = f.nested.missing(item, path+"."+strconv.Itoa(i), out)
+				}
+			}
+		case reflect.Map:
+			var items map[string]json.RawMessage
+			if json.Unmarshal(val, &items) == nil {
+				for _, k := range slices.Sorted(maps.Keys(items)) {
+					out = f.nested.missing(items[k], path+"."+k, out)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func joinPath(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
+// fieldOrder lists p's JSON keys in declaration order.
+func (p *plan) fieldOrder() []string {
+	out := make([]string, len(p.fields))
+	for i, f := range p.fields {
+		out[i] = f.key
+	}
+	return out
+}

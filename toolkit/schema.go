@@ -1,0 +1,132 @@
+package toolkit
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/swaggest/jsonschema-go"
+)
+
+// SchemaOf reflects the JSON schema of Go type t, pydantic-style: the type's
+// name as title, each property titled in Title Case, nested named types in
+// "$defs", and the lumos tags turned into the protocol's extensions
+// (secret → x-secret, fieldType → x-field_type, semantic → x-semantic,
+// resourceType/entitlementType → x-resource-type/x-entitlement-type).
+func SchemaOf(t reflect.Type) (map[string]any, error) {
+	defs := map[string]jsonschema.Schema{}
+	var r jsonschema.Reflector
+	s, err := r.Reflect(reflect.New(t).Elem().Interface(),
+		jsonschema.DefinitionsPrefix("#/$defs/"),
+		jsonschema.CollectDefinitions(func(name string, s jsonschema.Schema) { defs[name] = s }),
+		jsonschema.InterceptDefName(func(t reflect.Type, _ string) string { return DefinitionName(t) }),
+		jsonschema.InterceptProp(propertyExtras),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("reflecting %s: %w", t, err)
+	}
+	if s.Title == nil && t.Name() != "" {
+		s.WithTitle(DefinitionName(t))
+	}
+	out, err := toMap(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(defs) > 0 {
+		m := map[string]any{}
+		for name, d := range defs {
+			dm, err := toMap(d)
+			if err != nil {
+				return nil, err
+			}
+			dropNull(dm) // a definition is a type; nullability belongs to the property using it
+			m[name] = dm
+		}
+		out["$defs"] = m
+	}
+	return out, nil
+}
+
+// DefinitionName is the stable schema name of a Go type: its type name, with
+// any type arguments dropped and the characters outside [A-Za-z0-9_] removed.
+// Two packages' types with one name share a definition name on purpose: the
+// protocol's model names are global, so connectors must not reuse them.
+func DefinitionName(t reflect.Type) string {
+	name, _, _ := strings.Cut(t.Name(), "[")
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, name)
+}
+
+func propertyExtras(p jsonschema.InterceptPropParams) error {
+	if !p.Processed || p.PropertySchema == nil {
+		return nil
+	}
+	ps, tag := p.PropertySchema, p.Field.Tag
+	if ps.Ref != nil && p.Field.Type.Kind() == reflect.Pointer {
+		// An optional field of a named type: the reference or null.
+		ref := jsonschema.Schema{Ref: ps.Ref}
+		null := jsonschema.Schema{}
+		null.WithType(jsonschema.Null.Type())
+		ps.Ref = nil
+		ps.AnyOf = []jsonschema.SchemaOrBool{ref.ToSchemaOrBool(), null.ToSchemaOrBool()}
+	}
+	if ps.Ref == nil && ps.Title == nil {
+		title := tag.Get("title")
+		if title == "" {
+			title = CapabilityName(p.Name).DisplayName()
+		}
+		ps.WithTitle(title)
+	}
+	if tag.Get("secret") == "true" {
+		ps.WithExtraPropertiesItem("x-secret", true)
+		if tag.Get("fieldType") == "" {
+			ps.WithExtraPropertiesItem("x-field_type", "SECRET")
+		}
+	}
+	if ft := tag.Get("fieldType"); ft != "" {
+		ps.WithExtraPropertiesItem("x-field_type", ft)
+	}
+	if sem := tag.Get("semantic"); sem != "" {
+		ps.WithExtraPropertiesItem("x-semantic", sem)
+	}
+	if tag.Get("resourceType") == "true" {
+		ps.WithExtraPropertiesItem("x-resource-type", true)
+	}
+	if tag.Get("entitlementType") == "true" {
+		ps.WithExtraPropertiesItem("x-entitlement-type", true)
+	}
+	return nil
+}
+
+// dropNull removes "null" from a schema's type list.
+func dropNull(s map[string]any) {
+	types, ok := s["type"].([]any)
+	if !ok {
+		return
+	}
+	kept := make([]any, 0, len(types))
+	for _, t := range types {
+		if t != "null" {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 1 {
+		s["type"] = kept[0]
+	} else {
+		s["type"] = kept
+	}
+}
+
+func toMap(s jsonschema.Schema) (map[string]any, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
+}
