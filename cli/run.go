@@ -194,4 +194,3 @@ func connectorGrammar(in *toolkit.Integration, root bool) any {
 
 // escapeHelp keeps kong from interpolating ${...} in text that comes from connectors.
 func escapeHelp(s string) string { return strings.ReplaceAll(s, "$", "$$") }
-

@@ -55,7 +55,9 @@ type OAuthCredential struct {
 }
 
 // PrepareJSONSchema tags the schema with its credential kind.
-func (OAuthCredential) PrepareJSONSchema(s *jsonschema.Schema) error { return credentialType(s, AuthOAuth) }
+func (OAuthCredential) PrepareJSONSchema(s *jsonschema.Schema) error {
+	return credentialType(s, AuthOAuth)
+}
 
 // OAuthClientCredential is an OAuth 2.0 client-credentials grant and its token.
 type OAuthClientCredential struct {
@@ -79,7 +81,9 @@ type OAuth1Credential struct {
 }
 
 // PrepareJSONSchema tags the schema with its credential kind.
-func (OAuth1Credential) PrepareJSONSchema(s *jsonschema.Schema) error { return credentialType(s, AuthOAuth1) }
+func (OAuth1Credential) PrepareJSONSchema(s *jsonschema.Schema) error {
+	return credentialType(s, AuthOAuth1)
+}
 
 // BasicCredential is a user name and password.
 type BasicCredential struct {
@@ -88,7 +92,9 @@ type BasicCredential struct {
 }
 
 // PrepareJSONSchema tags the schema with its credential kind.
-func (BasicCredential) PrepareJSONSchema(s *jsonschema.Schema) error { return credentialType(s, AuthBasic) }
+func (BasicCredential) PrepareJSONSchema(s *jsonschema.Schema) error {
+	return credentialType(s, AuthBasic)
+}
 
 // TokenCredential is an API token or personal access token.
 type TokenCredential struct {
@@ -96,7 +102,9 @@ type TokenCredential struct {
 }
 
 // PrepareJSONSchema tags the schema with its credential kind.
-func (TokenCredential) PrepareJSONSchema(s *jsonschema.Schema) error { return credentialType(s, AuthToken) }
+func (TokenCredential) PrepareJSONSchema(s *jsonschema.Schema) error {
+	return credentialType(s, AuthToken)
+}
 
 // JWTCredential is the material to sign a JSON Web Token.
 type JWTCredential struct {

@@ -177,7 +177,9 @@ const (
 )
 
 // Enum lists the wire values, for JSON schema reflection.
-func (EffectKind) Enum() []any { return enumOf(EffectCreated, EffectUpdated, EffectDeleted, EffectNoop) }
+func (EffectKind) Enum() []any {
+	return enumOf(EffectCreated, EffectUpdated, EffectDeleted, EffectNoop)
+}
 
 // NoopEffectReason says why a write capability changed nothing.
 type NoopEffectReason string

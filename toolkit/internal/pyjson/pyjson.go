@@ -121,4 +121,3 @@ func writeU(b *bytes.Buffer, r rune) {
 		b.WriteByte(hexDigits[(r>>shift)&0xf])
 	}
 }
-
