@@ -3,6 +3,7 @@ package cli
 import (
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,11 +40,18 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	if err != nil {
 		return err
 	}
+	if c.JSON != nil && *c.JSON == "" {
+		// As upstream: an empty --json is no JSON value, a fatal error (exit 1).
+		return errors.New("no JSON value provided: --json is empty")
+	}
 	var body []byte
 	if c.JSON != nil {
 		body = []byte(*c.JSON)
 	} else if body, err = readRequestFile(unquote(*c.JSONFile), s.Stdin); err != nil {
 		return err
+	}
+	if resultFile == "" {
+		return c.integration.DispatchTo(ctx, s.Stdout, string(c.name), body)
 	}
 	return writeResult(c.integration.Dispatch(ctx, string(c.name), body), resultFile, s.Stdout)
 }
@@ -109,7 +117,8 @@ func readRequestFile(path string, stdin io.Reader) ([]byte, error) {
 // the result file, which is truncated first and synced before returning.
 func writeResult(doc []byte, resultFile string, stdout io.Writer) error {
 	if resultFile == "" {
-		_, err := stdout.Write(append(doc, '\n'))
+		// doc may be shared (the cached info document): append to a copy.
+		_, err := stdout.Write(append(doc[:len(doc):len(doc)], '\n'))
 		return err
 	}
 	f, err := os.OpenFile(resultFile, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,9 +52,9 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		argv0, args = args[0], args[1:]
 	}
 	prog, connector := resolveProgram(argv0)
-	grammar, opts := rootGrammar(prog)
+	grammar, opts := rootGrammar(prog, args)
 	if connector != nil {
-		grammar, opts = connectorGrammar(connector, true), []kong.Option{
+		grammar, opts = connectorGrammar(connector, true, selected(connector, args)), []kong.Option{
 			kong.Name(prog),
 			kong.Description(escapeHelp(connectorHelp(connector))),
 			kong.Vars{"version": connector.AppID() + " " + connector.Version() + " (lumos " + Version() + ")"},
@@ -116,17 +117,41 @@ func isConnector(name string) bool {
 	return ok
 }
 
+// selected returns the capability args name first, if it is one of in's
+// (or info). Building only that command keeps start-up cheap; any other
+// arguments (help, mistakes) get the whole tree, so what a user sees is the same.
+func selected(in *toolkit.Integration, args []string) toolkit.CapabilityName {
+	if len(args) == 0 {
+		return ""
+	}
+	name := toolkit.CapabilityName(args[0])
+	if name == toolkit.CapInfo || slices.Contains(in.Capabilities(), name) {
+		return name
+	}
+	return ""
+}
+
 // rootGrammar is the `lumos` command tree: its own commands plus one
-// command per registered connector.
-func rootGrammar(prog string) (any, []kong.Option) {
+// command per registered connector. When args run one connector's
+// capability, only that connector and capability are built.
+func rootGrammar(prog string, args []string) (any, []kong.Option) {
 	opts := []kong.Option{
 		kong.Name(prog),
 		kong.Description("lumos runs identity-and-access connectors that speak the Lumos connector protocol."),
 		kong.Vars{"version": "lumos " + Version()},
 		kong.ExplicitGroups(groups),
 	}
-	for _, in := range toolkit.Integrations() {
-		opts = append(opts, kong.DynamicCommand(in.AppID(), escapeHelp(connectorHelp(in)), "connectors", connectorGrammar(in, false)))
+	ins := toolkit.Integrations()
+	var only toolkit.CapabilityName
+	if len(args) > 1 {
+		if in, ok := toolkit.Lookup(args[0]); ok {
+			if only = selected(in, args[1:]); only != "" {
+				ins = []*toolkit.Integration{in}
+			}
+		}
+	}
+	for _, in := range ins {
+		opts = append(opts, kong.DynamicCommand(in.AppID(), escapeHelp(connectorHelp(in)), "connectors", connectorGrammar(in, false, only)))
 	}
 	return &rootCommand{}, opts
 }
@@ -167,15 +192,26 @@ var groups = []kong.Group{{Key: "connectors", Title: "Connectors:"}, {Key: "capa
 // connectorGrammar builds a connector's command tree at run time: `info`
 // plus one command per registered capability, named exactly as the
 // capability. As the root of a busybox command it also takes --version.
-func connectorGrammar(in *toolkit.Integration, root bool) any {
+// When only is set, the tree holds just that command.
+func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.CapabilityName) any {
 	var fields []reflect.StructField
 	if root {
 		fields = append(fields, reflect.StructField{Name: "Version", Type: reflect.TypeFor[versionFlag](), Tag: `help:"Print the version and exit."`})
 	}
-	infoField := len(fields)
-	fields = append(fields, reflect.StructField{Name: "Info", Type: reflect.TypeFor[infoCommand](),
-		Tag: `cmd:"" name:"info" group:"capabilities" help:"Describe the connector: capabilities, schemas, settings and auth."`})
+	infoField := -1
+	if only == "" || only == toolkit.CapInfo {
+		infoField = len(fields)
+		fields = append(fields, reflect.StructField{Name: "Info", Type: reflect.TypeFor[infoCommand](),
+			Tag: `cmd:"" name:"info" group:"capabilities" help:"Describe the connector: capabilities, schemas, settings and auth."`})
+	}
+	firstCap := len(fields)
 	caps := in.Capabilities()
+	switch {
+	case only == toolkit.CapInfo:
+		caps = nil
+	case only != "":
+		caps = []toolkit.CapabilityName{only}
+	}
 	for i, name := range caps {
 		fields = append(fields, reflect.StructField{
 			Name: "Cap" + strconv.Itoa(i),
@@ -185,9 +221,11 @@ func connectorGrammar(in *toolkit.Integration, root bool) any {
 		})
 	}
 	v := reflect.New(reflect.StructOf(fields)).Elem()
-	v.Field(infoField).Set(reflect.ValueOf(infoCommand{integration: in}))
+	if infoField >= 0 {
+		v.Field(infoField).Set(reflect.ValueOf(infoCommand{integration: in}))
+	}
 	for i, name := range caps {
-		v.Field(infoField + 1 + i).Set(reflect.ValueOf(capabilityCommand{integration: in, name: name}))
+		v.Field(firstCap + i).Set(reflect.ValueOf(capabilityCommand{integration: in, name: name}))
 	}
 	return v.Addr().Interface()
 }

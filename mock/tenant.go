@@ -68,7 +68,8 @@ func accountID(i int64) string { return accountIDPrefix + strconv.FormatInt(i, 1
 // accountIndex parses an account id of this tenant.
 func (t tenant) accountIndex(id string) (int64, bool) {
 	digits, ok := strings.CutPrefix(id, accountIDPrefix)
-	if !ok || digits == "" || (len(digits) > 1 && digits[0] == '0') {
+	// Only the canonical form: ParseInt would also take a sign ("user-+5").
+	if !ok || digits == "" || digits[0] < '0' || digits[0] > '9' || (len(digits) > 1 && digits[0] == '0') {
 		return 0, false
 	}
 	i, err := strconv.ParseInt(digits, 10, 64)
@@ -77,27 +78,42 @@ func (t tenant) accountIndex(id string) (int64, bool) {
 
 func status(i int64) toolkit.AccountStatus { return statusCycle[i%int64(len(statusCycle))] }
 
-// accounts fills out with accounts [start, end), sharing one allocation per field.
+// accounts returns accounts [start, end). The page's strings are cut from
+// one buffer, so a page costs a handful of allocations, not several per account.
 func (t tenant) accounts(start, end int64, attrs []string) []toolkit.FoundAccountData {
 	n := int(end - start)
 	out := make([]toolkit.FoundAccountData, n)
-	strs := make([]string, 4*n)
 	statuses := make([]toolkit.AccountStatus, n)
 	types := [...]toolkit.AccountType{toolkit.AccountTypeUser, toolkit.AccountTypeService}
-	var buf []byte
+	// For each account: "user-<i>", "<given>.<family>.<i>", "<given>.<family>.<i>@mock.example.com".
+	const domain = "@mock.example.com"
+	buf := make([]byte, 0, n*(2*len(accountIDPrefix)+64+len(domain)))
+	type span struct{ id, user, email [2]int }
+	spans := make([]span, n)
+	for k := range n {
+		i := start + int64(k)
+		g, f := i%int64(len(givenNames)), (i/int64(len(givenNames)))%int64(len(familyNames))
+		sp := &spans[k]
+		sp.id[0] = len(buf)
+		buf = strconv.AppendInt(append(buf, accountIDPrefix...), i, 10)
+		sp.id[1] = len(buf)
+		sp.user[0], sp.email[0] = len(buf), len(buf)
+		buf = strconv.AppendInt(append(append(append(append(buf, lowerGiven[g]...), '.'), lowerFamily[f]...), '.'), i, 10)
+		sp.user[1] = len(buf)
+		buf = append(buf, domain...)
+		sp.email[1] = len(buf)
+	}
+	all := string(buf)
+	strs := make([]string, 2*n) // username and email of each account, pointed to by the accounts
 	for k := range out {
 		i := start + int64(k)
 		g, f := i%int64(len(givenNames)), (i/int64(len(givenNames)))%int64(len(familyNames))
-		num := strconv.FormatInt(i, 10)
-		buf = append(append(append(append(append(buf[:0], lowerGiven[g]...), '.'), lowerFamily[f]...), '.'), num...)
-		strs[4*k] = accountIDPrefix + num
-		strs[4*k+1] = string(buf)
-		strs[4*k+2] = string(append(buf, "@mock.example.com"...))
+		sp := &spans[k]
 		statuses[k] = status(i)
 		a := &out[k]
-		a.IntegrationSpecificID = strs[4*k]
-		a.Username = &strs[4*k+1]
-		a.Email = &strs[4*k+2]
+		a.IntegrationSpecificID = all[sp.id[0]:sp.id[1]]
+		strs[2*k], strs[2*k+1] = all[sp.user[0]:sp.user[1]], all[sp.email[0]:sp.email[1]]
+		a.Username, a.Email = &strs[2*k], &strs[2*k+1]
 		a.GivenName = &givenNames[g]
 		a.FamilyName = &familyNames[f]
 		a.UserStatus = &statuses[k]

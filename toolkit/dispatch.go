@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"reflect"
 	"runtime/debug"
-	"strconv"
 	"strings"
 
 	"github.com/lumosgo/lumos/errs"
@@ -37,24 +37,56 @@ func badRequestf(format string, args ...any) *errs.Error {
 // panic included, comes back as an ErrorResponse document; Dispatch itself
 // never fails.
 func (in *Integration) Dispatch(ctx context.Context, name string, body []byte) []byte {
-	c := in.capability(CapabilityName(name))
-	if c == nil {
-		return in.errorDocument(errs.Newf(errs.NotImplemented, "Capability '%s' is not implemented.", name), nil)
-	}
-	out, err := in.run(ctx, c, body)
-	var he *handlerError
-	switch {
-	case err == nil:
-		return out
-	case errors.As(err, &he):
-		return in.errorDocument(he.err, c)
-	default:
-		return in.errorDocument(err, nil)
-	}
+	var buf bytes.Buffer
+	_ = in.DispatchTo(ctx, &buf, name, body) // a bytes.Buffer never fails to write
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
-// run is the pipeline of one call: parse → credentials → settings → execute → serialize.
-func (in *Integration) run(ctx context.Context, c *capability, body []byte) ([]byte, error) {
+// DispatchTo is Dispatch writing the document and a newline to w in a single
+// Write, so a reader never sees part of a document. It returns only w's error.
+func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string, body []byte) error {
+	var doc any
+	c := in.capability(CapabilityName(name))
+	if c == nil {
+		doc = in.errorResponse(errs.Newf(errs.NotImplemented, "Capability '%s' is not implemented.", name), nil)
+	} else if resp, err := in.run(ctx, c, body); err == nil {
+		doc = resp
+	} else if he := (*handlerError)(nil); errors.As(err, &he) {
+		doc = in.errorResponse(he.err, c)
+	} else {
+		doc = in.errorResponse(err, nil)
+	}
+	rw := &recordingWriter{w: w}
+	enc := json.NewEncoder(rw)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(doc)
+	if err == nil || rw.err != nil {
+		return rw.err
+	}
+	// The handler's result could not be encoded (e.g. a func or NaN in extra_data);
+	// nothing was written yet.
+	return enc.Encode(in.errorResponse(errs.Wrap(err, errs.InvalidResponse,
+		"Unexpected response from executed capability: "+err.Error()), c))
+}
+
+// recordingWriter remembers the first write error, to tell it from an
+// encoding error.
+type recordingWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (r *recordingWriter) Write(p []byte) (int, error) {
+	n, err := r.w.Write(p)
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	return n, err
+}
+
+// run is the pipeline of one call: parse → credentials → settings →
+// execute. It returns the success envelope to serialize.
+func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any, error) {
 	if len(body) > MaxRequestBytes {
 		return nil, badRequestf("Invalid request - the request is %d bytes; the limit is %d bytes", len(body), MaxRequestBytes)
 	}
@@ -84,11 +116,7 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) ([]b
 	if err != nil {
 		return nil, &handlerError{err}
 	}
-	out, err := encodeResponse(resp)
-	if err != nil {
-		return nil, &handlerError{err}
-	}
-	return out, nil
+	return responseValue(resp), nil
 }
 
 // checkCredentials applies the protocol's auth and credentials checks, with
@@ -199,37 +227,21 @@ type panicError struct{ value any }
 
 func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
 
-// encodeResponse writes the success envelope. A nil list payload is written
-// as [] rather than null, as the protocol requires a list.
-func encodeResponse(resp reflect.Value) ([]byte, error) {
+// responseValue is the success envelope to encode. A nil list payload is
+// written as [] rather than null, as the protocol requires a list.
+func responseValue(resp reflect.Value) any {
 	if payload := resp.Field(0); payload.Kind() == reflect.Slice && payload.IsNil() {
 		fixed := reflect.New(resp.Type()).Elem()
 		fixed.Set(resp)
 		fixed.Field(0).Set(reflect.MakeSlice(payload.Type(), 0, 0))
 		resp = fixed
 	}
-	out, err := marshal(resp.Interface())
-	if err != nil {
-		return nil, errs.Wrap(err, errs.InvalidResponse, "Unexpected response from executed capability: "+err.Error())
-	}
-	return out, nil
+	return resp.Interface()
 }
 
-// marshal encodes v as compact JSON without HTML escaping and without the
-// encoder's trailing newline.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
-// errorDocument renders err as an ErrorResponse document. c is the
-// capability whose handler failed, or nil for the pipeline's own checks.
-func (in *Integration) errorDocument(err error, c *capability) []byte {
+// errorResponse renders err as an ErrorResponse. c is the capability whose
+// handler failed, or nil for the pipeline's own checks.
+func (in *Integration) errorResponse(err error, c *capability) ErrorResponse {
 	doc := ErrorResponse{IsError: true, Error: Error{Message: err.Error(), ErrorCode: errs.UnexpectedError, AppID: in.decl.AppID}}
 	var ce *errs.Error
 	var pe *panicError
@@ -248,14 +260,9 @@ func (in *Integration) errorDocument(err error, c *capability) []byte {
 		if pe != nil {
 			doc.Error.RaisedBy = Ptr("panic")
 		}
-		doc.Error.RaisedIn = Ptr(c.raisedIn)
+		doc.Error.RaisedIn = Ptr(c.raisedIn())
 	}
-	out, mErr := marshal(doc)
-	if mErr != nil { // cannot happen: every field is a plain string or number
-		return []byte(`{"is_error":true,"error":{"message":"could not encode the error","status_code":null,"app_error_code":null,"error_code":"unexpected_error","app_id":` +
-			strconv.Quote(in.decl.AppID) + `,"raised_by":null,"raised_in":null},"raw_data":null,"page":null}`)
-	}
-	return out
+	return doc
 }
 
 func typeName(err error) string {

@@ -16,7 +16,26 @@ type capability struct {
 	fn          reflect.Value
 	displayName string
 	description string
-	raisedIn    string // "<package>:<capability>", for error envelopes
+}
+
+// raisedIn names where a handler error came from: "<package>:<capability>".
+func (c *capability) raisedIn() string { return handlerPackage(c.fn) + ":" + string(c.name) }
+
+// matches reports whether fn is a handler of exactly this signature. It
+// compares parameter types one by one rather than building the func type,
+// which keeps registration at start-up cheap.
+func (s signature) matches(fn reflect.Value) bool {
+	if fn.Kind() != reflect.Func || fn.IsNil() {
+		return false
+	}
+	t := fn.Type()
+	return !t.IsVariadic() && t.NumIn() == 2 && t.NumOut() == 2 &&
+		t.In(0) == contextType && t.In(1) == s.request && t.Out(0) == s.response && t.Out(1) == errorType
+}
+
+// handlerType is the function type a handler of this signature has.
+func (s signature) handlerType() reflect.Type {
+	return reflect.FuncOf([]reflect.Type{contextType, s.request}, []reflect.Type{s.response, errorType}, false)
 }
 
 // CapabilityOption adjusts how a capability is presented.
@@ -66,20 +85,19 @@ func (in *Integration) handle(name CapabilityName, fn any, opts ...CapabilityOpt
 	default:
 		return fail("is not a standard capability name; use one of the toolkit.Cap* constants")
 	}
-	want := reflect.FuncOf([]reflect.Type{contextType, sig.request}, []reflect.Type{sig.response, errorType}, false)
 	if fn == nil {
-		return fail("handler is nil; pass a function of type %s", describeFunc(want))
+		return fail("handler is nil; pass a function of type %s", describeFunc(sig.handlerType()))
 	}
 	v := reflect.ValueOf(fn)
-	if v.Kind() != reflect.Func || v.IsNil() || v.Type() != want {
-		return fail("handler has type %s; want %s", describeFunc(v.Type()), describeFunc(want))
+	if !sig.matches(v) {
+		return fail("handler has type %s; want %s", describeFunc(v.Type()), describeFunc(sig.handlerType()))
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if _, dup := in.caps[name]; dup {
 		return fail("is registered twice; remove one of the Handle calls")
 	}
-	c := &capability{name: name, sig: sig, fn: v, raisedIn: handlerPackage(v) + ":" + string(name)}
+	c := &capability{name: name, sig: sig, fn: v}
 	for _, o := range opts {
 		o(c)
 	}

@@ -28,7 +28,7 @@ const (
 	tagSize = 16
 )
 
-var encoding = base64.RawURLEncoding
+var encoding = base64.RawURLEncoding.Strict()
 
 func tag(scope string, body []byte) []byte {
 	key := sha256.Sum256([]byte("lumos page token v1\x00" + scope))
