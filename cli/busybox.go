@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -38,6 +39,12 @@ func resolveProgram(argv0 string) (string, *toolkit.Integration) {
 		prog = "lumos"
 	}
 	path := argv0
+	if prog != "lumos" && connectorNamed(prog) == nil && !strings.ContainsRune(argv0, filepath.Separator) {
+		// Started by name from PATH: find the file to follow its links.
+		if found, err := exec.LookPath(argv0); err == nil {
+			path = found
+		}
+	}
 	for range maxLinkHops {
 		if in := connectorNamed(programName(path)); in != nil {
 			return programName(path), in

@@ -85,13 +85,10 @@ func (o outputFlags) resultFile() (string, error) {
 	return path, nil
 }
 
-// unquote strips one pair of surrounding quotes, as upstream does for paths.
+// unquote strips surrounding double quotes, then single quotes, as
+// upstream does for the paths it is given.
 func unquote(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
-		return s[1 : len(s)-1]
-	}
-	return s
+	return strings.Trim(strings.Trim(s, `"`), "'")
 }
 
 // readRequestFile reads a request document from path, or from stdin for "-".

@@ -66,14 +66,14 @@ type EntitlementType struct {
 	TypeLabel      string                                    `json:"type_label" required:"true" description:"Display name of the entitlement type."`
 	ResourceTypeID string                                    `json:"resource_type_id" required:"true" description:"The resource type it is held on; empty for the tenant-wide resource."`
 	Min            int                                       `json:"min" required:"true" description:"Fewest entitlements of this type an account must hold."`
-	Max            *int                                      `json:"max,omitempty" description:"Most entitlements of this type an account may hold."`
-	Requirements   map[CapabilityName]EntitlementRequirement `json:"requirements,omitempty" description:"Per-capability overrides of min and max."`
+	Max            *int                                      `json:"max" description:"Most entitlements of this type an account may hold."`
+	Requirements   map[CapabilityName]EntitlementRequirement `json:"requirements" description:"Per-capability overrides of min and max."`
 }
 
 // EntitlementRequirement overrides an entitlement type's bounds for one capability.
 type EntitlementRequirement struct {
-	Min *int `json:"min,omitempty" description:"Fewest entitlements of the type for this capability."`
-	Max *int `json:"max,omitempty" description:"Most entitlements of the type for this capability."`
+	Min *int `json:"min" description:"Fewest entitlements of the type for this capability."`
+	Max *int `json:"max" description:"Most entitlements of the type for this capability."`
 }
 
 // Integration is a declared connector with its registered capabilities. Build

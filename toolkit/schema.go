@@ -33,6 +33,9 @@ func SchemaOf(t reflect.Type) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := out["properties"]; !ok && t.Kind() == reflect.Struct {
+		out["properties"] = map[string]any{} // an empty model still lists its (no) properties, as pydantic does
+	}
 	if len(defs) > 0 {
 		m := map[string]any{}
 		for name, d := range defs {
