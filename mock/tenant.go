@@ -79,40 +79,48 @@ func (t tenant) accountIndex(id string) (int64, bool) {
 func status(i int64) toolkit.AccountStatus { return statusCycle[i%int64(len(statusCycle))] }
 
 // accounts returns accounts [start, end). The page's strings are cut from
-// one buffer, so a page costs a handful of allocations, not several per account.
+// one string built once, so a page costs a handful of allocations, not
+// several per account.
 func (t tenant) accounts(start, end int64, attrs []string) []toolkit.FoundAccountData {
-	n := int(end - start)
-	out := make([]toolkit.FoundAccountData, n)
-	statuses := make([]toolkit.AccountStatus, n)
-	types := [...]toolkit.AccountType{toolkit.AccountTypeUser, toolkit.AccountTypeService}
-	// For each account: "user-<i>", "<given>.<family>.<i>", "<given>.<family>.<i>@mock.example.com".
 	const domain = "@mock.example.com"
-	buf := make([]byte, 0, n*(2*len(accountIDPrefix)+64+len(domain)))
-	type span struct{ id, user, email [2]int }
-	spans := make([]span, n)
+	n := int(end - start)
+	// Each account adds "user-<i>" then "<given>.<family>.<i>" (the username)
+	// then the domain (username+domain is the e-mail). userAt[k] records where
+	// account k's username starts and ends; the id ends where it starts.
+	var b strings.Builder
+	b.Grow(n * 64)
+	userAt := make([][2]int32, n)
+	var num [20]byte
 	for k := range n {
 		i := start + int64(k)
 		g, f := i%int64(len(givenNames)), (i/int64(len(givenNames)))%int64(len(familyNames))
-		sp := &spans[k]
-		sp.id[0] = len(buf)
-		buf = strconv.AppendInt(append(buf, accountIDPrefix...), i, 10)
-		sp.id[1] = len(buf)
-		sp.user[0], sp.email[0] = len(buf), len(buf)
-		buf = strconv.AppendInt(append(append(append(append(buf, lowerGiven[g]...), '.'), lowerFamily[f]...), '.'), i, 10)
-		sp.user[1] = len(buf)
-		buf = append(buf, domain...)
-		sp.email[1] = len(buf)
+		digits := strconv.AppendInt(num[:0], i, 10)
+		b.WriteString(accountIDPrefix)
+		b.Write(digits)
+		userAt[k][0] = int32(b.Len())
+		b.WriteString(lowerGiven[g])
+		b.WriteByte('.')
+		b.WriteString(lowerFamily[f])
+		b.WriteByte('.')
+		b.Write(digits)
+		userAt[k][1] = int32(b.Len())
+		b.WriteString(domain)
 	}
-	all := string(buf)
-	strs := make([]string, 2*n) // username and email of each account, pointed to by the accounts
+	all := b.String()
+
+	out := make([]toolkit.FoundAccountData, n)
+	strs := make([]string, 2*n) // username and e-mail of each account, pointed to by the accounts
+	statuses := make([]toolkit.AccountStatus, n)
+	types := [...]toolkit.AccountType{toolkit.AccountTypeUser, toolkit.AccountTypeService}
+	idStart := 0
 	for k := range out {
 		i := start + int64(k)
 		g, f := i%int64(len(givenNames)), (i/int64(len(givenNames)))%int64(len(familyNames))
-		sp := &spans[k]
+		userStart, userEnd := int(userAt[k][0]), int(userAt[k][1])
+		strs[2*k], strs[2*k+1] = all[userStart:userEnd], all[userStart:userEnd+len(domain)]
 		statuses[k] = status(i)
 		a := &out[k]
-		a.IntegrationSpecificID = all[sp.id[0]:sp.id[1]]
-		strs[2*k], strs[2*k+1] = all[sp.user[0]:sp.user[1]], all[sp.email[0]:sp.email[1]]
+		a.IntegrationSpecificID = all[idStart:userStart]
 		a.Username, a.Email = &strs[2*k], &strs[2*k+1]
 		a.GivenName = &givenNames[g]
 		a.FamilyName = &familyNames[f]
@@ -124,6 +132,7 @@ func (t tenant) accounts(start, end int64, attrs []string) []toolkit.FoundAccoun
 		if len(attrs) > 0 {
 			a.CustomAttributes = t.accountAttributes(i, attrs)
 		}
+		idStart = userEnd + len(domain)
 	}
 	return out
 }
