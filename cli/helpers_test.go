@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
@@ -80,110 +79,6 @@ func decodeStrictly(doc string) (any, error) {
 		return nil, fmt.Errorf("more than one JSON document")
 	}
 	return v, nil
-}
-
-// pyDumps renders a decoded JSON value as Python's
-// json.dumps(v, sort_keys=True) does: keys sorted at every depth, ", " and
-// ": " separators, non-ASCII escaped as \uXXXX. It is written independently
-// of the toolkit's encoder, to check it.
-func pyDumps(v any) string {
-	var b strings.Builder
-	pyDumpTo(&b, v)
-	return b.String()
-}
-
-func pyDumpTo(b *strings.Builder, v any) {
-	switch v := v.(type) {
-	case nil:
-		b.WriteString("null")
-	case bool:
-		if v {
-			b.WriteString("true")
-		} else {
-			b.WriteString("false")
-		}
-	case json.Number:
-		b.WriteString(v.String())
-	case string:
-		pyString(b, v)
-	case []any:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			pyDumpTo(b, e)
-		}
-		b.WriteByte(']')
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys) // UTF-8 byte order is code point order, as Python sorts
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			pyString(b, k)
-			b.WriteString(": ")
-			pyDumpTo(b, v[k])
-		}
-		b.WriteByte('}')
-	default:
-		panic(fmt.Sprintf("pyDumps: unexpected %T", v))
-	}
-}
-
-// pyString writes s as Python's json module does with ensure_ascii=True.
-func pyString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\b':
-			b.WriteString(`\b`)
-		case r == '\f':
-			b.WriteString(`\f`)
-		case r >= ' ' && r <= '~':
-			b.WriteRune(r)
-		case r > 0xFFFF:
-			r -= 0x10000
-			fmt.Fprintf(b, `\u%04x\u%04x`, 0xD800+(r>>10), 0xDC00+(r&0x3FF))
-		default:
-			fmt.Fprintf(b, `\u%04x`, r)
-		}
-	}
-	b.WriteByte('"')
-}
-
-func TestPyDumps(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in, want string
-	}{
-		{`{"b":1,"a":[true,false,null,{}],"c":[]}`, `{"a": [true, false, null, {}], "b": 1, "c": []}`},
-		{`{"s":"é\"\\\n/😀\u007f"}`, `{"s": "\u00e9\"\\\n/\ud83d\ude00\u007f"}`},
-		{`1.50`, `1.50`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			is := is.New(t)
-			v, err := decodeStrictly(tt.in)
-			is.NoErr(err)
-			is.Equal(pyDumps(v), tt.want)
-		})
-	}
 }
 
 // gunzipFile returns the decompressed content of a gzip file, which must be

@@ -88,7 +88,7 @@ func (r *recordingWriter) Write(p []byte) (int, error) {
 // execute. It returns the success envelope to serialize.
 func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any, error) {
 	if len(body) > MaxRequestBytes {
-		return nil, badRequestf("Invalid request - the request is %d bytes; the limit is %d bytes", len(body), MaxRequestBytes)
+		return nil, badRequestf("Invalid request - the request is larger than the limit of %d bytes", MaxRequestBytes)
 	}
 	p, err := planFor(c.sig.request)
 	if err != nil {
