@@ -1,7 +1,6 @@
 package toolkit
 
 import (
-	"reflect"
 	"slices"
 	"strings"
 )
@@ -102,38 +101,14 @@ const (
 	LevelSpec       Level = "specification"
 )
 
-// signature is what the protocol fixes for a standard capability: its
-// request and response envelope types and a one-line summary for help.
-type signature struct {
-	request  reflect.Type
-	response reflect.Type
-	level    Level
-	summary  string
-}
-
-func sig[Req, Resp any](level Level, summary string) signature {
-	return signature{request: reflect.TypeFor[Req](), response: reflect.TypeFor[Resp](), level: level, summary: summary}
-}
-
-// signatures holds the standard capabilities that can be registered today.
-// Adding one is one line here plus its models.
-var signatures = map[CapabilityName]signature{
-	CapValidateCredentials: sig[ValidateCredentialsRequest, ValidateCredentialsResponse](LevelRead,
-		"Check that the credentials and settings reach the tenant."),
-	CapListAccounts: sig[ListAccountsRequest, ListAccountsResponse](LevelRead,
-		"List the tenant's accounts, page by page."),
-	CapGetAccount: sig[GetAccountRequest, GetAccountResponse](LevelRead,
-		"Fetch one account by its id."),
-	CapListResources: sig[ListResourcesRequest, ListResourcesResponse](LevelRead,
-		"List the resources entitlements are held on, page by page."),
-	CapListEntitlements: sig[ListEntitlementsRequest, ListEntitlementsResponse](LevelRead,
-		"List the entitlements that can be held, page by page."),
-	CapFindEntitlementAssociations: sig[FindEntitlementAssociationsRequest, FindEntitlementAssociationsResponse](LevelRead,
-		"List who holds which entitlement, page by page."),
-	CapGetAccountEntitlementAssociations: sig[GetAccountEntitlementAssociationsRequest, GetAccountEntitlementAssociationsResponse](LevelRead,
-		"List the entitlements one account holds."),
-	CapGetLastActivity: sig[GetLastActivityRequest, GetLastActivityResponse](LevelRead,
-		"Report when the given accounts were last active."),
-	CapListCustomAttributesSchema: sig[ListCustomAttributesSchemaRequest, ListCustomAttributesSchemaResponse](LevelRead,
-		"Describe the custom attributes the connector can fill in."),
+// annotate marks a payload schema with the level as upstream does:
+// x-capability-level for read, write and validation capabilities,
+// x-capability-category for authorization and specification ones.
+func (l Level) annotate(schema map[string]any) {
+	switch l {
+	case LevelAuth, LevelSpec:
+		schema["x-capability-category"] = string(l)
+	default:
+		schema["x-capability-level"] = string(l)
+	}
 }

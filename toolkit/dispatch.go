@@ -27,6 +27,10 @@ func (r *Request[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.R
 	return r.Auth, r.Credentials, r.Settings
 }
 
+func (r *UnauthenticatedRequest[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage) {
+	return nil, nil, r.Settings
+}
+
 func badRequestf(format string, args ...any) *errs.Error {
 	return errs.Newf(errs.BadRequest, format, args...)
 }

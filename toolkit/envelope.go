@@ -68,3 +68,12 @@ type Effect struct {
 
 // Ptr returns a pointer to v, for filling optional fields.
 func Ptr[T any](v T) *T { return &v }
+
+// UnauthenticatedRequest is the envelope of the OAuth capabilities, which run
+// before a credential exists: it has no auth or credentials.
+type UnauthenticatedRequest[P any] struct {
+	Request        P               `json:"request" required:"true" description:"The capability's own arguments."`
+	IncludeRawData bool            `json:"include_raw_data" description:"Ask the connector to return the upstream responses it used in raw_data."`
+	Page           *Page           `json:"page" description:"Which page to return: absent for the first page, else the page object of the previous response."`
+	Settings       json.RawMessage `json:"settings" description:"Connector-specific settings, shaped by the connector's settings schema."`
+}

@@ -72,14 +72,19 @@ func (in *Integration) Handle(name CapabilityName, fn any, opts ...CapabilityOpt
 }
 
 func (in *Integration) handle(name CapabilityName, fn any, opts ...CapabilityOption) error {
+	return in.add(name, fn, false, opts...)
+}
+
+// add registers a handler; builtin allows the capabilities lumos provides itself.
+func (in *Integration) add(name CapabilityName, fn any, builtin bool, opts ...CapabilityOption) error {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("lumos: connector %q: capability %q: %s", in.decl.AppID, name, fmt.Sprintf(format, args...))
 	}
 	sig, ok := signatures[name]
 	switch {
-	case ok:
-	case name == CapInfo || name == CapAppInfo || name == CapConnectedInfo:
+	case !builtin && (name == CapInfo || name == CapAppInfo || name == CapConnectedInfo):
 		return fail("is provided by lumos itself and cannot be registered")
+	case ok:
 	case name.IsStandard():
 		return fail("is a standard capability this version of lumos cannot register yet")
 	default:

@@ -152,12 +152,12 @@ func (c *capability) schema() (CapabilitySchema, error) {
 		}
 		return SchemaOf(t)
 	}
-	arg, err := payload(c.sig.request.Field(requestPayloadField).Type)
+	arg, err := payload(fieldType(c.sig.request, "Request"))
 	if err != nil {
 		return CapabilitySchema{}, err
 	}
-	arg["x-capability-level"] = string(c.sig.level)
-	out, err := payload(c.sig.response.Field(0).Type)
+	c.sig.level.annotate(arg)
+	out, err := payload(fieldType(c.sig.response, "Response"))
 	if err != nil {
 		return CapabilitySchema{}, err
 	}
@@ -170,12 +170,6 @@ func (c *capability) schema() (CapabilitySchema, error) {
 	}
 	return cs, nil
 }
-
-// requestPayloadField is the index of Request[P].Request.
-var requestPayloadField = func() int {
-	f, _ := reflect.TypeFor[Request[struct{}]]().FieldByName("Request")
-	return f.Index[0]
-}()
 
 func nonNil[T any](s []T) []T {
 	if s == nil {

@@ -45,11 +45,15 @@ func TestInfo(t *testing.T) {
 	is.NoErr(err)
 	is.Equal(info.AppID, "demo")
 	is.Equal(info.Version, "0.1.0")
-	is.Equal(info.Capabilities, []toolkit.CapabilityName{"get_account", "get_last_activity", "list_accounts", "list_custom_attributes_schema", "validate_credentials"})
+	is.Equal(info.Capabilities, []toolkit.CapabilityName{"app_info", "get_account", "get_last_activity", "list_accounts", "list_custom_attributes_schema", "validate_credentials"})
 	is.Equal(len(info.CapabilitySchema), len(info.Capabilities))
 	for name, cs := range info.CapabilitySchema {
 		compileSchema(t, name+"-argument", cs.Argument)
 		compileSchema(t, name+"-output", cs.Output)
+		if name == "app_info" {
+			is.Equal(cs.Argument["x-capability-category"], "specification")
+			continue
+		}
 		is.Equal(cs.Argument["x-capability-level"], "read")
 	}
 	is.Equal(info.CapabilitySchema["get_account"].DisplayName, "Get Account")

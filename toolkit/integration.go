@@ -171,6 +171,9 @@ func newIntegration(d Declaration) (*Integration, error) {
 		}
 		in.settingsType = t
 	}
+	if err := in.add(CapAppInfo, in.appInfoHandler, true); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 

@@ -25,7 +25,7 @@ func register(in *Integration) error {
 	if in == nil {
 		return fmt.Errorf("lumos: Register called with a nil integration; build one with toolkit.NewIntegration")
 	}
-	if len(in.Capabilities()) == 0 {
+	if len(in.Capabilities()) < 2 { // app_info alone
 		return fmt.Errorf("lumos: connector %q: no capability registered; call Handle (at least for %s) before Register", in.AppID(), CapValidateCredentials)
 	}
 	registryMu.Lock()
