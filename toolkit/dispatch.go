@@ -120,7 +120,7 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if err != nil {
 		return nil, &handlerError{err}
 	}
-	return responseValue(resp), nil
+	return responseValue(resp, c.sig.resultIndex), nil
 }
 
 // checkCredentials applies the protocol's auth and credentials checks, with
@@ -233,11 +233,11 @@ func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
 
 // responseValue is the success envelope to encode. A nil list payload is
 // written as [] rather than null, as the protocol requires a list.
-func responseValue(resp reflect.Value) any {
-	if payload := resp.Field(0); payload.Kind() == reflect.Slice && payload.IsNil() {
+func responseValue(resp reflect.Value, result int) any {
+	if payload := resp.Field(result); payload.Kind() == reflect.Slice && payload.IsNil() {
 		fixed := reflect.New(resp.Type()).Elem()
 		fixed.Set(resp)
-		fixed.Field(0).Set(reflect.MakeSlice(payload.Type(), 0, 0))
+		fixed.Field(result).Set(reflect.MakeSlice(payload.Type(), 0, 0))
 		resp = fixed
 	}
 	return resp.Interface()

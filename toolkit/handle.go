@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
 )
@@ -63,39 +64,77 @@ var (
 //
 //	func(context.Context, toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error)
 //
+// create_account and update_account also accept payload and result types
+// that extend the standard ones (keep every standard field, its JSON type and
+// its required-ness), wrapped in Request[...] and Response[...].
+//
 // Handle panics, naming the connector, the capability and the fix, when the
 // name is unknown or already registered or fn has another signature.
 func (in *Integration) Handle(name CapabilityName, fn any, opts ...CapabilityOption) {
-	if err := in.handle(name, fn, opts...); err != nil {
+	if err := in.add(name, fn, registerStandard, opts...); err != nil {
 		panic(err)
 	}
 }
 
-func (in *Integration) handle(name CapabilityName, fn any, opts ...CapabilityOption) error {
-	return in.add(name, fn, false, opts...)
+// HandleCustom registers fn as the connector's own capability name:
+// lower-case letters in words joined by "_", not a standard name. fn takes a
+// CustomRequest of any payload struct and returns a CustomResponse of any
+// result type. The capability then appears in `info`, the CLI and the specs
+// like a standard one. HandleCustom panics, naming the fix, on a bad name, a
+// duplicate or a wrong signature.
+func (in *Integration) HandleCustom(name CapabilityName, fn any, opts ...CapabilityOption) {
+	if err := in.add(name, fn, registerCustom, opts...); err != nil {
+		panic(err)
+	}
 }
 
-// add registers a handler; builtin allows the capabilities lumos provides itself.
-func (in *Integration) add(name CapabilityName, fn any, builtin bool, opts ...CapabilityOption) error {
+var customNamePattern = regexp.MustCompile(`^[a-z]+(?:_[a-z]+)*$`)
+
+// registration says who registers a capability and so which names are allowed.
+type registration int
+
+const (
+	registerStandard registration = iota // Handle: a standard name
+	registerCustom                       // HandleCustom: a name of the connector's own
+	registerBuiltin                      // lumos itself: app_info
+)
+
+// add registers a handler under name.
+func (in *Integration) add(name CapabilityName, fn any, how registration, opts ...CapabilityOption) error {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("lumos: connector %q: capability %q: %s", in.decl.AppID, name, fmt.Sprintf(format, args...))
 	}
+	v := reflect.ValueOf(fn)
 	sig, ok := signatures[name]
 	switch {
-	case !builtin && (name == CapInfo || name == CapAppInfo || name == CapConnectedInfo):
+	case how != registerBuiltin && (name == CapInfo || name == CapAppInfo || name == CapConnectedInfo):
 		return fail("is provided by lumos itself and cannot be registered")
+	case how == registerCustom && name.IsStandard():
+		return fail("is a standard capability name and cannot be a custom one; register it with Handle")
+	case how == registerStandard && !name.IsStandard():
+		return fail("is not a standard capability name; use one of the toolkit.Cap* constants, or HandleCustom for a capability of your own")
 	case ok:
+		if fn == nil {
+			return fail("handler is nil; pass a function of type %s", describeFunc(sig.handlerType()))
+		}
+		if !sig.matches(v) {
+			ext, err := sig.extendedBy(v)
+			if err != nil {
+				return fail("%v", err)
+			}
+			sig = ext
+		}
 	case name.IsStandard():
 		return fail("is a standard capability this version of lumos cannot register yet")
 	default:
-		return fail("is not a standard capability name; use one of the toolkit.Cap* constants")
-	}
-	if fn == nil {
-		return fail("handler is nil; pass a function of type %s", describeFunc(sig.handlerType()))
-	}
-	v := reflect.ValueOf(fn)
-	if !sig.matches(v) {
-		return fail("handler has type %s; want %s", describeFunc(v.Type()), describeFunc(sig.handlerType()))
+		if !customNamePattern.MatchString(string(name)) {
+			return fail("is not a standard capability, and a custom capability name must be lower-case letters in words joined by '_' (e.g. \"sync_groups\")")
+		}
+		custom, err := customSignature(v)
+		if err != nil {
+			return fail("%v", err)
+		}
+		sig = custom
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -109,6 +148,107 @@ func (in *Integration) add(name CapabilityName, fn any, builtin bool, opts ...Ca
 	in.caps[name] = c
 	in.info = nil
 	return nil
+}
+
+// isGeneric reports whether t is an instantiation of the toolkit's generic type named base.
+func isGeneric(t reflect.Type, base string) bool {
+	return t.PkgPath() == toolkitPath && strings.HasPrefix(t.Name(), base+"[")
+}
+
+var toolkitPath = reflect.TypeFor[Page]().PkgPath()
+
+// handlerTypes returns the request and response types of a handler
+// func(context.Context, Req) (Resp, error).
+func handlerTypes(fn reflect.Value) (req, resp reflect.Type, ok bool) {
+	if !fn.IsValid() || fn.Kind() != reflect.Func || fn.IsNil() {
+		return nil, nil, false
+	}
+	t := fn.Type()
+	if t.IsVariadic() || t.NumIn() != 2 || t.NumOut() != 2 || t.In(0) != contextType || t.Out(1) != errorType {
+		return nil, nil, false
+	}
+	return t.In(1), t.Out(0), true
+}
+
+// customSignature checks a custom capability's handler and returns its signature.
+func customSignature(fn reflect.Value) (signature, error) {
+	req, resp, ok := handlerTypes(fn)
+	if !ok || !isGeneric(req, "CustomRequest") || !isGeneric(resp, "CustomResponse") {
+		got := "nil"
+		if fn.IsValid() {
+			got = describeFunc(fn.Type())
+		}
+		return signature{}, fmt.Errorf("handler has type %s; want func(context.Context, toolkit.CustomRequest[P]) (toolkit.CustomResponse[R], error) for payload and result types P and R of your own", got)
+	}
+	if p := fieldType(req, "Request"); p.Kind() != reflect.Struct {
+		return signature{}, fmt.Errorf("payload type %s must be a struct", p)
+	}
+	if _, err := planFor(req); err != nil {
+		return signature{}, fmt.Errorf("payload type: %w", err)
+	}
+	return newSignature(req, resp, LevelWrite, "A capability of this connector's own."), nil
+}
+
+// extendedBy checks a handler of a customizable capability whose types are
+// not the standard ones: its payload and result must extend the standard
+// ones. It returns the signature with the connector's types.
+func (s signature) extendedBy(fn reflect.Value) (signature, error) {
+	want := fmt.Errorf("handler has type %s; want %s", describeFuncValue(fn), describeFunc(s.handlerType()))
+	if !s.customizable {
+		return signature{}, want
+	}
+	req, resp, ok := handlerTypes(fn)
+	if !ok || !isGeneric(req, "Request") || !isGeneric(resp, "Response") {
+		return signature{}, fmt.Errorf("%w (or Request[P] and Response[R] whose P and R extend the standard payload and result)", want)
+	}
+	if err := extends(fieldType(s.request, "Request"), fieldType(req, "Request")); err != nil {
+		return signature{}, fmt.Errorf("payload %s does not extend the standard payload: %w", fieldType(req, "Request"), err)
+	}
+	if err := extends(fieldType(s.response, "Response"), fieldType(resp, "Response")); err != nil {
+		return signature{}, fmt.Errorf("result %s does not extend the standard result: %w", fieldType(resp, "Response"), err)
+	}
+	ext := newSignature(req, resp, s.level, s.summary)
+	ext.customizable = true
+	return ext, nil
+}
+
+// extends checks upstream's rules for a customized payload: every base
+// field is kept, with the same JSON type, and stays required if it was.
+func extends(base, ext reflect.Type) error {
+	if ext.Kind() != reflect.Struct {
+		return fmt.Errorf("%s is not a struct", ext)
+	}
+	bp, err := planFor(base)
+	if err != nil {
+		return err
+	}
+	ep, err := planFor(ext)
+	if err != nil {
+		return err
+	}
+	fields := map[string]fieldPlan{}
+	for _, f := range ep.fields {
+		fields[f.key] = f
+	}
+	for _, b := range bp.fields {
+		e, ok := fields[b.key]
+		switch {
+		case !ok:
+			return fmt.Errorf("field %q is missing; keep every standard field (embedding the standard type keeps them all)", b.key)
+		case e.jsonType != b.jsonType:
+			return fmt.Errorf("field %q is a JSON %s, not a %s as in the standard payload", b.key, e.jsonType, b.jsonType)
+		case b.required && !e.required:
+			return fmt.Errorf("field %q must stay required (tag it required:\"true\")", b.key)
+		}
+	}
+	return nil
+}
+
+func describeFuncValue(fn reflect.Value) string {
+	if !fn.IsValid() {
+		return "nil"
+	}
+	return describeFunc(fn.Type())
 }
 
 // describeFunc writes a function type with the toolkit's aliases spelled as

@@ -171,7 +171,7 @@ func newIntegration(d Declaration) (*Integration, error) {
 		}
 		in.settingsType = t
 	}
-	if err := in.add(CapAppInfo, in.appInfoHandler, true); err != nil {
+	if err := in.add(CapAppInfo, in.appInfoHandler, registerBuiltin); err != nil {
 		return nil, err
 	}
 	return in, nil

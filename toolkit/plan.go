@@ -27,6 +27,7 @@ type fieldPlan struct {
 	key      string // JSON key
 	title    string // human name, for messages: the title tag or the key in Title Case
 	required bool
+	nullable bool // with required: the key must be present, null is allowed
 	secret   bool
 	dflt     string // default tag, applied to scalar fields
 	hasDflt  bool
@@ -72,6 +73,7 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 			key:      key,
 			title:    f.Tag.Get("title"),
 			required: f.Tag.Get("required") == "true",
+			nullable: f.Tag.Get("nullable") == "true",
 			secret:   f.Tag.Get("secret") == "true",
 			jsonType: jsonTypeName(f.Type),
 		}
@@ -236,7 +238,7 @@ func (p *plan) missing(raw []byte, prefix string, out []fieldError) []fieldError
 		val, present := obj[f.key]
 		isNull := !present || bytes.Equal(bytes.TrimSpace(val), []byte("null"))
 		path := joinPath(prefix, f.key)
-		if f.required && isNull {
+		if f.required && (!present || (isNull && !f.nullable)) {
 			out = append(out, fieldError{path: path, title: f.title, problem: "field required"})
 			continue
 		}

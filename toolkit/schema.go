@@ -97,6 +97,9 @@ func propertyExtras(p jsonschema.InterceptPropParams) error {
 	if sem := tag.Get("semantic"); sem != "" {
 		ps.WithExtraPropertiesItem("x-semantic", sem)
 	}
+	if tag.Get("unique") == "true" {
+		ps.WithExtraPropertiesItem("x-unique", true)
+	}
 	if tag.Get("resourceType") == "true" {
 		ps.WithExtraPropertiesItem("x-resource-type", true)
 	}

@@ -12,8 +12,15 @@ import (
 )
 
 // Marshal encodes v as encoding/json would, then rewrites the result in
-// Python's json.dumps style.
-func Marshal(v any) ([]byte, error) {
+// Python's json.dumps(v, sort_keys=True) style.
+func Marshal(v any) ([]byte, error) { return marshal(v, ", ", ": ", false) }
+
+// MarshalCanonical writes v as Python's json.dumps(v, sort_keys=True,
+// separators=(",", ":"), ensure_ascii=True) does, leaving out object members
+// whose value is null at every depth, as pydantic's exclude_none does.
+func MarshalCanonical(v any) ([]byte, error) { return marshal(v, ",", ":", true) }
+
+func marshal(v any, itemSep, keySep string, dropNulls bool) ([]byte, error) {
 	var raw bytes.Buffer
 	enc := json.NewEncoder(&raw)
 	enc.SetEscapeHTML(false)
@@ -26,14 +33,20 @@ func Marshal(v any) ([]byte, error) {
 	if err := dec.Decode(&generic); err != nil {
 		return nil, err
 	}
-	var out bytes.Buffer
-	if err := write(&out, generic); err != nil {
+	w := writer{itemSep: itemSep, keySep: keySep, dropNulls: dropNulls}
+	if err := w.write(generic); err != nil {
 		return nil, err
 	}
-	return out.Bytes(), nil
+	return w.Bytes(), nil
 }
 
-func write(b *bytes.Buffer, v any) error {
+type writer struct {
+	bytes.Buffer
+	itemSep, keySep string
+	dropNulls       bool
+}
+
+func (b *writer) write(v any) error {
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -46,32 +59,34 @@ func write(b *bytes.Buffer, v any) error {
 	case json.Number:
 		b.WriteString(x.String())
 	case string:
-		writeString(b, x)
+		writeString(&b.Buffer, x)
 	case []any:
 		b.WriteByte('[')
 		for i, item := range x {
 			if i > 0 {
-				b.WriteString(", ")
+				b.WriteString(b.itemSep)
 			}
-			if err := write(b, item); err != nil {
+			if err := b.write(item); err != nil {
 				return err
 			}
 		}
 		b.WriteByte(']')
 	case map[string]any:
 		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		for k, item := range x {
+			if item != nil || !b.dropNulls {
+				keys = append(keys, k)
+			}
 		}
 		slices.Sort(keys)
 		b.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {
-				b.WriteString(", ")
+				b.WriteString(b.itemSep)
 			}
-			writeString(b, k)
-			b.WriteString(": ")
-			if err := write(b, x[k]); err != nil {
+			writeString(&b.Buffer, k)
+			b.WriteString(b.keySep)
+			if err := b.write(x[k]); err != nil {
 				return err
 			}
 		}
