@@ -10,10 +10,16 @@ type signature struct {
 	level        Level
 	summary      string
 	customizable bool // the payload may be extended by the connector (create_account, update_account)
+	resultIndex  int  // index of the envelope's "response" field
 }
 
 func sig[Req, Resp any](level Level, summary string) signature {
-	return signature{request: reflect.TypeFor[Req](), response: reflect.TypeFor[Resp](), level: level, summary: summary}
+	return newSignature(reflect.TypeFor[Req](), reflect.TypeFor[Resp](), level, summary)
+}
+
+func newSignature(req, resp reflect.Type, level Level, summary string) signature {
+	f, _ := resp.FieldByName("Response")
+	return signature{request: req, response: resp, level: level, summary: summary, resultIndex: f.Index[0]}
 }
 
 // signatures holds the standard capabilities that can be registered today.
