@@ -187,7 +187,8 @@ func connectorHelp(in *toolkit.Integration) string {
 }
 
 // groups are the headings of help output.
-var groups = []kong.Group{{Key: "connectors", Title: "Connectors:"}, {Key: "capabilities", Title: "Capabilities:"}}
+var groups = []kong.Group{{Key: "connectors", Title: "Connectors:"}, {Key: "capabilities", Title: "Capabilities:"},
+	{Key: "tools", Title: "Other commands:"}}
 
 // connectorGrammar builds a connector's command tree at run time: `info`
 // plus one command per registered capability, named exactly as the
@@ -203,6 +204,12 @@ func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.Capabilit
 		infoField = len(fields)
 		fields = append(fields, reflect.StructField{Name: "Info", Type: reflect.TypeFor[infoCommand](),
 			Tag: `cmd:"" name:"info" group:"capabilities" help:"Describe the connector: capabilities, schemas, settings and auth."`})
+	}
+	schemaField := -1
+	if only == "" {
+		schemaField = len(fields)
+		fields = append(fields, reflect.StructField{Name: "Schema", Type: reflect.TypeFor[schemaCommand](),
+			Tag: `cmd:"" name:"schema" group:"tools" help:"Print the JSON Schema (draft 2020-12) of a capability's request, or with --response of its response."`})
 	}
 	firstCap := len(fields)
 	caps := in.Capabilities()
@@ -223,6 +230,9 @@ func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.Capabilit
 	v := reflect.New(reflect.StructOf(fields)).Elem()
 	if infoField >= 0 {
 		v.Field(infoField).Set(reflect.ValueOf(infoCommand{integration: in}))
+	}
+	if schemaField >= 0 {
+		v.Field(schemaField).Set(reflect.ValueOf(schemaCommand{integration: in}))
 	}
 	for i, name := range caps {
 		v.Field(firstCap + i).Set(reflect.ValueOf(capabilityCommand{integration: in, name: name}))
