@@ -244,33 +244,29 @@ func responseValue(resp reflect.Value, result int) any {
 }
 
 // errorResponse renders err as an ErrorResponse. c is the capability whose
-// handler failed, or nil for the pipeline's own checks.
+// handler failed, or nil for the pipeline's own checks, which (as upstream)
+// name no raiser.
 func (in *Integration) errorResponse(err error, c *capability) ErrorResponse {
-	doc := ErrorResponse{IsError: true, Error: Error{Message: err.Error(), ErrorCode: errs.UnexpectedError, AppID: in.decl.AppID}}
-	var ce *errs.Error
+	doc := ErrorResponse{IsError: true, Error: Error{AppID: in.decl.AppID}}
+	var d errs.Details
 	var pe *panicError
-	switch {
-	case errors.As(err, &ce):
-		doc.Error.Message = ce.Message
-		doc.Error.ErrorCode = ce.Code
-		if ce.AppErrorCode != "" {
-			doc.Error.AppErrorCode = Ptr(ce.AppErrorCode)
-		}
-	case errors.As(err, &pe):
-		doc.Error.Message = "The capability failed unexpectedly: " + pe.Error()
+	if errors.As(err, &pe) {
+		d = errs.Details{Message: "The capability failed unexpectedly: " + pe.Error(), Code: errs.UnexpectedError, RaisedBy: "panic"}
+	} else {
+		d = errs.Describe(err, in.decl.ErrorHandlers)
+	}
+	doc.Error.Message, doc.Error.ErrorCode = d.Message, d.Code
+	if d.StatusCode != 0 {
+		doc.Error.StatusCode = Ptr(d.StatusCode)
+	}
+	if d.AppErrorCode != "" {
+		doc.Error.AppErrorCode = Ptr(d.AppErrorCode)
 	}
 	if c != nil {
-		doc.Error.RaisedBy = Ptr(typeName(err))
-		if pe != nil {
-			doc.Error.RaisedBy = Ptr("panic")
-		}
+		doc.Error.RaisedBy = Ptr(d.RaisedBy)
 		doc.Error.RaisedIn = Ptr(c.raisedIn())
 	}
 	return doc
-}
-
-func typeName(err error) string {
-	return strings.TrimPrefix(reflect.TypeOf(err).String(), "*")
 }
 
 func isNull(raw json.RawMessage) bool {

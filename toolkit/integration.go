@@ -2,6 +2,8 @@ package toolkit
 
 import (
 	"fmt"
+
+	"github.com/lumosgo/lumos/errs"
 	"reflect"
 	"regexp"
 	"slices"
@@ -34,6 +36,10 @@ type Declaration struct {
 	ResourceTypes []ResourceType
 	// EntitlementTypes lists the kinds of entitlements the connector reports.
 	EntitlementTypes []EntitlementType
+	// ErrorHandlers classify the errors of the connector's handlers, in
+	// order, after the standard classification (see errs.Describe); e.g.
+	// {Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HTTPHandler}.
+	ErrorHandlers []errs.Rule
 }
 
 // CredentialConfig declares one credential of a multi-credential connector.
