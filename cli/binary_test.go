@@ -23,10 +23,17 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// Keep the logs the commands write out of the source tree.
+	logDir, err := os.MkdirTemp("", "lumos-cli-test-logs-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("LUMOS_LOG_DIRECTORY", logDir)
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}
+	os.RemoveAll(logDir)
 	os.Exit(code)
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/lumosgo/lumos/toolkit"
 )
@@ -50,11 +51,51 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	} else if body, err = readRequestFile(unquote(*c.JSONFile), s.Stdin); err != nil {
 		return err
 	}
-	if resultFile == "" {
-		return c.integration.DispatchTo(ctx, s.Stdout, string(c.name), body)
+	doc, err := c.dispatch(ctx, body)
+	if werr := writeResult(doc, resultFile, s.Stdout); werr != nil {
+		return werr
 	}
-	return writeResult(c.integration.Dispatch(ctx, string(c.name), body), resultFile, s.Stdout)
+	return err
 }
+
+// dispatch runs the capability, stopping it on SIGINT or SIGTERM: the
+// handler's context is cancelled, and if it has not answered within
+// InterruptGrace the command answers for it. Either way exactly one whole
+// document is returned, and the returned error carries the signal's exit code.
+func (c *capabilityCommand) dispatch(parent context.Context, body []byte) ([]byte, error) {
+	ctx, stop := cancelOnSignal(parent)
+	defer stop()
+	done := make(chan []byte, 1)
+	go func() { done <- c.integration.Dispatch(ctx, string(c.name), body) }()
+	select {
+	case doc := <-done:
+		return doc, interruption(ctx)
+	case <-ctx.Done():
+	}
+	select {
+	case doc := <-done:
+		return doc, interruption(ctx)
+	case <-time.After(InterruptGrace):
+		cause := context.Cause(ctx)
+		return c.integration.ErrorDocument(cause), interruption(ctx)
+	}
+}
+
+// interruption returns the signal that cancelled ctx, if any, as an error.
+func interruption(ctx context.Context) error {
+	if i, ok := context.Cause(ctx).(interrupted); ok {
+		return exitError{code: i.exitCode(), err: i}
+	}
+	return nil
+}
+
+// exitError ends the command with a given exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
 
 // infoCommand prints the connector's `info` document.
 type infoCommand struct {

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -61,11 +63,23 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			kong.ExplicitGroups(groups),
 		}
 	}
+	logName := "lumos"
+	if connector != nil {
+		logName = connector.AppID()
+	} else if len(args) > 0 && isConnector(args[0]) {
+		logName = args[0]
+	}
+	logger, logs, err := newLogger(os.Getenv, logName, stderr, time.Now)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+		return ExitFatal
+	}
+	defer logs.Close()
 	opts = append(opts,
 		kong.Writers(stderr, stderr), // help and usage go to stderr; stdout carries only results
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
 		kong.Bind(streams),
-		kong.BindTo(context.Background(), (*context.Context)(nil)),
+		kong.BindTo(toolkit.WithLogger(context.Background(), logger), (*context.Context)(nil)),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 	)
 	defer func() {
@@ -101,6 +115,11 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	if err := kctx.Run(); err != nil {
 		var ue usageError
+		var ee exitError
+		if errors.As(err, &ee) {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			return ee.code
+		}
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
 			_ = kctx.PrintUsage(true)
@@ -160,6 +179,7 @@ func rootGrammar(prog string, args []string) (any, []kong.Option) {
 type rootCommand struct {
 	Version    versionFlag       `help:"Print the version and exit."`
 	Connectors connectorsCommand `cmd:"" help:"List the built-in connectors, or link them as <app_id>-connector commands."`
+	Spec       specCommand       `cmd:"" help:"Print the OpenAPI document of the whole protocol (all standard capabilities)."`
 }
 
 // versionFlag prints the version to stdout and exits 0.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -48,7 +47,13 @@ func (in *Integration) Dispatch(ctx context.Context, name string, body []byte) [
 
 // DispatchTo is Dispatch writing the document and a newline to w in a single
 // Write, so a reader never sees part of a document. It returns only w's error.
+//
+// Every secret of the request (a value under a secret key such as
+// "password" or "token", or under a field its type tags secret) is masked
+// wherever it appears in the document and in the call's log records.
 func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string, body []byte) error {
+	cl := in.newCall(ctx, name, body)
+	ctx = WithLogger(ctx, cl.log)
 	var doc any
 	c := in.capability(CapabilityName(name))
 	if c == nil {
@@ -60,32 +65,20 @@ func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string,
 	} else {
 		doc = in.errorResponse(err, nil)
 	}
-	rw := &recordingWriter{w: w}
-	enc := json.NewEncoder(rw)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(doc)
-	if err == nil || rw.err != nil {
-		return rw.err
+	out, err := cl.encode(doc)
+	if err != nil {
+		// The handler's result could not be encoded (e.g. a func or NaN in extra_data).
+		doc = in.errorResponse(errs.Wrap(err, errs.InvalidResponse, "Unexpected response from executed capability: "+err.Error()), c)
+		if out, err = cl.encode(doc); err != nil {
+			return err // cannot happen: an ErrorResponse always encodes
+		}
 	}
-	// The handler's result could not be encoded (e.g. a func or NaN in extra_data);
-	// nothing was written yet.
-	return enc.Encode(in.errorResponse(errs.Wrap(err, errs.InvalidResponse,
-		"Unexpected response from executed capability: "+err.Error()), c))
-}
-
-// recordingWriter remembers the first write error, to tell it from an
-// encoding error.
-type recordingWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (r *recordingWriter) Write(p []byte) (int, error) {
-	n, err := r.w.Write(p)
-	if err != nil && r.err == nil {
-		r.err = err
+	if e, ok := doc.(ErrorResponse); ok {
+		cl.log.Error(in.decl.AppID + "/" + string(e.Error.ErrorCode) + ": " + e.Error.Message)
 	}
-	return n, err
+	_, err = w.Write(out)
+	cl.release()
+	return err
 }
 
 // run is the pipeline of one call: parse → credentials → settings →
@@ -208,7 +201,7 @@ func (in *Integration) checkSettings(raw json.RawMessage) error {
 func (in *Integration) execute(ctx context.Context, c *capability, req reflect.Value) (resp reflect.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			slog.Default().Error("capability panicked", "app_id", in.decl.AppID, "capability", string(c.name),
+			Logger(ctx).Error("capability panicked", "app_id", in.decl.AppID, "capability", string(c.name),
 				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			err = &panicError{value: r}
 		}
@@ -285,4 +278,14 @@ func jsonKind(raw json.RawMessage) string {
 	default:
 		return "number"
 	}
+}
+
+// ErrorDocument renders err as the connector's error envelope, for failures
+// outside a capability call (such as an interrupted command).
+func (in *Integration) ErrorDocument(err error) []byte {
+	doc, encErr := (&call{}).encode(in.errorResponse(err, nil))
+	if encErr != nil { // cannot happen: an ErrorResponse always encodes
+		return nil
+	}
+	return bytes.TrimSuffix(doc, []byte("\n"))
 }

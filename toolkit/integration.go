@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit/redact"
 	"reflect"
 	"regexp"
 	"slices"
@@ -93,6 +94,9 @@ type Integration struct {
 	caps map[CapabilityName]*capability
 
 	info []byte // cached `info` document, cleared by Handle
+
+	keysOnce sync.Once
+	keys     redact.Keys // secret keys of requests, see secretKeys
 }
 
 var appIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$`)

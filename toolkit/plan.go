@@ -282,3 +282,20 @@ func (p *plan) fieldOrder() []string {
 	}
 	return out
 }
+
+// secretFields lists the JSON keys of t's fields tagged secret:"true".
+func secretFields(t reflect.Type) []string {
+	p, err := planFor(t)
+	if err != nil {
+		return nil
+	}
+	var keys []string
+	for _, f := range p.fields {
+		if f.secret {
+			keys = append(keys, f.key)
+		}
+	}
+	return keys
+}
+
+func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }

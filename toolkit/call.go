@@ -1,0 +1,156 @@
+package toolkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+
+	"github.com/lumosgo/lumos/toolkit/redact"
+)
+
+// call is the state of one Dispatch: the secrets of its request and the
+// logger that masks them.
+type call struct {
+	secrets redact.Secrets
+	log     *slog.Logger
+	buf     *bytes.Buffer
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+type loggerKey struct{}
+
+// WithLogger returns ctx carrying l as the logger of the calls dispatched
+// with it. The lumos command line installs one honouring LUMOS_LOG_*.
+func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey{}, l)
+}
+
+// Logger returns the logger of the capability call ctx belongs to: records
+// go where the process logs (never stdout), with the request's secrets
+// masked. Without one installed it logs errors through slog.Default().
+func Logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.New(minLevel{slog.Default().Handler(), slog.LevelError})
+}
+
+// minLevel passes on only records at or above level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
+}
+
+// newCall gathers the request's secrets and logs the invocation at INFO,
+// redacted by key.
+func (in *Integration) newCall(ctx context.Context, name string, body []byte) *call {
+	cl := &call{}
+	base := Logger(ctx)
+	keys := in.secretKeys()
+	var generic any
+	if json.Unmarshal(body, &generic) == nil {
+		redact.Collect(generic, keys, &cl.secrets)
+	}
+	cl.log = base
+	if !cl.secrets.Empty() {
+		cl.log = slog.New(maskingHandler{base.Handler(), &cl.secrets})
+	}
+	if cl.log.Enabled(ctx, slog.LevelInfo) {
+		logged, _ := json.Marshal(redact.Value(generic, keys))
+		cl.log.Info("invoking capability", "app_id", in.decl.AppID, "capability", name, "request", string(logged))
+	}
+	return cl
+}
+
+// encode renders doc as one line of JSON, with the call's secrets masked.
+func (cl *call) encode(doc any) ([]byte, error) {
+	if cl.buf == nil {
+		cl.buf = bufPool.Get().(*bytes.Buffer)
+	}
+	cl.buf.Reset()
+	enc := json.NewEncoder(cl.buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return cl.secrets.JSON(cl.buf.Bytes()), nil
+}
+
+// release returns the call's buffer to the pool; the encoded output must
+// not be used afterwards.
+func (cl *call) release() {
+	if cl.buf != nil && cl.buf.Cap() <= 4<<20 {
+		bufPool.Put(cl.buf)
+	}
+	cl.buf = nil
+}
+
+// secretKeys are the request keys whose values are secrets: upstream's
+// list, LUMOS_ADDITIONAL_REDACTED_LOG_KEYS, and the fields of the settings
+// and credential types tagged secret:"true". Computed once per integration.
+func (in *Integration) secretKeys() redact.Keys {
+	in.keysOnce.Do(func() {
+		var extra []string
+		types := []any{OAuthCredential{}, OAuthClientCredential{}, OAuth1Credential{}, BasicCredential{}, TokenCredential{},
+			JWTCredential{}, ServiceAccountCredential{}, KeyPairCredential{}}
+		for _, v := range types {
+			extra = append(extra, secretFields(typeOf(v))...)
+		}
+		if in.settingsType != nil {
+			extra = append(extra, secretFields(in.settingsType)...)
+		}
+		in.keys = redact.NewKeys(extra...)
+	})
+	return in.keys
+}
+
+// maskingHandler masks secrets in every record's message and string attributes.
+type maskingHandler struct {
+	slog.Handler
+	secrets *redact.Secrets
+}
+
+func (h maskingHandler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, h.secrets.String(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(h.mask(a))
+		return true
+	})
+	return h.Handler.Handle(ctx, out)
+}
+
+func (h maskingHandler) mask(a slog.Attr) slog.Attr {
+	switch a.Value.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, h.secrets.String(a.Value.String()))
+	case slog.KindGroup:
+		attrs := a.Value.Group()
+		masked := make([]any, len(attrs))
+		for i, g := range attrs {
+			masked[i] = h.mask(g)
+		}
+		return slog.Group(a.Key, masked...)
+	case slog.KindAny:
+		return slog.String(a.Key, h.secrets.String(a.Value.String()))
+	}
+	return a
+}
+
+func (h maskingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	masked := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		masked[i] = h.mask(a)
+	}
+	return maskingHandler{h.Handler.WithAttrs(masked), h.secrets}
+}
+
+func (h maskingHandler) WithGroup(name string) slog.Handler {
+	return maskingHandler{h.Handler.WithGroup(name), h.secrets}
+}
