@@ -10,24 +10,31 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit/pagetoken"
 )
 
-// MaxRequestBytes is the largest request document Dispatch accepts.
-const MaxRequestBytes = 32 << 20
+// Limits on requests, checked before a handler runs.
+const (
+	MaxRequestBytes  = 32 << 20 // the largest request document
+	MaxNestingDepth  = 128      // the deepest nesting of objects and arrays in a request
+	MaxPageSize      = 100_000  // the largest page.size
+	MaxPageTokenSize = pagetoken.MaxTokenBytes // the longest page.token
+)
 
 // envelope gives the pipeline the shared fields of every Request[P].
 type envelope interface {
-	envelopeFields() (auth *AuthCredential, credentials []AuthCredential, settings json.RawMessage)
+	envelopeFields() (auth *AuthCredential, credentials []AuthCredential, settings json.RawMessage, page *Page)
 }
 
-func (r *Request[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage) {
-	return r.Auth, r.Credentials, r.Settings
+func (r *Request[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage, *Page) {
+	return r.Auth, r.Credentials, r.Settings, r.Page
 }
 
-func (r *UnauthenticatedRequest[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage) {
-	return nil, nil, r.Settings
+func (r *UnauthenticatedRequest[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage, *Page) {
+	return nil, nil, r.Settings, r.Page
 }
 
 func badRequestf(format string, args ...any) *errs.Error {
@@ -87,6 +94,12 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if len(body) > MaxRequestBytes {
 		return nil, badRequestf("Invalid request - the request is larger than the limit of %d bytes", MaxRequestBytes)
 	}
+	if !utf8.Valid(body) {
+		return nil, badRequestf("Invalid request - the request is not valid UTF-8")
+	}
+	if nestingDeeperThan(body, MaxNestingDepth) {
+		return nil, badRequestf("Invalid request - objects and arrays are nested deeper than the limit of %d levels", MaxNestingDepth)
+	}
 	p, err := planFor(c.sig.request)
 	if err != nil {
 		return nil, err
@@ -95,9 +108,12 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if problems := decodeStrict(body, req.Interface(), p); len(problems) > 0 {
 		return nil, badRequestf("Invalid request - %s", joinFieldErrors(problems))
 	}
-	auth, creds, settings := req.Interface().(envelope).envelopeFields()
+	auth, creds, settings, page := req.Interface().(envelope).envelopeFields()
 	if !isNull(settings) && bytes.TrimSpace(settings)[0] != '{' {
 		return nil, badRequestf("Invalid request - settings: expected object, got %s", jsonKind(settings))
+	}
+	if err := checkPage(page); err != nil {
+		return nil, err
 	}
 	if c.sig.level != LevelAuth && c.name != CapAppInfo {
 		if err := in.checkCredentials(auth, creds); err != nil {
@@ -288,4 +304,47 @@ func (in *Integration) ErrorDocument(err error) []byte {
 		return nil
 	}
 	return bytes.TrimSuffix(doc, []byte("\n"))
+}
+
+// checkPage applies the page limits.
+func checkPage(p *Page) error {
+	switch {
+	case p == nil:
+	case p.Size < 0:
+		return badRequestf("Invalid request - page.size: must not be negative, got %d", p.Size)
+	case p.Size > MaxPageSize:
+		return badRequestf("Invalid request - page.size: %d is over the limit of %d", p.Size, MaxPageSize)
+	case len(p.Token) > MaxPageTokenSize:
+		return errs.Newf(errs.InvalidPageToken, "Invalid page token: it is %d bytes long; the limit is %d. Start the listing again without a page token.", len(p.Token), MaxPageTokenSize)
+	}
+	return nil
+}
+
+// nestingDeeperThan reports whether the JSON text nests objects and arrays
+// deeper than limit, without decoding it.
+func nestingDeeperThan(doc []byte, limit int) bool {
+	depth, inString := 0, false
+	for i := 0; i < len(doc); i++ {
+		c := doc[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			if depth++; depth > limit {
+				return true
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return false
 }
