@@ -18,9 +18,9 @@ import (
 
 // Limits on requests, checked before a handler runs.
 const (
-	MaxRequestBytes  = 32 << 20 // the largest request document
-	MaxNestingDepth  = 128      // the deepest nesting of objects and arrays in a request
-	MaxPageSize      = 100_000  // the largest page.size
+	MaxRequestBytes  = 32 << 20                // the largest request document
+	MaxNestingDepth  = 128                     // the deepest nesting of objects and arrays in a request
+	MaxPageSize      = 100_000                 // the largest page.size
 	MaxPageTokenSize = pagetoken.MaxTokenBytes // the longest page.token
 )
 

@@ -55,7 +55,7 @@ func TestSecretsNeverLeave(t *testing.T) {
 			ctx := toolkit.WithLogger(context.Background(), slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 			out := string(leaky().Dispatch(ctx, "get_account", body(id)))
 			for _, secret := range []string{token, signer} {
-				is.True(!strings.Contains(out, secret))          // not in the document
+				is.True(!strings.Contains(out, secret))           // not in the document
 				is.True(!strings.Contains(logs.String(), secret)) // not in the logs
 			}
 			is.True(strings.Contains(out, "REDACTED"))
