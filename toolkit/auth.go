@@ -148,11 +148,11 @@ type JWTClaims struct {
 
 // ServiceAccountCredential is a cloud platform's service-account key.
 type ServiceAccountCredential struct {
+	ServiceType        *ServiceAccountType `json:"service_type" description:"The platform the key belongs to."`
 	Key                map[string]any      `json:"key" required:"true" secret:"true" fieldType:"HIDDEN" description:"The service-account key document."`
 	ImpersonationEmail string              `json:"impersonation_email" required:"true" description:"The user the service account acts as."`
 	TenantID           string              `json:"tenant_id" required:"true" description:"The tenant the key belongs to."`
 	Scopes             []string            `json:"scopes" required:"true" fieldType:"HIDDEN" description:"The scopes requested for the key."`
-	ServiceType        *ServiceAccountType `json:"service_type" description:"The platform the key belongs to."`
 }
 
 // PrepareJSONSchema tags the schema with its credential kind.

@@ -33,6 +33,12 @@ func (r *Request[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.R
 	return r.Auth, r.Credentials, r.Settings, r.Page
 }
 
+// unauthenticated marks envelopes without credentials (OAuth flows,
+// validate_credential_config): the pipeline skips the credentials checks.
+type unauthenticated interface{ withoutCredentials() }
+
+func (*UnauthenticatedRequest[P]) withoutCredentials() {}
+
 func (r *UnauthenticatedRequest[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage, *Page) {
 	return nil, nil, r.Settings, r.Page
 }
@@ -115,7 +121,7 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if err := checkPage(page); err != nil {
 		return nil, err
 	}
-	if c.sig.level != LevelAuth && c.name != CapAppInfo {
+	if _, noAuth := req.Interface().(unauthenticated); !noAuth && c.name != CapAppInfo {
 		if err := in.checkCredentials(auth, creds); err != nil {
 			return nil, err
 		}

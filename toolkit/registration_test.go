@@ -107,7 +107,15 @@ func TestHandleRejectsWrongRegistrations(t *testing.T) {
 		{"unknown name", "list_everything", listAccountsOK, []string{`capability "list_everything"`, "not a standard capability name"}},
 		{"info", toolkit.CapInfo, listAccountsOK, []string{"provided by lumos itself"}},
 		{"app_info", toolkit.CapAppInfo, listAccountsOK, []string{"provided by lumos itself"}},
-		{"not yet supported", toolkit.CapCreateAccount, listAccountsOK, []string{"cannot register yet"}},
+		{"customizable with a foreign payload", toolkit.CapCreateAccount,
+			func(context.Context, toolkit.Request[toolkit.ListAccounts]) (toolkit.Response[toolkit.CreatedAccount], error) {
+				return toolkit.Response[toolkit.CreatedAccount]{}, nil
+			}, []string{`payload toolkit.ListAccounts does not extend the standard payload: field "entitlements" is missing`}},
+		{"not customizable", toolkit.CapListAccounts,
+			func(context.Context, toolkit.Request[toolkit.ListAccounts]) (toolkit.Response[[]toolkit.FoundResourceData], error) {
+				return toolkit.Response[[]toolkit.FoundResourceData]{}, nil
+			}, []string{"want func(context.Context, toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error)"}},
+		{"connected_info", toolkit.CapConnectedInfo, listAccountsOK, []string{"provided by lumos itself"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
