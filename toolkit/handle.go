@@ -139,6 +139,9 @@ func (in *Integration) add(name CapabilityName, fn any, how registration, opts .
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if _, dup := in.caps[name]; dup {
+		if name == CapValidateCredentialConfig && len(in.decl.Credentials) > 0 {
+			return fail("is provided by lumos for connectors that declare Credentials; check a credential further with CredentialConfig.Validate")
+		}
 		return fail("is registered twice; remove one of the Handle calls")
 	}
 	c := &capability{name: name, sig: sig, fn: v}

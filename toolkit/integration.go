@@ -49,6 +49,9 @@ type CredentialConfig struct {
 	Type        AuthModel // the credential's kind
 	Description string    // markdown shown to the person entering the credential
 	Optional    bool      // whether a request may omit it
+	// Validate, if set, checks the credential for validate_credential_config
+	// once its shape is right (e.g. by calling the remote system).
+	Validate CredentialValidator
 }
 
 // DescriptionData is a connector's catalogue entry.
@@ -183,6 +186,11 @@ func newIntegration(d Declaration) (*Integration, error) {
 	}
 	if err := in.add(CapAppInfo, in.appInfoHandler, registerBuiltin); err != nil {
 		return nil, err
+	}
+	if len(d.Credentials) > 0 {
+		if err := in.add(CapValidateCredentialConfig, in.validateCredentialConfig, registerBuiltin); err != nil {
+			return nil, err
+		}
 	}
 	return in, nil
 }
