@@ -239,7 +239,7 @@ func extends(base, ext reflect.Type) error {
 		case !ok:
 			return fmt.Errorf("field %q is missing; keep every standard field (embedding the standard type keeps them all)", b.key)
 		case e.jsonType != b.jsonType:
-			return fmt.Errorf("field %q is a JSON %s, not a %s as in the standard payload", b.key, e.jsonType, b.jsonType)
+			return fmt.Errorf("field %q is a JSON %s, not %s as in the standard payload", b.key, e.jsonType, b.jsonType)
 		case b.required && !e.required:
 			return fmt.Errorf("field %q must stay required (tag it required:\"true\")", b.key)
 		}
