@@ -6,6 +6,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/redact"
 )
 
 // Exit codes, as upstream: handled capability errors are a success (their
@@ -106,7 +108,9 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+		// A mistyped command line may hold a request document; its secrets
+		// must not reach the terminal.
+		fmt.Fprintf(stderr, "%s: error: %s\n", prog, argSecrets(args).String(err.Error()))
 		var pe *kong.ParseError
 		if errors.As(err, &pe) && pe.Context != nil {
 			_ = pe.Context.PrintUsage(true)
@@ -262,3 +266,16 @@ func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.Capabilit
 
 // escapeHelp keeps kong from interpolating ${...} in text that comes from connectors.
 func escapeHelp(s string) string { return strings.ReplaceAll(s, "$", "$$") }
+
+// argSecrets gathers the secrets of every argument that is a JSON document.
+func argSecrets(args []string) *redact.Secrets {
+	var secrets redact.Secrets
+	keys := redact.NewKeys()
+	for _, a := range args {
+		var v any
+		if json.Unmarshal([]byte(a), &v) == nil {
+			redact.Collect(v, keys, &secrets)
+		}
+	}
+	return &secrets
+}

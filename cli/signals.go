@@ -11,7 +11,7 @@ import (
 
 // InterruptGrace is how long a capability may take to stop after SIGINT or
 // SIGTERM before the command gives up on it and answers for it.
-const InterruptGrace = 3 * time.Second
+var InterruptGrace = 3 * time.Second
 
 // interrupted is the cause of a context cancelled by a signal.
 type interrupted struct{ sig os.Signal }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sync"
 
@@ -63,8 +64,12 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 		cl.log = slog.New(maskingHandler{base.Handler(), &cl.secrets})
 	}
 	if cl.log.Enabled(ctx, slog.LevelInfo) {
-		logged, _ := json.Marshal(redact.Value(generic, keys))
-		cl.log.Info("invoking capability", "app_id", in.decl.AppID, "capability", name, "request", string(logged))
+		logged := fmt.Sprintf("(not a JSON object, %d bytes)", len(body))
+		if obj, ok := generic.(map[string]any); ok {
+			b, _ := json.Marshal(redact.Value(obj, keys))
+			logged = string(b)
+		}
+		cl.log.Info("invoking capability", "app_id", in.decl.AppID, "capability", name, "request", logged)
 	}
 	return cl
 }

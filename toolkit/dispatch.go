@@ -74,6 +74,9 @@ func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string,
 	} else if resp, err := in.run(ctx, c, body); err == nil {
 		doc = resp
 	} else if he := (*handlerError)(nil); errors.As(err, &he) {
+		if cause := context.Cause(ctx); errors.Is(he.err, context.Canceled) && cause != nil && cause != context.Canceled {
+			he.err = cause // say why the call was cancelled, e.g. which signal stopped it
+		}
 		doc = in.errorResponse(he.err, c)
 	} else {
 		doc = in.errorResponse(err, nil)

@@ -167,7 +167,8 @@ func collect(v any, keys Keys, secrets *Secrets, secret bool) {
 		}
 	case map[string]any:
 		for k, item := range x {
-			collect(item, keys, secrets, secret || keys.Has(k))
+			_, bare := item.(string)
+			collect(item, keys, secrets, secret || keys.Has(k) || (bare && credentialKeys[k]))
 		}
 	case []any:
 		for _, item := range x {
@@ -176,6 +177,10 @@ func collect(v any, keys Keys, secrets *Secrets, secret bool) {
 	}
 }
 
+// credentialKeys hold credential objects; a bare string in their place is
+// taken for a credential too.
+var credentialKeys = map[string]bool{"auth": true, "credentials": true, "credential": true}
+
 // Value returns a copy of a decoded JSON value with every string under a
 // secret key replaced by Mask, for logging.
 func Value(v any, keys Keys) any {
@@ -183,7 +188,8 @@ func Value(v any, keys Keys) any {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, item := range x {
-			if keys.Has(k) {
+			_, bare := item.(string)
+			if keys.Has(k) || (bare && credentialKeys[k]) {
 				out[k] = maskStrings(item)
 			} else {
 				out[k] = Value(item, keys)

@@ -1,0 +1,361 @@
+package openapi
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+func init() { toolkit.SetAppInfoFunc(AppInfo) }
+
+// The five tags of every app_info document, in upstream's order.
+var appInfoTags = []any{
+	map[string]any{"name": "Read Capabilities", "description": "Capabilities that only read from the remote system."},
+	map[string]any{"name": "Write Capabilities", "description": "Capabilities that change the remote system (and may read from it too)."},
+	map[string]any{"name": "Authorization", "description": "The OAuth 2.0 steps that obtain and refresh a credential."},
+	map[string]any{"name": "Specification", "description": "Capabilities that describe the connector itself."},
+	map[string]any{"name": "Validation", "description": "Capabilities that check the connector's credentials."},
+}
+
+// appInfoTag maps a capability level to its app_info tag. Upstream derives
+// it from the payload's x-capability-level ("<Level> Capabilities") or
+// x-capability-category (capitalized); validation capabilities get the
+// declared "Validation" tag rather than upstream's undeclared
+// "Validation Capabilities".
+func appInfoTag(l toolkit.Level) string {
+	switch l {
+	case toolkit.LevelRead:
+		return "Read Capabilities"
+	case toolkit.LevelWrite:
+		return "Write Capabilities"
+	case toolkit.LevelAuth:
+		return "Authorization"
+	case toolkit.LevelSpec:
+		return "Specification"
+	case toolkit.LevelValidation:
+		return "Validation"
+	}
+	return "Capabilities"
+}
+
+// AppInfo builds a connector's own OpenAPI 3.0.0 document, the app_schema
+// of its app_info response, as upstream's InfoModule does: the connector's
+// catalogue data as info extensions, one POST /<capability> path per
+// registered capability, and the Settings, Auth or Credentials components
+// its requests carry. It is installed in the toolkit from init.
+func AppInfo(_ context.Context, in *toolkit.Integration, _ toolkit.AppInfoRequest) (map[string]any, error) {
+	d := in.Declaration()
+	info, err := in.Info() // the settings and credential schemas with their field order
+	if err != nil {
+		return nil, err
+	}
+	comps := components{}
+	if err := addFieldOrdered(comps, "Settings", info.RequestSettingsSchema); err != nil {
+		return nil, err
+	}
+	keep := []string{"Settings"}
+	schemes := map[string]any{}
+	var security []any
+	authKey := ""
+	switch {
+	case d.Auth != "":
+		authKey = "auth"
+		keep = append(keep, "Auth")
+		cred := info.AuthenticationSchema
+		if err := hoistFieldOrdered(comps, cred, "Auth"); err != nil {
+			return nil, err
+		}
+		kind := string(d.Auth)
+		if err := comps.add("Auth", map[string]any{
+			"type":       "object",
+			"properties": map[string]any{kind: cred},
+			"required":   []any{kind},
+		}); err != nil {
+			return nil, err
+		}
+		schemes[d.AppID] = securityScheme(d.Auth)
+		security = append(security, map[string]any{d.AppID: []any{}})
+	default:
+		authKey = "credentials"
+		keep = append(keep, "Credentials")
+		var alts []any
+		for i, cfg := range d.Credentials {
+			cred := info.CredentialsSchema[i]
+			delete(cred, "id") // the id is the enum beside it; it is no schema keyword
+			if err := hoistFieldOrdered(comps, cred, "Credentials"); err != nil {
+				return nil, err
+			}
+			kind := string(cfg.Type)
+			alts = append(alts, map[string]any{
+				"type": "object",
+				"properties": map[string]any{
+					"id": map[string]any{"type": "string", "enum": []any{cfg.ID}},
+					kind: cred,
+				},
+				"required": []any{"id", kind},
+			})
+			schemes[cfg.ID] = securityScheme(cfg.Type)
+			security = append(security, map[string]any{cfg.ID: []any{}})
+		}
+		if err := comps.add("Credentials", map[string]any{"type": "array", "items": map[string]any{"allOf": alts}}); err != nil {
+			return nil, err
+		}
+	}
+
+	paths := map[string]any{}
+	var names []any
+	for _, c := range in.CapabilityInfos() {
+		names = append(names, string(c.Name))
+		op, err := appInfoOperation(comps, c, authKey, security)
+		if err != nil {
+			return nil, fmt.Errorf("openapi: app_info of %s: capability %s: %w", d.AppID, c.Name, err)
+		}
+		paths["/"+string(c.Name)] = map[string]any{"post": op}
+	}
+
+	tree := map[string]any{
+		"openapi": "3.0.0",
+		"info":    appInfoInfo(in, names),
+		"servers": []any{},
+		"tags":    appInfoTags,
+		"paths":   paths,
+	}
+	comps.prune(tree, keep...)
+	schemas := []any{paths}
+	for _, s := range comps {
+		schemas = append(schemas, s)
+	}
+	setTypeEnums(schemas, "x-entitlement-type", typeIDs(d.EntitlementTypes, func(t toolkit.EntitlementType) string { return t.TypeID }))
+	setTypeEnums(schemas, "x-resource-type", typeIDs(d.ResourceTypes, func(t toolkit.ResourceType) string { return t.TypeID }))
+	for _, s := range comps {
+		toOpenAPI30(s)
+	}
+	for _, p := range paths {
+		toOpenAPI30(p.(map[string]any)["post"].(map[string]any)["requestBody"])
+		toOpenAPI30(p.(map[string]any)["post"].(map[string]any)["responses"])
+	}
+	tree["components"] = map[string]any{"schemas": map[string]map[string]any(comps), "securitySchemes": schemes}
+	doc, err := jsonValue(tree)
+	if err != nil {
+		return nil, err
+	}
+	return doc.(map[string]any), nil
+}
+
+// appInfoInfo is the info object: the catalogue entry as extensions.
+func appInfoInfo(in *toolkit.Integration, capabilities []any) map[string]any {
+	d := in.Declaration()
+	title := d.Description.UserFriendlyName
+	if title == "" {
+		title = d.AppID // OpenAPI requires a title
+	}
+	categories := []any{}
+	for _, c := range d.Description.Categories {
+		categories = append(categories, string(c))
+	}
+	// Derived as upstream does without explicit allowed credentials: the
+	// required credentials together, then each optional one on its own. A
+	// single-auth connector has none.
+	allowed := []any{}
+	var required []any
+	for _, c := range d.Credentials {
+		if !c.Optional {
+			required = append(required, c.ID)
+		}
+	}
+	if len(required) > 0 {
+		allowed = append(allowed, required)
+	}
+	for _, c := range d.Credentials {
+		if c.Optional {
+			allowed = append(allowed, []any{c.ID})
+		}
+	}
+	return map[string]any{
+		"title":                 title,
+		"description":           d.Description.Description,
+		"version":               d.Version,
+		"x-app-id":              d.AppID,
+		"x-app-logo-url":        d.Description.LogoURL,
+		"x-app-vendor-domain":   d.Description.AppVendorDomain,
+		"x-entitlement-types":   nonNil(d.EntitlementTypes),
+		"x-resource-types":      nonNil(d.ResourceTypes),
+		"x-categories":          map[string]any{"type": "enum", "enum": categories},
+		"x-oauth-settings":      map[string]any{}, // no OAuth settings can be declared yet; upstream's default
+		"x-capabilities":        capabilities,
+		"x-multi-credential":    len(d.Credentials) > 0,
+		"x-allowed-credentials": allowed,
+	}
+}
+
+// appInfoOperation is the POST operation of one capability.
+func appInfoOperation(comps components, c toolkit.CapabilityInfo, authKey string, security []any) (map[string]any, error) {
+	request, err := inlineSchema(comps, c.Payload())
+	if err != nil {
+		return nil, err
+	}
+	switch c.Level {
+	case toolkit.LevelAuth, toolkit.LevelSpec:
+		request["x-capability-category"] = string(c.Level)
+	default:
+		request["x-capability-level"] = string(c.Level)
+	}
+	response, err := inlineSchema(comps, c.Result())
+	if err != nil {
+		return nil, err
+	}
+	body := map[string]any{
+		"type":       "object",
+		"properties": map[string]any{"request": request, "settings": ref("Settings")},
+		"required":   []any{"request", "settings"},
+	}
+	if c.Level != toolkit.LevelAuth && hasField(c.Request, "Auth") {
+		name := "Auth"
+		if authKey == "credentials" {
+			name = "Credentials"
+		}
+		body["properties"].(map[string]any)[authKey] = ref(name)
+		body["required"] = append(body["required"].([]any), authKey)
+	}
+	op := map[string]any{
+		"operationId": string(c.Name),
+		"tags":        []any{appInfoTag(c.Level)},
+		"summary":     c.DisplayName,
+		"description": c.Summary,
+		"requestBody": map[string]any{
+			"required": true,
+			"content":  map[string]any{"application/json": map[string]any{"schema": body}},
+		},
+		"responses": map[string]any{
+			"200": map[string]any{
+				"description": "Successful response",
+				"content":     map[string]any{"application/json": map[string]any{"schema": response}},
+			},
+		},
+		"security": security,
+	}
+	if c.Description != "" {
+		op["description"] = c.Description
+	}
+	return op, nil
+}
+
+// inlineSchema is the schema of a payload or result type, written in
+// place as upstream does. A named root is also added as a component, which
+// a recursive type refers to (pruned when nothing does).
+func inlineSchema(comps components, t reflect.Type) (map[string]any, error) {
+	if t == nil {
+		return map[string]any{"type": "object", "properties": map[string]any{}}, nil
+	}
+	s, err := comps.reflect(t, "")
+	if err != nil {
+		return nil, err
+	}
+	if t.Name() != "" {
+		if err := comps.add(toolkit.DefinitionName(t), deepCopy(s).(map[string]any)); err != nil {
+			return nil, err
+		}
+	}
+	if t.Kind() == reflect.Slice {
+		dropNull(s) // a list result is [] when empty
+	}
+	return s, nil
+}
+
+func hasField(t reflect.Type, name string) bool {
+	if t == nil || t.Kind() != reflect.Struct {
+		return false
+	}
+	_, ok := t.FieldByName(name)
+	return ok
+}
+
+// addFieldOrdered adds a model schema from Info, whose "field_order"
+// becomes upstream's "x-field_order", as the component name.
+func addFieldOrdered(comps components, name string, s map[string]any) error {
+	if err := hoistFieldOrdered(comps, s, name); err != nil {
+		return err
+	}
+	return comps.add(name, s)
+}
+
+// hoistFieldOrdered renames "field_order" and hoists the definitions of a
+// model schema from Info; root is the component the schema stands for.
+func hoistFieldOrdered(comps components, s map[string]any, root string) error {
+	if order, ok := s["field_order"]; ok {
+		delete(s, "field_order")
+		s["x-field_order"] = order
+	}
+	return comps.hoist(s, root)
+}
+
+// securityScheme describes how a credential of kind m is presented.
+// OpenAPI has no scheme for most of the protocol's kinds; like upstream,
+// they are an Authorization header. The OAuth URLs are empty until OAuth
+// settings can be declared.
+func securityScheme(m toolkit.AuthModel) map[string]any {
+	apiKey := func(desc string) map[string]any {
+		return map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": desc}
+	}
+	switch m {
+	case toolkit.AuthBasic:
+		return map[string]any{"type": "http", "scheme": "basic", "description": "A user name and password."}
+	case toolkit.AuthToken:
+		return apiKey("An API token or API key.")
+	case toolkit.AuthJWT:
+		return apiKey("A signed JSON Web Token.")
+	case toolkit.AuthServiceAccount:
+		return apiKey("A cloud platform's service-account key.")
+	case toolkit.AuthOAuth1:
+		return apiKey("An OAuth 1.0a consumer and token key pair, to sign requests with.")
+	case toolkit.AuthKeyPair:
+		return apiKey("A key identifier and its private key.")
+	case toolkit.AuthOAuth:
+		return map[string]any{"type": "oauth2", "flows": map[string]any{
+			"authorizationCode": map[string]any{"authorizationUrl": "", "tokenUrl": "", "scopes": map[string]any{}},
+		}}
+	case toolkit.AuthOAuthClientCredentials:
+		return map[string]any{"type": "oauth2", "flows": map[string]any{
+			"clientCredentials": map[string]any{"tokenUrl": "", "scopes": map[string]any{}},
+		}}
+	}
+	return apiKey(string(m))
+}
+
+// setTypeEnums gives every property marked with the extension mark (e.g.
+// x-entitlement-type) the connector's declared type ids as its enum. With
+// no declared types the property is left open.
+func setTypeEnums(v any, mark string, ids []any) {
+	if len(ids) == 0 {
+		return
+	}
+	walk(v, func(m map[string]any) {
+		props, ok := m["properties"].(map[string]any)
+		if !ok {
+			return
+		}
+		for _, p := range props {
+			if ps, ok := p.(map[string]any); ok && ps[mark] == true {
+				ps["enum"] = slices.Clone(ids)
+			}
+		}
+	})
+}
+
+func typeIDs[T any](types []T, id func(T) string) []any {
+	out := make([]any, 0, len(types))
+	for _, t := range types {
+		out = append(out, id(t))
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,106 @@
+package openapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// golden compares got with the golden file name (under testdata/golden at
+// the module root), or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", path)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading the golden file: %v\nrun `go test ./openapi -update` to create it", err)
+	}
+	if string(want) != string(got) {
+		t.Fatalf("output differs from %s (%d bytes, want %d) at …%s…\n"+
+			"if the change is intended, run `go test ./openapi -update` and review the diff",
+			path, len(got), len(want), firstDifference(string(got), string(want)))
+	}
+}
+
+// firstDifference is a ±60-byte window of a around where it first differs from b.
+func firstDifference(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[max(0, i-60):min(len(a), i+60)]
+}
+
+// validate loads an OpenAPI document (YAML or JSON) with kin-openapi and
+// validates it; kin-openapi picks 3.0 or 3.1 rules from its openapi field.
+func validate(t *testing.T, data []byte) *openapi3.T {
+	t.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		t.Fatalf("kin-openapi cannot load the document: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("kin-openapi rejects the document: %v", err)
+	}
+	return doc
+}
+
+// object returns m[key] as an object, failing the test otherwise.
+func object(t *testing.T, m map[string]any, keys ...string) map[string]any {
+	t.Helper()
+	cur := m
+	for _, k := range keys {
+		next, ok := cur[k].(map[string]any)
+		if !ok {
+			t.Fatalf("%v: %q is not an object: %v", keys, k, cur[k])
+		}
+		cur = next
+	}
+	return cur
+}
+
+// strings converts a decoded JSON array of strings.
+func stringList(t *testing.T, v any) []string {
+	t.Helper()
+	list, ok := v.([]any)
+	if !ok {
+		t.Fatalf("not an array: %v", v)
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			t.Fatalf("not a string: %v", e)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// decode parses a JSON document.
+func decode(t *testing.T, data []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("not a JSON object: %v", err)
+	}
+	return m
+}
