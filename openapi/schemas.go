@@ -286,6 +286,12 @@ func nullableSchema30(s map[string]any) {
 			s["nullable"] = true
 		}
 	}
+	if ref, ok := s["$ref"]; ok && len(s) > 1 {
+		// OpenAPI 3.0 ignores everything beside a $ref; keep the reference
+		// in an allOf so that nullable, title and description still count.
+		delete(s, "$ref")
+		s["allOf"] = []any{map[string]any{"$ref": ref}}
+	}
 	if c, ok := s["const"]; ok {
 		delete(s, "const")
 		s["enum"] = []any{c}

@@ -109,7 +109,7 @@ func Spec(lumosVersion string, v Version) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Document{tree: doc.(map[string]any)}, nil
+	return &Document{version: v, tree: doc.(map[string]any)}, nil
 }
 
 // envelope adds the schema of a request or response envelope type, as
