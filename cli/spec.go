@@ -1,10 +1,6 @@
 package cli
 
-import (
-	"bytes"
-
-	"github.com/lumosgo/lumos/openapi"
-)
+import "github.com/lumosgo/lumos/openapi"
 
 // specCommand prints the OpenAPI document of the whole protocol, as
 // upstream's `connector spec` does. Importing openapi also installs the
@@ -14,18 +10,12 @@ type specCommand struct {
 	OpenAPI string `name:"openapi" enum:"3.0,3.1" default:"3.0" help:"OpenAPI version of the document: ${enum}."`
 }
 
-// Run writes the document and a newline to stdout.
+// Run writes the document (rendered at build time, see openapi.Generated)
+// to stdout.
 func (c *specCommand) Run(s *Streams) error {
-	doc, err := openapi.Spec(Version(), openapi.Version(c.OpenAPI))
+	out, err := openapi.Generated(openapi.Version(c.OpenAPI), openapi.Format(c.Format))
 	if err != nil {
 		return err
-	}
-	out, err := doc.Encode(openapi.Format(c.Format))
-	if err != nil {
-		return err
-	}
-	if !bytes.HasSuffix(out, []byte("\n")) {
-		out = append(out, '\n')
 	}
 	_, err = s.Stdout.Write(out)
 	return err

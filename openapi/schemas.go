@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/lumosgo/lumos/toolkit"
 )
@@ -40,36 +38,22 @@ func (c components) adopt(t reflect.Type, s map[string]any, name string) (map[st
 	return s, nil
 }
 
-// schemasOf runs toolkit.SchemaOf on every type, concurrently (it is a
-// pure function and the costly part of a document), returning the schemas
-// in the order of types. A type listed twice is reflected once and copied.
-func schemasOf(types []reflect.Type) ([]map[string]any, error) {
-	out := make([]map[string]any, len(types))
-	errs := make([]error, len(types))
-	first := map[reflect.Type]int{}
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, t := range types {
-		if _, seen := first[t]; seen {
-			continue
-		}
-		first[t] = i
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out[i], errs[i] = toolkit.SchemaOf(t)
-		})
+// schemasOf reflects every type with toolkit.SchemasOf, which reflects
+// the types they share once, and returns each type's root schema (a copy of
+// its own, without "$defs") in the order of types, and the definitions of
+// them all.
+func schemasOf(types []reflect.Type) ([]map[string]any, map[string]any, error) {
+	out, err := toolkit.SchemasOf(types)
+	if err != nil {
+		return nil, nil, fmt.Errorf("openapi: %w", err)
 	}
-	wg.Wait()
-	for i, t := range types {
-		if errs[i] != nil {
-			return nil, fmt.Errorf("openapi: reflecting %s: %w", t, errs[i])
-		}
-		if j := first[t]; j != i {
-			out[i] = deepCopy(out[j]).(map[string]any)
-		}
+	var defs map[string]any
+	for i, s := range out {
+		defs, _ = s["$defs"].(map[string]any)
+		delete(s, "$defs")
+		out[i] = deepCopy(s).(map[string]any)
 	}
-	return out, nil
+	return out, defs, nil
 }
 
 // hoist moves the "$defs" of a SchemaOf schema into the components and

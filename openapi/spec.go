@@ -61,11 +61,14 @@ func Spec(lumosVersion string, v Version) (*Document, error) {
 	for _, c := range caps {
 		types = append(types, c.Request, c.Response)
 	}
-	reflected, err := schemasOf(types)
+	reflected, defs, err := schemasOf(types)
 	if err != nil {
 		return nil, err
 	}
 	comps := components{}
+	if err := comps.hoist(map[string]any{"$defs": defs}, ""); err != nil {
+		return nil, err
+	}
 	errSchema, err := comps.adopt(errType, reflected[0], "")
 	if err != nil {
 		return nil, err

@@ -15,8 +15,8 @@ import (
 	"github.com/lumosgo/lumos/toolkit"
 )
 
-// specVersion is the lumos version written into the golden documents.
-const specVersion = "dev"
+// specVersion is the version written into the documents.
+const specVersion = toolkit.ProtocolVersion
 
 func spec(t *testing.T, v openapi.Version, f openapi.Format) []byte {
 	t.Helper()
@@ -74,10 +74,25 @@ func TestSpecYAMLEqualsJSON(t *testing.T) {
 	}
 }
 
+// TestSpecGolden keeps the documents `lumos spec` prints (embedded from
+// openapi/generated) equal to what Spec builds.
 func TestSpecGolden(t *testing.T) {
 	t.Parallel()
-	golden(t, "spec.yaml", spec(t, openapi.OpenAPI30, openapi.YAML))
-	golden(t, "spec-3.1.json", append(spec(t, openapi.OpenAPI31, openapi.JSON), '\n'))
+	for _, v := range []openapi.Version{openapi.OpenAPI30, openapi.OpenAPI31} {
+		for _, f := range []openapi.Format{openapi.YAML, openapi.JSON} {
+			out := spec(t, v, f)
+			if !bytes.HasSuffix(out, []byte("\n")) {
+				out = append(out, '\n')
+			}
+			goldenAt(t, openapi.GeneratedName(v, f), out)
+			if !*update {
+				embedded, err := openapi.Generated(v, f)
+				if err != nil || !bytes.Equal(embedded, out) {
+					t.Fatalf("the embedded %s is stale (%v); run `go test ./openapi -update` and rebuild", openapi.GeneratedName(v, f), err)
+				}
+			}
+		}
+	}
 }
 
 var badComponentName = regexp.MustCompile(`[0-9]$|\[`)
@@ -223,7 +238,7 @@ func TestSpecCommand(t *testing.T) {
 				return
 			}
 			is.Equal(stderr.String(), "")
-			doc, err := openapi.Spec(cli.Version(), tt.version)
+			doc, err := openapi.Spec(specVersion, tt.version)
 			is.NoErr(err)
 			want, err := doc.Encode(tt.format)
 			is.NoErr(err)

@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// ProtocolVersion is the version of the protocol's models lumos matches:
+// those of Lumos's connector-sdk-types package (with connector-py 4.184.0).
+const ProtocolVersion = "0.37.0"
+
 // CapabilityName names a capability, as the CLI subcommand and the key in
 // `info`. The standard names are the constants below.
 type CapabilityName string

@@ -51,6 +51,78 @@ func SchemaOf(t reflect.Type) (map[string]any, error) {
 	return out, nil
 }
 
+// SchemasOf is SchemaOf for many types at once: it reflects them in one
+// pass, so the types they share (AuthCredential, Page, ...) are reflected
+// once, and returns each type's schema as SchemaOf would, except that every
+// schema's "$defs" is one map shared by all, holding the definitions of all
+// the types. Callers must treat it as read-only or copy it first.
+//
+// Distinct types with one DefinitionName (the instantiations of a generic
+// envelope) get distinct definition names: the later ones are suffixed _2,
+// _3, ... in the order of types. Callers name them as they see fit.
+func SchemasOf(types []reflect.Type) ([]map[string]any, error) {
+	fields := make([]reflect.StructField, len(types))
+	for i, t := range types {
+		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: t, Tag: reflect.StructTag(fmt.Sprintf(`json:"f%d"`, i))}
+	}
+	holder := reflect.StructOf(fields)
+	named := map[string]reflect.Type{}
+	byType := map[reflect.Type]string{}
+	defName := func(t reflect.Type, _ string) string {
+		if name, ok := byType[t]; ok {
+			return name
+		}
+		name := DefinitionName(t)
+		for n := 2; ; n++ {
+			if other, taken := named[name]; !taken || other == t {
+				break
+			}
+			name = fmt.Sprintf("%s_%d", DefinitionName(t), n) // deterministic: reflection order is the field order
+		}
+		named[name], byType[t] = t, name
+		return name
+	}
+	collected := map[string]jsonschema.Schema{}
+	var r jsonschema.Reflector
+	_, err := r.Reflect(reflect.New(holder).Elem().Interface(),
+		jsonschema.DefinitionsPrefix("#/$defs/"),
+		jsonschema.CollectDefinitions(func(name string, s jsonschema.Schema) { collected[name] = s }),
+		jsonschema.InterceptDefName(defName),
+		jsonschema.InterceptProp(propertyExtras),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("reflecting %d types: %w", len(types), err)
+	}
+	defs := make(map[string]any, len(collected))
+	for name, d := range collected {
+		dm, err := toMap(d)
+		if err != nil {
+			return nil, err
+		}
+		dropNull(dm)
+		defs[name] = dm
+	}
+	out := make([]map[string]any, len(types))
+	for i, t := range types {
+		name, ok := byType[t]
+		root, isDef := defs[name].(map[string]any)
+		if !ok || !isDef {
+			return nil, fmt.Errorf("reflecting %s: it has no definition; SchemasOf takes named struct types", t)
+		}
+		cp := make(map[string]any, len(root)+1)
+		for k, v := range root {
+			cp[k] = v
+		}
+		if _, ok := cp["properties"]; !ok && t.Kind() == reflect.Struct {
+			cp["properties"] = map[string]any{}
+		}
+		cp["title"] = DefinitionName(t)
+		cp["$defs"] = defs
+		out[i] = cp
+	}
+	return out, nil
+}
+
 // DefinitionName is the stable schema name of a Go type: its type name, with
 // any type arguments dropped and the characters outside [A-Za-z0-9_] removed.
 // Two packages' types with one name share a definition name on purpose: the
