@@ -1,14 +1,8 @@
 package openapi
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
-
-	"github.com/swaggest/openapi-go/openapi3"
-	"github.com/swaggest/openapi-go/openapi31"
 )
 
 // Version is the OpenAPI version a document is written in.
@@ -29,7 +23,9 @@ const (
 	JSON Format = "json" // indented JSON
 )
 
-// Document is an OpenAPI document as a tree of JSON values.
+// Document is an OpenAPI document as a tree of JSON values. Package
+// openapi/render writes it as JSON or YAML; it lives apart so the lumos
+// binary, which prints pre-rendered documents, does not link a YAML library.
 type Document struct {
 	version Version
 	tree    map[string]any
@@ -39,69 +35,11 @@ type Document struct {
 // callers must not modify it.
 func (d *Document) Map() map[string]any { return d.tree }
 
-// Encode writes the document in format f.
-func (d *Document) Encode(f Format) ([]byte, error) {
-	switch f {
-	case YAML:
-		return d.YAML()
-	case JSON:
-		return d.JSON()
-	}
-	return nil, fmt.Errorf("openapi: unknown format %q; use %q or %q", f, YAML, JSON)
-}
+// NewDocument returns the document of version v whose tree is tree.
+func NewDocument(v Version, tree map[string]any) *Document { return &Document{version: v, tree: tree} }
 
-// spec is the typed form of the document, from swaggest/openapi-go, which
-// checks its shape and writes it in a stable order.
-type spec interface {
-	MarshalJSON() ([]byte, error)
-	MarshalYAML() ([]byte, error)
-}
-
-func (d *Document) spec() (spec, error) {
-	raw, err := json.Marshal(d.tree)
-	if err != nil {
-		return nil, err
-	}
-	if d.version == OpenAPI31 {
-		var s openapi31.Spec
-		if err := s.UnmarshalJSON(raw); err != nil {
-			return nil, fmt.Errorf("openapi: the 3.1 document does not fit the OpenAPI model: %w", err)
-		}
-		return &s, nil
-	}
-	var s openapi3.Spec
-	if err := s.UnmarshalJSON(raw); err != nil {
-		return nil, fmt.Errorf("openapi: the 3.0 document does not fit the OpenAPI model: %w", err)
-	}
-	return &s, nil
-}
-
-// JSON writes the document as JSON indented by two spaces, without a
-// trailing newline.
-func (d *Document) JSON() ([]byte, error) {
-	s, err := d.spec()
-	if err != nil {
-		return nil, err
-	}
-	raw, err := s.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if err := json.Indent(&b, raw, "", "  "); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// YAML writes the document as block YAML, ending with a newline.
-func (d *Document) YAML() ([]byte, error) {
-	s, err := d.spec()
-	if err != nil {
-		return nil, err
-	}
-	return s.MarshalYAML()
-}
+// Version is the OpenAPI version the document is written for.
+func (d *Document) Version() Version { return d.version }
 
 // sortedKeys returns m's keys in order.
 func sortedKeys[V any](m map[string]V) []string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lumosgo/lumos/cli"
 	"github.com/lumosgo/lumos/openapi"
+	"github.com/lumosgo/lumos/openapi/render"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -24,7 +25,7 @@ func spec(t *testing.T, v openapi.Version, f openapi.Format) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := doc.Encode(f)
+	out, err := render.Encode(doc, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +205,7 @@ func TestSpecUnknownVersion(t *testing.T) {
 	is.True(err != nil)
 	doc, err := openapi.Spec(specVersion, openapi.OpenAPI30)
 	is.NoErr(err)
-	_, err = doc.Encode("xml")
+	_, err = render.Encode(doc, "xml")
 	is.True(err != nil)
 }
 
@@ -240,7 +241,7 @@ func TestSpecCommand(t *testing.T) {
 			is.Equal(stderr.String(), "")
 			doc, err := openapi.Spec(specVersion, tt.version)
 			is.NoErr(err)
-			want, err := doc.Encode(tt.format)
+			want, err := render.Encode(doc, tt.format)
 			is.NoErr(err)
 			is.Equal(stdout.String(), strings.TrimSuffix(string(want), "\n")+"\n")
 		})
