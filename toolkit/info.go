@@ -3,6 +3,7 @@ package toolkit
 import (
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/lumosgo/lumos/toolkit/internal/pyjson"
 )
@@ -71,15 +72,18 @@ func (in *Integration) Info() (Info, error) {
 		EntitlementTypes:  nonNil(d.EntitlementTypes),
 		ResourceTypes:     nonNil(d.ResourceTypes),
 	}
+	schemas, err := in.payloadSchemas(info.Capabilities)
+	if err != nil {
+		return Info{}, fmt.Errorf("connector %q: %w", d.AppID, err)
+	}
 	for _, name := range info.Capabilities {
 		c := in.capability(name)
-		cs, err := c.schema()
+		cs, err := c.schema(schemas)
 		if err != nil {
 			return Info{}, fmt.Errorf("connector %q: capability %q: %w", d.AppID, name, err)
 		}
 		info.CapabilitySchema[string(name)] = cs
 	}
-	var err error
 	if d.Auth != "" {
 		if info.AuthenticationSchema, err = modelSchema(credentialModels[d.Auth]); err != nil {
 			return Info{}, err
@@ -144,23 +148,85 @@ func modelSchema(t reflect.Type) (map[string]any, error) {
 	return s, nil
 }
 
-// schema reflects the capability's entry in `info`.
-func (c *capability) schema() (CapabilitySchema, error) {
-	payload := func(t reflect.Type) (map[string]any, error) {
-		if t.Kind() == reflect.Slice {
-			return emptySchema("Empty"), nil
+// payloadSchemas reflects the payload and result types of the capabilities
+// in one pass (SchemasOf), so the models they share are reflected once, and
+// returns each struct type's standalone schema, as SchemaOf would give it.
+func (in *Integration) payloadSchemas(names []CapabilityName) (map[reflect.Type]map[string]any, error) {
+	var types []reflect.Type
+	seen := map[reflect.Type]bool{}
+	for _, name := range names {
+		c := in.capability(name)
+		for _, t := range []reflect.Type{fieldType(c.sig.request, "Request"), fieldType(c.sig.response, "Response")} {
+			if t.Kind() == reflect.Struct && !seen[t] {
+				seen[t] = true
+				types = append(types, t)
+			}
 		}
-		return SchemaOf(t)
 	}
-	arg, err := payload(fieldType(c.sig.request, "Request"))
+	reflected, err := SchemasOf(types)
 	if err != nil {
-		return CapabilitySchema{}, err
+		return nil, err
 	}
+	out := make(map[reflect.Type]map[string]any, len(types))
+	for i, t := range types {
+		out[t] = standalone(reflected[i])
+	}
+	return out, nil
+}
+
+// standalone cuts a SchemasOf schema down to the definitions it uses.
+func standalone(s map[string]any) map[string]any {
+	all, _ := s["$defs"].(map[string]any)
+	out := make(map[string]any, len(s))
+	for k, v := range s {
+		if k != "$defs" {
+			out[k] = v
+		}
+	}
+	used := map[string]any{}
+	var visit func(v any)
+	visit = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok {
+				name := strings.TrimPrefix(ref, "#/$defs/")
+				if _, done := used[name]; !done && all[name] != nil {
+					used[name] = all[name]
+					visit(all[name])
+				}
+			}
+			for _, item := range x {
+				visit(item)
+			}
+		case []any:
+			for _, item := range x {
+				visit(item)
+			}
+		}
+	}
+	visit(out)
+	if len(used) > 0 {
+		out["$defs"] = used
+	}
+	return out
+}
+
+// schema builds the capability's entry in `info` from the reflected payload schemas.
+func (c *capability) schema(schemas map[reflect.Type]map[string]any) (CapabilitySchema, error) {
+	payload := func(t reflect.Type) map[string]any {
+		s, ok := schemas[t]
+		if !ok { // a list (or another non-struct type): upstream shows Empty
+			return emptySchema("Empty")
+		}
+		cp := make(map[string]any, len(s)+1)
+		for k, v := range s {
+			cp[k] = v
+		}
+		return cp
+	}
+	arg := payload(fieldType(c.sig.request, "Request"))
 	c.sig.level.annotate(arg)
-	out, err := payload(fieldType(c.sig.response, "Response"))
-	if err != nil {
-		return CapabilitySchema{}, err
-	}
+	out := payload(fieldType(c.sig.response, "Response"))
 	cs := CapabilitySchema{Argument: arg, Output: out, DisplayName: c.name.DisplayName()}
 	if c.displayName != "" {
 		cs.DisplayName = c.displayName
