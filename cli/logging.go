@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -64,12 +65,15 @@ type lineHandler struct {
 	sink  *logSink // shared by the handlers WithAttrs derives
 }
 
-// logSink is where log lines go: a stream, or a file opened on first use.
+// logSink is where log lines go: a stream, or a file opened on first use
+// and written through a buffer that Close flushes (one call is one short
+// process, so a record costs no system call of its own).
 type logSink struct {
 	mu   sync.Mutex
 	out  io.Writer
 	path string
 	file *os.File
+	buf  *bufio.Writer
 }
 
 func (h *lineHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
@@ -109,20 +113,26 @@ func (s *logSink) write(line string) error {
 		if err != nil {
 			return err
 		}
-		s.file, s.out = f, f
+		s.file, s.buf = f, bufio.NewWriter(f)
+		s.out = s.buf
 	}
 	_, err := io.WriteString(s.out, line)
 	return err
 }
 
-// Close closes the log file, if one was opened.
+// Close flushes and closes the log file, if one was opened.
 func (h *lineHandler) Close() error {
 	h.sink.mu.Lock()
 	defer h.sink.mu.Unlock()
 	if h.sink.file == nil {
 		return nil
 	}
-	return h.sink.file.Close()
+	err := h.sink.buf.Flush()
+	if cerr := h.sink.file.Close(); err == nil {
+		err = cerr
+	}
+	h.sink.file, h.sink.out = nil, nil
+	return err
 }
 
 func (h *lineHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
