@@ -10,19 +10,30 @@ import (
 
 // tenantOf reads the tenant the request's settings describe.
 func tenantOf(raw json.RawMessage) (tenant, error) {
+	_, t, err := settingsOf(raw)
+	return t, err
+}
+
+// settingsOf reads the request's settings and the tenant they describe.
+func settingsOf(raw json.RawMessage) (Settings, tenant, error) {
 	s, err := toolkit.DecodeSettings[Settings](raw)
 	if err != nil {
-		return tenant{}, err
+		return Settings{}, tenant{}, err
 	}
 	if s.TenantSize < 0 || s.TenantSize > MaxTenantSize {
-		return tenant{}, errs.Newf(errs.BadRequest, "Invalid settings: tenant_size must be between 0 and %d", MaxTenantSize)
+		return Settings{}, tenant{}, errs.Newf(errs.BadRequest, "Invalid settings: tenant_size must be between 0 and %d", MaxTenantSize)
 	}
-	return tenant{size: s.TenantSize}, nil
+	return s, tenant{size: s.TenantSize}, nil
 }
 
 // listOf pages through a listing of total items made by item.
 func listOf[T any](capability toolkit.CapabilityName, page *toolkit.Page, total int64, item func(int64) T) (toolkit.Response[[]T], error) {
-	start, end, next, err := window(capability, page, total)
+	return listIn(scopeOf(capability), page, total, item)
+}
+
+// listIn is listOf with an explicit page token scope.
+func listIn[T any](scope string, page *toolkit.Page, total int64, item func(int64) T) (toolkit.Response[[]T], error) {
+	start, end, next, err := windowIn(scope, page, total)
 	if err != nil {
 		return toolkit.Response[[]T]{}, err
 	}

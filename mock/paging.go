@@ -21,6 +21,26 @@ type cursor struct {
 // half-open range [start, end) to return and the page to announce next (nil
 // on the last page).
 func window(capability toolkit.CapabilityName, page *toolkit.Page, total int64) (start, end int64, next *toolkit.Page, err error) {
+	return windowIn(scopeOf(capability), page, total)
+}
+
+// scopeOf is the page token scope of a listing whose pages do not depend on
+// its payload.
+func scopeOf(capability toolkit.CapabilityName) string { return "mock/" + string(capability) }
+
+// boundScope is the page token scope of a listing whose items depend on its
+// payload (filters, actors): the payload's fingerprint is part of it, so a
+// token is refused (invalid_page_token) when sent with another payload.
+func boundScope(capability toolkit.CapabilityName, payload any) (string, error) {
+	fp, err := toolkit.Fingerprint(payload)
+	if err != nil {
+		return "", err
+	}
+	return scopeOf(capability) + "/" + fp[:16], nil
+}
+
+// windowIn is window with an explicit token scope.
+func windowIn(scope string, page *toolkit.Page, total int64) (start, end int64, next *toolkit.Page, err error) {
 	size := int64(DefaultPageSize)
 	token := ""
 	if page != nil {
@@ -32,7 +52,6 @@ func window(capability toolkit.CapabilityName, page *toolkit.Page, total int64) 
 		}
 		token = page.Token
 	}
-	scope := "mock/" + string(capability)
 	if token != "" {
 		var c cursor
 		if err := pagetoken.Decode(scope, token, &c); err != nil {

@@ -66,14 +66,17 @@ func (t tenant) teams() int64 { return max(1, (t.size+24)/25) }
 func accountID(i int64) string { return accountIDPrefix + strconv.FormatInt(i, 10) }
 
 // accountIndex parses an account id of this tenant.
-func (t tenant) accountIndex(id string) (int64, bool) {
-	digits, ok := strings.CutPrefix(id, accountIDPrefix)
+func (t tenant) accountIndex(id string) (int64, bool) { return parseIndex(id, accountIDPrefix, t.size) }
+
+// parseIndex parses "<prefix><n>" with n in [0, limit), in canonical form only.
+func parseIndex(id, prefix string, limit int64) (int64, bool) {
+	digits, ok := strings.CutPrefix(id, prefix)
 	// Only the canonical form: ParseInt would also take a sign ("user-+5").
 	if !ok || digits == "" || digits[0] < '0' || digits[0] > '9' || (len(digits) > 1 && digits[0] == '0') {
 		return 0, false
 	}
 	i, err := strconv.ParseInt(digits, 10, 64)
-	return i, err == nil && i >= 0 && i < t.size
+	return i, err == nil && i >= 0 && i < limit
 }
 
 func status(i int64) toolkit.AccountStatus { return statusCycle[i%int64(len(statusCycle))] }
@@ -219,12 +222,21 @@ func (t tenant) association(j int64) toolkit.FoundEntitlementAssociation {
 
 // lastActivity reports account i's last login; pending accounts never logged in.
 func (t tenant) lastActivity(i int64) (toolkit.LastActivityData, bool) {
-	if status(i) == toolkit.AccountStatusPending {
+	at, ok := lastLogin(i)
+	if !ok {
 		return toolkit.LastActivityData{}, false
 	}
-	ago := time.Duration(i*7919%(90*24*3600)) * time.Second
 	return toolkit.LastActivityData{AccountID: accountID(i), EventType: toolkit.ActivityLastLogin,
-		HappenedAt: epoch.Add(-ago).Format(time.RFC3339)}, true
+		HappenedAt: at.Format(time.RFC3339)}, true
+}
+
+// lastLogin is account i's last login, in the 90 days before epoch;
+// pending accounts never logged in.
+func lastLogin(i int64) (time.Time, bool) {
+	if status(i) == toolkit.AccountStatusPending {
+		return time.Time{}, false
+	}
+	return epoch.Add(-time.Duration(i*7919%(90*24*3600)) * time.Second), true
 }
 
 var customAttributes = []toolkit.CustomAttributeSchema{
