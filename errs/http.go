@@ -2,7 +2,6 @@ package errs
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -14,11 +13,11 @@ const MaxBodyInMessage = 2048
 // HTTPStatusError is an upstream HTTP response whose status is not 2xx. Its
 // message has upstream's format, "[<status>][<url without query>] <body>".
 type HTTPStatusError struct {
-	StatusCode int         // the response status
-	Method     string      // the request method
-	URL        string      // the request URL; its query is never shown
-	Header     http.Header // the response headers
-	Body       []byte      // the response body, possibly truncated by the client
+	StatusCode int                 // the response status
+	Method     string              // the request method
+	URL        string              // the request URL; its query is never shown
+	Header     map[string][]string // the response headers (an http.Header; errs does not import net/http)
+	Body       []byte              // the response body, possibly truncated by the client
 }
 
 // Error returns "[<status>][<url without query>] <body>", the body trimmed
@@ -57,17 +56,17 @@ func URLWithoutQuery(raw string) string {
 // bad_gateway, anything else api_error.
 func HTTPStatusCode(status int) ErrorCode {
 	switch status {
-	case http.StatusBadRequest:
+	case 400:
 		return BadRequest
-	case http.StatusUnauthorized:
+	case 401:
 		return Unauthorized
-	case http.StatusForbidden:
+	case 403:
 		return PermissionDenied
-	case http.StatusNotFound:
+	case 404:
 		return NotFound
-	case http.StatusTooManyRequests:
+	case 429:
 		return RateLimit
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case 502, 503, 504:
 		return BadGateway
 	}
 	return APIError

@@ -2,6 +2,7 @@ package toolkit_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -112,4 +113,12 @@ func TestHandleCustomRejects(t *testing.T) {
 	is.True(strings.Contains(msg, "registered twice"))
 	msg = panicMessage(func() { in.Handle("sync_users", syncGroupsHandler) })
 	is.True(strings.Contains(msg, "HandleCustom")) // Handle points custom names to HandleCustom
+}
+
+// TestEnvelopeLayout pins where the result sits in each success envelope,
+// which the dispatch pipeline relies on without looking it up.
+func TestEnvelopeLayout(t *testing.T) {
+	is := is.New(t)
+	is.Equal(reflect.TypeFor[toolkit.Response[int]]().Field(0).Name, "Response")
+	is.Equal(reflect.TypeFor[toolkit.CustomResponse[int]]().Field(2).Name, "Response")
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"reflect"
-	"regexp"
 	"runtime"
 	"strings"
 )
@@ -88,8 +87,6 @@ func (in *Integration) HandleCustom(name CapabilityName, fn any, opts ...Capabil
 	}
 }
 
-var customNamePattern = regexp.MustCompile(`^[a-z]+(?:_[a-z]+)*$`)
-
 // registration says who registers a capability and so which names are allowed.
 type registration int
 
@@ -127,7 +124,7 @@ func (in *Integration) add(name CapabilityName, fn any, how registration, opts .
 	case name.IsStandard():
 		return fail("is a standard capability this version of lumos cannot register yet")
 	default:
-		if !customNamePattern.MatchString(string(name)) {
+		if !wordsJoinedBy(string(name), "_", false) {
 			return fail("is not a standard capability, and a custom capability name must be lower-case letters in words joined by '_' (e.g. \"sync_groups\")")
 		}
 		custom, err := customSignature(v)
@@ -196,13 +193,15 @@ func customSignature(fn reflect.Value) (signature, error) {
 // not the standard ones: its payload and result must extend the standard
 // ones. It returns the signature with the connector's types.
 func (s signature) extendedBy(fn reflect.Value) (signature, error) {
-	want := fmt.Errorf("handler has type %s; want %s", describeFuncValue(fn), describeFunc(s.handlerType()))
+	want := func() error { // built only on failure: spelling types out is costly
+		return fmt.Errorf("handler has type %s; want %s", describeFuncValue(fn), describeFunc(s.handlerType()))
+	}
 	if !s.customizable {
-		return signature{}, want
+		return signature{}, want()
 	}
 	req, resp, ok := handlerTypes(fn)
 	if !ok || !isGeneric(req, "Request") || !isGeneric(resp, "Response") {
-		return signature{}, fmt.Errorf("%w (or Request[P] and Response[R] whose P and R extend the standard payload and result)", want)
+		return signature{}, fmt.Errorf("%w (or Request[P] and Response[R] whose P and R extend the standard payload and result)", want())
 	}
 	if err := extends(fieldType(s.request, "Request"), fieldType(req, "Request")); err != nil {
 		return signature{}, fmt.Errorf("payload %s does not extend the standard payload: %w", fieldType(req, "Request"), err)
@@ -221,30 +220,39 @@ func extends(base, ext reflect.Type) error {
 	if ext.Kind() != reflect.Struct {
 		return fmt.Errorf("%s is not a struct", ext)
 	}
-	bp, err := planFor(base)
-	if err != nil {
-		return err
-	}
-	ep, err := planFor(ext)
-	if err != nil {
-		return err
-	}
-	fields := map[string]fieldPlan{}
-	for _, f := range ep.fields {
-		fields[f.key] = f
-	}
-	for _, b := range bp.fields {
-		e, ok := fields[b.key]
+	extFields := shallowFields(ext)
+	for key, b := range shallowFields(base) {
+		e, ok := extFields[key]
 		switch {
 		case !ok:
-			return fmt.Errorf("field %q is missing; keep every standard field (embedding the standard type keeps them all)", b.key)
+			return fmt.Errorf("field %q is missing; keep every standard field (embedding the standard type keeps them all)", key)
 		case e.jsonType != b.jsonType:
-			return fmt.Errorf("field %q is a JSON %s, not %s as in the standard payload", b.key, e.jsonType, b.jsonType)
+			return fmt.Errorf("field %q is a JSON %s, not %s as in the standard payload", key, e.jsonType, b.jsonType)
 		case b.required && !e.required:
-			return fmt.Errorf("field %q must stay required (tag it required:\"true\")", b.key)
+			return fmt.Errorf("field %q must stay required (tag it required:\"true\")", key)
 		}
 	}
 	return nil
+}
+
+// shallowFields describes t's JSON fields (embedded ones included) without
+// looking into nested types: cheap enough for registration at start-up.
+func shallowFields(t reflect.Type) map[string]fieldPlan {
+	out := map[string]fieldPlan{}
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || f.Anonymous {
+			continue
+		}
+		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if key == "-" {
+			continue
+		}
+		if key == "" {
+			key = f.Name
+		}
+		out[key] = fieldPlan{key: key, required: f.Tag.Get("required") == "true", jsonType: jsonTypeName(f.Type)}
+	}
+	return out
 }
 
 func describeFuncValue(fn reflect.Value) string {

@@ -6,7 +6,6 @@ import (
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit/redact"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -102,7 +101,26 @@ type Integration struct {
 	keys     redact.Keys // secret keys of requests, see secretKeys
 }
 
-var appIDPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$`)
+// wordsJoinedBy reports whether s is one or more words of lower-case
+// letters (and digits, when digits is set, except first) joined by single
+// separators from seps.
+func wordsJoinedBy(s, seps string, digits bool) bool {
+	wordStart := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			wordStart = false
+		case digits && c >= '0' && c <= '9' && i > 0:
+			wordStart = false
+		case strings.IndexByte(seps, c) >= 0 && !wordStart:
+			wordStart = true
+		default:
+			return false
+		}
+	}
+	return s != "" && !wordStart
+}
 
 // NewIntegration validates a declaration and returns an integration with no
 // capabilities. It panics, naming the connector and the fix, when the
@@ -119,7 +137,7 @@ func newIntegration(d Declaration) (*Integration, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("lumos: connector %q: %s", d.AppID, fmt.Sprintf(format, args...))
 	}
-	if strings.TrimSpace(d.AppID) != d.AppID || !appIDPattern.MatchString(d.AppID) {
+	if !wordsJoinedBy(d.AppID, "-_", true) { // e.g. "github", "google-workspace"
 		return nil, fail("invalid app id: use lower-case letters and digits, words joined by '-' or '_' (e.g. \"google-workspace\")")
 	}
 	if reservedAppIDs[d.AppID] || strings.HasSuffix(d.AppID, "-connector") {

@@ -18,8 +18,11 @@ func sig[Req, Resp any](level Level, summary string) signature {
 }
 
 func newSignature(req, resp reflect.Type, level Level, summary string) signature {
-	f, _ := resp.FieldByName("Response")
-	return signature{request: req, response: resp, level: level, summary: summary, resultIndex: f.Index[0]}
+	s := signature{request: req, response: resp, level: level, summary: summary}
+	if isGeneric(resp, "CustomResponse") {
+		s.resultIndex = 2 // page, raw_data, response; checked by TestEnvelopeLayout
+	}
+	return s
 }
 
 // signatures holds the standard capabilities that can be registered today.
