@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 
@@ -17,6 +18,64 @@ type call struct {
 	secrets redact.Secrets
 	log     *slog.Logger
 	buf     *bytes.Buffer
+
+	rawWanted bool // the request set include_raw_data
+	rawMu     sync.Mutex
+	raw       []any
+}
+
+type callKey struct{}
+
+func callOf(ctx context.Context) *call {
+	cl, _ := ctx.Value(callKey{}).(*call)
+	return cl
+}
+
+// WantsRawData reports whether the current call's request set
+// include_raw_data, so upstream responses are worth keeping.
+func WantsRawData(ctx context.Context) bool {
+	cl := callOf(ctx)
+	return cl != nil && cl.rawWanted
+}
+
+// AddRawData records an upstream response (any JSON value, typically a
+// decoded body) for the current call's raw_data. It does nothing unless the
+// request set include_raw_data. When the handler leaves raw_data unset, the
+// pipeline fills it with the recorded values, in order; error envelopes get
+// them too. Secrets in them are masked like everything else.
+func AddRawData(ctx context.Context, v any) {
+	cl := callOf(ctx)
+	if cl == nil || !cl.rawWanted {
+		return
+	}
+	cl.rawMu.Lock()
+	cl.raw = append(cl.raw, v)
+	cl.rawMu.Unlock()
+}
+
+// rawData returns what the call recorded, or nil.
+func (cl *call) rawData() []any {
+	if cl == nil {
+		return nil
+	}
+	cl.rawMu.Lock()
+	defer cl.rawMu.Unlock()
+	return cl.raw
+}
+
+type traceKey struct{}
+
+// WithTrace returns ctx asking for a trace of upstream requests on w (one
+// line each); the lumos command line sets it for --trace or LUMOS_TRACE=1.
+func WithTrace(ctx context.Context, w io.Writer) context.Context {
+	return context.WithValue(ctx, traceKey{}, w)
+}
+
+// TraceWriter returns where to trace upstream requests, or nil when no trace
+// was asked for.
+func TraceWriter(ctx context.Context) io.Writer {
+	w, _ := ctx.Value(traceKey{}).(io.Writer)
+	return w
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -22,6 +22,6 @@ type CustomResponse[R any] struct {
 	Response R     `json:"response" required:"true" description:"The capability's result."`
 }
 
-func (r *CustomRequest[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage, *Page) {
-	return r.Auth, r.Credentials, r.Settings, r.Page
+func (r *CustomRequest[P]) envelopeFields() envelopeView {
+	return envelopeView{r.Auth, r.Credentials, r.Settings, r.Page, r.IncludeRawData}
 }

@@ -121,4 +121,6 @@ func TestEnvelopeLayout(t *testing.T) {
 	is := is.New(t)
 	is.Equal(reflect.TypeFor[toolkit.Response[int]]().Field(0).Name, "Response")
 	is.Equal(reflect.TypeFor[toolkit.CustomResponse[int]]().Field(2).Name, "Response")
+	is.Equal(reflect.TypeFor[toolkit.Response[int]]().Field(1).Name, "RawData")
+	is.Equal(reflect.TypeFor[toolkit.CustomResponse[int]]().Field(1).Name, "RawData")
 }

@@ -26,11 +26,20 @@ const (
 
 // envelope gives the pipeline the shared fields of every Request[P].
 type envelope interface {
-	envelopeFields() (auth *AuthCredential, credentials []AuthCredential, settings json.RawMessage, page *Page)
+	envelopeFields() envelopeView
 }
 
-func (r *Request[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage, *Page) {
-	return r.Auth, r.Credentials, r.Settings, r.Page
+// envelopeView is what the pipeline reads of a request envelope.
+type envelopeView struct {
+	auth           *AuthCredential
+	credentials    []AuthCredential
+	settings       json.RawMessage
+	page           *Page
+	includeRawData bool
+}
+
+func (r *Request[P]) envelopeFields() envelopeView {
+	return envelopeView{r.Auth, r.Credentials, r.Settings, r.Page, r.IncludeRawData}
 }
 
 // unauthenticated marks envelopes without credentials (OAuth flows,
@@ -39,8 +48,8 @@ type unauthenticated interface{ withoutCredentials() }
 
 func (*UnauthenticatedRequest[P]) withoutCredentials() {}
 
-func (r *UnauthenticatedRequest[P]) envelopeFields() (*AuthCredential, []AuthCredential, json.RawMessage, *Page) {
-	return nil, nil, r.Settings, r.Page
+func (r *UnauthenticatedRequest[P]) envelopeFields() envelopeView {
+	return envelopeView{settings: r.Settings, page: r.Page, includeRawData: r.IncludeRawData}
 }
 
 func badRequestf(format string, args ...any) *errs.Error {
@@ -66,7 +75,7 @@ func (in *Integration) Dispatch(ctx context.Context, name string, body []byte) [
 // wherever it appears in the document and in the call's log records.
 func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string, body []byte) error {
 	cl := in.newCall(ctx, name, body)
-	ctx = WithLogger(ctx, cl.log)
+	ctx = context.WithValue(WithLogger(ctx, cl.log), callKey{}, cl)
 	var doc any
 	c := in.capability(CapabilityName(name))
 	if c == nil {
@@ -77,7 +86,11 @@ func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string,
 		if cause := context.Cause(ctx); errors.Is(he.err, context.Canceled) && cause != nil && cause != context.Canceled {
 			he.err = cause // say why the call was cancelled, e.g. which signal stopped it
 		}
-		doc = in.errorResponse(he.err, c)
+		e := in.errorResponse(he.err, c)
+		if raw := cl.rawData(); raw != nil {
+			e.RawData = raw // what the upstream said before the failure
+		}
+		doc = e
 	} else {
 		doc = in.errorResponse(err, nil)
 	}
@@ -117,28 +130,31 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if problems := decodeStrict(body, req.Interface(), p); len(problems) > 0 {
 		return nil, badRequestf("Invalid request - %s", joinFieldErrors(problems))
 	}
-	auth, creds, settings, page := req.Interface().(envelope).envelopeFields()
-	if !isNull(settings) && bytes.TrimSpace(settings)[0] != '{' {
-		return nil, badRequestf("Invalid request - settings: expected object, got %s", jsonKind(settings))
+	env := req.Interface().(envelope).envelopeFields()
+	if !isNull(env.settings) && bytes.TrimSpace(env.settings)[0] != '{' {
+		return nil, badRequestf("Invalid request - settings: expected object, got %s", jsonKind(env.settings))
 	}
-	if err := checkPage(page); err != nil {
+	if err := checkPage(env.page); err != nil {
 		return nil, err
 	}
 	if _, noAuth := req.Interface().(unauthenticated); !noAuth && c.name != CapAppInfo {
-		if err := in.checkCredentials(auth, creds); err != nil {
+		if err := in.checkCredentials(env.auth, env.credentials); err != nil {
 			return nil, err
 		}
 	}
 	if in.settingsType != nil && c.name != CapAppInfo {
-		if err := in.checkSettings(settings); err != nil {
+		if err := in.checkSettings(env.settings); err != nil {
 			return nil, err
 		}
+	}
+	if cl := callOf(ctx); cl != nil {
+		cl.rawWanted = env.includeRawData
 	}
 	resp, err := in.execute(ctx, c, req.Elem())
 	if err != nil {
 		return nil, &handlerError{err}
 	}
-	return responseValue(resp, c.sig.resultIndex), nil
+	return responseValue(resp, c.sig.resultIndex, callOf(ctx).rawData()), nil
 }
 
 // checkCredentials applies the protocol's auth and credentials checks, with
@@ -251,15 +267,31 @@ func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
 
 // responseValue is the success envelope to encode. A nil list payload is
 // written as [] rather than null, as the protocol requires a list.
-func responseValue(resp reflect.Value, result int) any {
-	if payload := resp.Field(result); payload.Kind() == reflect.Slice && payload.IsNil() {
+//
+// When the request asked for raw data and the handler left raw_data unset,
+// it is filled with what the call collected (see AddRawData).
+func responseValue(resp reflect.Value, result int, raw []any) any {
+	payload := resp.Field(result)
+	emptyList := payload.Kind() == reflect.Slice && payload.IsNil()
+	rawField := resp.Field(rawDataIndex)
+	addRaw := raw != nil && rawField.IsNil()
+	if emptyList || addRaw {
 		fixed := reflect.New(resp.Type()).Elem()
 		fixed.Set(resp)
-		fixed.Field(result).Set(reflect.MakeSlice(payload.Type(), 0, 0))
+		if emptyList {
+			fixed.Field(result).Set(reflect.MakeSlice(payload.Type(), 0, 0))
+		}
+		if addRaw {
+			fixed.Field(rawDataIndex).Set(reflect.ValueOf(raw))
+		}
 		resp = fixed
 	}
 	return resp.Interface()
 }
+
+// rawDataIndex is the index of raw_data in every success envelope
+// (Response and CustomResponse); TestEnvelopeLayout pins it.
+const rawDataIndex = 1
 
 // errorResponse renders err as an ErrorResponse. c is the capability whose
 // handler failed, or nil for the pipeline's own checks, which (as upstream)

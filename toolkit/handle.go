@@ -220,8 +220,12 @@ func extends(base, ext reflect.Type) error {
 	if ext.Kind() != reflect.Struct {
 		return fmt.Errorf("%s is not a struct", ext)
 	}
-	extFields := shallowFields(ext)
-	for key, b := range shallowFields(base) {
+	extFields := map[string]fieldPlan{}
+	for _, f := range shallowFields(ext) {
+		extFields[f.key] = f
+	}
+	for _, b := range shallowFields(base) {
+		key := b.key
 		e, ok := extFields[key]
 		switch {
 		case !ok:
@@ -235,10 +239,11 @@ func extends(base, ext reflect.Type) error {
 	return nil
 }
 
-// shallowFields describes t's JSON fields (embedded ones included) without
-// looking into nested types: cheap enough for registration at start-up.
-func shallowFields(t reflect.Type) map[string]fieldPlan {
-	out := map[string]fieldPlan{}
+// shallowFields describes t's JSON fields (embedded ones included), in
+// order, without looking into nested types: cheap enough for registration
+// at start-up.
+func shallowFields(t reflect.Type) []fieldPlan {
+	var out []fieldPlan
 	for _, f := range reflect.VisibleFields(t) {
 		if !f.IsExported() || f.Anonymous {
 			continue
@@ -250,7 +255,7 @@ func shallowFields(t reflect.Type) map[string]fieldPlan {
 		if key == "" {
 			key = f.Name
 		}
-		out[key] = fieldPlan{key: key, required: f.Tag.Get("required") == "true", jsonType: jsonTypeName(f.Type)}
+		out = append(out, fieldPlan{key: key, required: f.Tag.Get("required") == "true", jsonType: jsonTypeName(f.Type)})
 	}
 	return out
 }
