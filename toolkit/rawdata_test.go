@@ -43,6 +43,6 @@ func TestRawDataCollected(t *testing.T) {
 		})
 	}
 	is := is.New(t)
-	is.True(!toolkit.WantsRawData(context.Background()))       // outside a call
+	is.True(!toolkit.WantsRawData(context.Background()))      // outside a call
 	toolkit.AddRawData(context.Background(), "nowhere to go") // and harmless
 }

@@ -149,30 +149,34 @@ func TestRegistry(t *testing.T) {
 	msg = panicMessage(func() { toolkit.Register(empty) })
 	is.True(strings.Contains(msg, `connector "registry-empty": no capability registered`))
 
-	for _, id := range []string{"registry-zeta", "registry-alpha", "registry-mid"} {
-		in := toolkit.NewIntegration(validDeclaration(id))
+	registryRuns++ // the registry is process-wide: each run of the test (-count) uses fresh ids
+	prefix := fmt.Sprintf("registry%d-", registryRuns)
+	for _, id := range []string{"zeta", "alpha", "mid"} {
+		in := toolkit.NewIntegration(validDeclaration(prefix + id))
 		in.Handle(toolkit.CapListAccounts, listAccountsOK)
 		toolkit.Register(in)
 	}
-	again := toolkit.NewIntegration(validDeclaration("registry-alpha"))
+	again := toolkit.NewIntegration(validDeclaration(prefix + "alpha"))
 	again.Handle(toolkit.CapListAccounts, listAccountsOK)
 	msg = panicMessage(func() { toolkit.Register(again) })
-	is.True(strings.Contains(msg, `connector "registry-alpha" is registered twice`))
+	is.True(strings.Contains(msg, `connector "`+prefix+`alpha" is registered twice`))
 
-	got, ok := toolkit.Lookup("registry-mid")
+	got, ok := toolkit.Lookup(prefix + "mid")
 	is.True(ok)
-	is.Equal(got.AppID(), "registry-mid")
-	_, ok = toolkit.Lookup("registry-none")
+	is.Equal(got.AppID(), prefix+"mid")
+	_, ok = toolkit.Lookup(prefix + "none")
 	is.True(!ok)
 
 	var ids []string
 	for _, in := range toolkit.Integrations() {
-		if strings.HasPrefix(in.AppID(), "registry-") {
+		if strings.HasPrefix(in.AppID(), prefix) {
 			ids = append(ids, in.AppID())
 		}
 	}
-	is.Equal(ids, []string{"registry-alpha", "registry-mid", "registry-zeta"}) // sorted, the duplicate not added
+	is.Equal(ids, []string{prefix + "alpha", prefix + "mid", prefix + "zeta"}) // sorted, the duplicate not added
 }
+
+var registryRuns int
 
 func TestCapabilityNames(t *testing.T) {
 	is := is.New(t)
