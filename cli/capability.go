@@ -23,6 +23,7 @@ type outputFlags struct {
 type capabilityCommand struct {
 	JSON     *string `name:"json" placeholder:"JSON" help:"The request document, as JSON."`
 	JSONFile *string `name:"json-file" placeholder:"PATH" help:"Read the request document from a file; - reads standard input."`
+	Trace    bool    `name:"trace" env:"LUMOS_TRACE" help:"Print one line per upstream HTTP request on standard error (method, URL without secrets, status, duration, attempt)."`
 	outputFlags
 
 	integration *toolkit.Integration
@@ -50,6 +51,9 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 		body = []byte(*c.JSON)
 	} else if body, err = readRequestFile(unquote(*c.JSONFile), s.Stdin); err != nil {
 		return err
+	}
+	if c.Trace {
+		ctx = toolkit.WithTrace(ctx, s.Stderr)
 	}
 	doc, err := c.dispatch(ctx, body)
 	if werr := writeResult(doc, resultFile, s.Stdout); werr != nil {
