@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/lumosgo/lumos/cli"
+	"github.com/lumosgo/lumos/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -70,21 +70,7 @@ func TestMockInfoGolden(t *testing.T) {
 	is.Equal(fieldOrder(t, resp, "request_settings_schema"), []string{"host", "tenant_size"})
 	is.Equal(fieldOrder(t, resp, "authentication_schema"), []string{"username", "password"})
 
-	if *update {
-		is.NoErr(os.MkdirAll(filepath.Dir(goldenMockInfo), 0o755))
-		is.NoErr(os.WriteFile(goldenMockInfo, []byte(r.stdout), 0o644))
-		t.Logf("wrote %s", goldenMockInfo)
-		return
-	}
-	want, err := os.ReadFile(goldenMockInfo)
-	if err != nil {
-		t.Fatalf("reading the golden file: %v\nrun `go test ./cli -run TestMockInfoGolden -update` to create it", err)
-	}
-	if string(want) != r.stdout {
-		t.Fatalf("`lumos mock info` differs from %s (%d bytes, want %d)\n got: %s\nwant: %s\n"+
-			"if the change is intended, run `go test ./cli -run TestMockInfoGolden -update` and review the diff",
-			goldenMockInfo, len(r.stdout), len(want), firstDifference(r.stdout, string(want)), firstDifference(string(want), r.stdout))
-	}
+	golden.Check(t, goldenMockInfo, []byte(r.stdout), *update, "go test ./cli -run TestMockInfoGolden -update")
 }
 
 // fieldOrder returns the field_order of the schema resp[key].
@@ -113,13 +99,4 @@ func stringList(t *testing.T, v any) []string {
 		out = append(out, s)
 	}
 	return out
-}
-
-// firstDifference is a ±60-byte window of a around where it first differs from b.
-func firstDifference(a, b string) string {
-	i := 0
-	for i < len(a) && i < len(b) && a[i] == b[i] {
-		i++
-	}
-	return "…" + a[max(0, i-60):min(len(a), i+60)] + "…"
 }

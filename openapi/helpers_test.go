@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	goldenfile "github.com/lumosgo/lumos/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -23,34 +24,7 @@ func golden(t *testing.T, name string, got []byte) {
 // goldenAt compares got with the file at path, or rewrites it with -update.
 func goldenAt(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s", path)
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading the golden file: %v\nrun `go test ./openapi -update` to create it", err)
-	}
-	if string(want) != string(got) {
-		t.Fatalf("output differs from %s (%d bytes, want %d) at …%s…\n"+
-			"if the change is intended, run `go test ./openapi -update` and review the diff",
-			path, len(got), len(want), firstDifference(string(got), string(want)))
-	}
-}
-
-// firstDifference is a ±60-byte window of a around where it first differs from b.
-func firstDifference(a, b string) string {
-	i := 0
-	for i < len(a) && i < len(b) && a[i] == b[i] {
-		i++
-	}
-	return a[max(0, i-60):min(len(a), i+60)]
+	goldenfile.Check(t, path, got, *update, "go test ./openapi -update")
 }
 
 // validate loads an OpenAPI document (YAML or JSON) with kin-openapi and
