@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -46,7 +47,7 @@ func appInfoTag(l toolkit.Level) string {
 // catalogue data as info extensions, one POST /<capability> path per
 // registered capability, and the Settings, Auth or Credentials components
 // its requests carry. It is installed in the toolkit from init.
-func AppInfo(_ context.Context, in *toolkit.Integration, _ toolkit.AppInfoRequest) (map[string]any, error) {
+func AppInfo(ctx context.Context, in *toolkit.Integration, req toolkit.AppInfoRequest) (map[string]any, error) {
 	d := in.Declaration()
 	info, err := in.Info() // the settings and credential schemas with their field order
 	if err != nil {
@@ -60,6 +61,7 @@ func AppInfo(_ context.Context, in *toolkit.Integration, _ toolkit.AppInfoReques
 	schemes := map[string]any{}
 	var security []any
 	authKey := ""
+	var oauthSettings any = map[string]any{} // x-oauth-settings; upstream's default when there are none
 	switch {
 	case d.Auth != "":
 		authKey = "auth"
@@ -77,14 +79,20 @@ func AppInfo(_ context.Context, in *toolkit.Integration, _ toolkit.AppInfoReques
 			return nil, err
 		}
 		schemes[d.AppID] = securityScheme(d.Auth)
-		security = append(security, map[string]any{d.AppID: []any{}})
+		scopes := []any{}
+		if o, ok := resolveOAuth(ctx, in, "", req.Settings); ok {
+			oauthSettings, schemes[d.AppID], scopes = o.settings, o.scheme, o.scopes
+		}
+		security = append(security, map[string]any{d.AppID: scopes})
 	default:
 		authKey = "credentials"
 		keep = append(keep, "Credentials")
 		var alts []any
+		byID := map[string]any{}
 		for i, cfg := range d.Credentials {
 			cred := info.CredentialsSchema[i]
-			delete(cred, "id") // the id is the enum beside it; it is no schema keyword
+			delete(cred, "id")             // the id is the enum beside it; it is no schema keyword
+			delete(cred, "oauth_settings") // info's; app_info has x-oauth-settings
 			if err := hoistFieldOrdered(comps, cred, "Credentials"); err != nil {
 				return nil, err
 			}
@@ -98,7 +106,14 @@ func AppInfo(_ context.Context, in *toolkit.Integration, _ toolkit.AppInfoReques
 				"required": []any{"id", kind},
 			})
 			schemes[cfg.ID] = securityScheme(cfg.Type)
-			security = append(security, map[string]any{cfg.ID: []any{}})
+			scopes := []any{}
+			if o, ok := resolveOAuth(ctx, in, cfg.ID, req.Settings); ok {
+				byID[cfg.ID], schemes[cfg.ID], scopes = o.settings, o.scheme, o.scopes
+			}
+			security = append(security, map[string]any{cfg.ID: scopes})
+		}
+		if len(byID) > 0 {
+			oauthSettings = byID
 		}
 		if err := comps.add("Credentials", map[string]any{"type": "array", "items": map[string]any{"allOf": alts}}); err != nil {
 			return nil, err
@@ -118,7 +133,7 @@ func AppInfo(_ context.Context, in *toolkit.Integration, _ toolkit.AppInfoReques
 
 	tree := map[string]any{
 		"openapi": "3.0.0",
-		"info":    appInfoInfo(in, names),
+		"info":    appInfoInfo(in, names, oauthSettings),
 		"servers": []any{},
 		"tags":    appInfoTags,
 		"paths":   paths,
@@ -146,7 +161,7 @@ func AppInfo(_ context.Context, in *toolkit.Integration, _ toolkit.AppInfoReques
 }
 
 // appInfoInfo is the info object: the catalogue entry as extensions.
-func appInfoInfo(in *toolkit.Integration, capabilities []any) map[string]any {
+func appInfoInfo(in *toolkit.Integration, capabilities []any, oauthSettings any) map[string]any {
 	d := in.Declaration()
 	title := d.Description.UserFriendlyName
 	if title == "" {
@@ -184,7 +199,7 @@ func appInfoInfo(in *toolkit.Integration, capabilities []any) map[string]any {
 		"x-entitlement-types":   nonNil(d.EntitlementTypes),
 		"x-resource-types":      nonNil(d.ResourceTypes),
 		"x-categories":          map[string]any{"type": "enum", "enum": categories},
-		"x-oauth-settings":      map[string]any{}, // no OAuth settings can be declared yet; upstream's default
+		"x-oauth-settings":      oauthSettings,
 		"x-capabilities":        capabilities,
 		"x-multi-credential":    len(d.Credentials) > 0,
 		"x-allowed-credentials": allowed,
@@ -294,8 +309,8 @@ func hoistFieldOrdered(comps components, s map[string]any, root string) error {
 
 // securityScheme describes how a credential of kind m is presented.
 // OpenAPI has no scheme for most of the protocol's kinds; like upstream,
-// they are an Authorization header. The OAuth URLs are empty until OAuth
-// settings can be declared.
+// they are an Authorization header. The OAuth URLs are empty here; a
+// credential with OAuth settings gets its scheme from resolveOAuth.
 func securityScheme(m toolkit.AuthModel) map[string]any {
 	apiKey := func(desc string) map[string]any {
 		return map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": desc}
@@ -358,4 +373,73 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// oauthParts are what app_info shows of a credential's OAuth settings.
+type oauthParts struct {
+	settings map[string]any // the x-oauth-settings object
+	scheme   map[string]any // the oauth2 security scheme
+	scopes   []any          // the scopes its security requirement lists
+}
+
+// resolveOAuth describes the OAuth settings of a credential ("" for the
+// single credential of a connector declared with Auth) as upstream's
+// InfoModule does, with the URLs and scopes computed for the request's
+// settings (empty when they cannot be): x-oauth-settings
+// {oauth_type, token_url, authorization_url, capabilities, scopes,
+// pkce_enabled}, whose scopes map each scope string to "Required for
+// <capability>"; an oauth2 scheme of the settings' flow with the same URLs
+// and scopes; and the scope strings for the security requirement. Upstream
+// fills neither the scopes of a multi-credential connector nor the token URL
+// and scopes of a single-credential connector's scheme; here both are.
+func resolveOAuth(ctx context.Context, in *toolkit.Integration, credentialID string, settings json.RawMessage) (oauthParts, bool) {
+	od, ok := in.DescribeOAuth(credentialID)
+	if !ok {
+		return oauthParts{}, false
+	}
+	var ep toolkit.OAuthEndpoints
+	if od.Resolve != nil {
+		ep = od.Resolve(ctx, settings)
+	}
+	// Capabilities in name order; a scope string named by several keeps its
+	// first place and the last capability, as a Python dict comprehension does.
+	caps := make([]toolkit.CapabilityName, 0, len(ep.Scopes))
+	for c := range ep.Scopes {
+		caps = append(caps, c)
+	}
+	slices.Sort(caps)
+	scopes := map[string]any{}
+	order := []any{}
+	for _, c := range caps {
+		s := ep.Scopes[c]
+		if s == "" {
+			continue
+		}
+		if _, seen := scopes[s]; !seen {
+			order = append(order, s)
+		}
+		scopes[s] = "Required for " + string(c)
+	}
+	capabilities := map[string]any{}
+	for c, on := range od.Capabilities {
+		capabilities[string(c)] = on
+	}
+	flow := map[string]any{"tokenUrl": ep.TokenURL, "scopes": scopes}
+	flowName := "clientCredentials"
+	if od.FlowType == "CODE_FLOW" {
+		flowName = "authorizationCode"
+		flow["authorizationUrl"] = ep.AuthorizationURL
+	}
+	return oauthParts{
+		settings: map[string]any{
+			"oauth_type":        od.FlowType,
+			"token_url":         ep.TokenURL,
+			"authorization_url": ep.AuthorizationURL,
+			"capabilities":      capabilities,
+			"scopes":            deepCopy(scopes),
+			"pkce_enabled":      od.PKCE,
+		},
+		scheme: map[string]any{"type": "oauth2", "flows": map[string]any{flowName: flow}},
+		scopes: order,
+	}, true
 }

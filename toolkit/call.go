@@ -19,6 +19,8 @@ type call struct {
 	log     *slog.Logger
 	buf     *bytes.Buffer
 
+	maskOutput bool // mask the request's secrets in the document (all but OAuth successes)
+
 	rawWanted bool // the request set include_raw_data
 	rawMu     sync.Mutex
 	raw       []any
@@ -143,6 +145,9 @@ func (cl *call) encode(doc any) ([]byte, error) {
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(doc); err != nil {
 		return nil, err
+	}
+	if !cl.maskOutput {
+		return cl.buf.Bytes(), nil
 	}
 	return cl.secrets.JSON(cl.buf.Bytes()), nil
 }

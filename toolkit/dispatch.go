@@ -94,6 +94,11 @@ func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string,
 	} else {
 		doc = in.errorResponse(err, nil)
 	}
+	// The OAuth capabilities exist to hand credentials back: their successful
+	// answer may rightly repeat a secret of the request (a refresh token that
+	// was not rotated), so it is not masked. Their logs and errors still are.
+	_, failed := doc.(ErrorResponse)
+	cl.maskOutput = failed || c == nil || c.sig.level != LevelAuth
 	out, err := cl.encode(doc)
 	if err != nil {
 		// The handler's result could not be encoded (e.g. a func or NaN in extra_data).
@@ -340,7 +345,7 @@ func jsonKind(raw json.RawMessage) string {
 // ErrorDocument renders err as the connector's error envelope, for failures
 // outside a capability call (such as an interrupted command).
 func (in *Integration) ErrorDocument(err error) []byte {
-	doc, encErr := (&call{}).encode(in.errorResponse(err, nil))
+	doc, encErr := (&call{maskOutput: true}).encode(in.errorResponse(err, nil))
 	if encErr != nil { // cannot happen: an ErrorResponse always encodes
 		return nil
 	}

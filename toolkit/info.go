@@ -15,7 +15,7 @@ type Info struct {
 	Version               string                      `json:"version"`
 	Capabilities          []CapabilityName            `json:"capabilities"`
 	CapabilitySchema      map[string]CapabilitySchema `json:"capability_schema"`
-	OAuthScopes           map[string]string           `json:"oauth_scopes"`
+	OAuthScopes           map[string]string           `json:"oauth_scopes"` // capability → scopes of the single credential's fixed OAuth scopes, else null
 	AuthenticationSchema  map[string]any              `json:"authentication_schema"`
 	CredentialsSchema     []map[string]any            `json:"credentials_schema"`
 	LogoURL               string                      `json:"logo_url"`
@@ -107,6 +107,7 @@ func (in *Integration) Info() (Info, error) {
 		info.RequestSettingsSchema = emptySchema("EmptySettings")
 		info.RequestSettingsSchema["field_order"] = []string{}
 	}
+	in.oauthInfo(&info) // oauth_scopes and the credentials' oauth_settings, see oauthinfo.go
 	return info, nil
 }
 

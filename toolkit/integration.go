@@ -99,6 +99,8 @@ type Integration struct {
 
 	keysOnce sync.Once
 	keys     redact.Keys // secret keys of requests, see secretKeys
+
+	oauth OAuthDescriber // the connector's OAuth settings, if any (SetOAuth)
 }
 
 // wordsJoinedBy reports whether s is one or more words of lower-case
