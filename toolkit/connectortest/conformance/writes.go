@@ -1,0 +1,308 @@
+package conformance
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// Names of the write checks.
+const (
+	assignCheck   = "writes: assign_entitlement twice"
+	unassignCheck = "writes: unassign_entitlement twice"
+)
+
+// grant is an account and an entitlement, as the write payloads name them.
+type grant struct {
+	account, entitlement, resource, resourceType, entitlementType string
+	label                                                         string // for the report
+}
+
+func (g grant) assignPayload() toolkit.AssignEntitlement {
+	return toolkit.AssignEntitlement{AccountIntegrationSpecificID: g.account, ResourceIntegrationSpecificID: g.resource,
+		ResourceType: g.resourceType, EntitlementType: g.entitlementType, EntitlementIntegrationSpecificID: g.entitlement}
+}
+
+func (g grant) unassignPayload() toolkit.UnassignEntitlement {
+	return toolkit.UnassignEntitlement{AccountIntegrationSpecificID: g.account, ResourceType: g.resourceType,
+		ResourceIntegrationSpecificID: g.resource, EntitlementType: g.entitlementType, EntitlementIntegrationSpecificID: g.entitlement}
+}
+
+// entKey identifies an entitlement: its id and its resource's id.
+type entKey struct{ id, resource string }
+
+// writeChecks runs the write checks, when allowed.
+func (r *runner) writeChecks() {
+	hasAssign, hasUnassign := r.has(toolkit.CapAssignEntitlement), r.has(toolkit.CapUnassignEntitlement)
+	skipBoth := func(why string) {
+		r.add(Result{Name: assignCheck, Status: Skip, Summary: why})
+		r.add(Result{Name: unassignCheck, Status: Skip, Summary: why})
+	}
+	switch {
+	case r.skipped("writes:", "") || (r.skipped(assignCheck, toolkit.CapAssignEntitlement) && r.skipped(unassignCheck, toolkit.CapUnassignEntitlement)):
+		skipBoth("skipped by Options.Skip")
+		return
+	case !r.opts.AllowWrites:
+		skipBoth("writes are not allowed (Options.AllowWrites, --allow-writes)")
+		return
+	case !hasAssign && !hasUnassign:
+		skipBoth("the connector registers neither assign_entitlement nor unassign_entitlement")
+		return
+	case r.spent():
+		r.report.BudgetSpent = true
+		skipBoth("not run: " + r.budgetText())
+		return
+	}
+	start := time.Now()
+	if hasAssign && hasUnassign && !r.opts.StatelessWrites {
+		a, u := r.roundTrip()
+		a.Duration, u.Duration = Duration(time.Since(start)), Duration(time.Since(start))
+		r.add(a)
+		r.add(u)
+		return
+	}
+	note := ""
+	if !r.opts.StatelessWrites {
+		note = "the round trip needs both assign_entitlement and unassign_entitlement, so the call is made on a grant whose state already matches"
+	}
+	for _, w := range []struct {
+		name       string
+		capability toolkit.CapabilityName
+		has        bool
+		held       bool
+	}{{assignCheck, toolkit.CapAssignEntitlement, hasAssign, true}, {unassignCheck, toolkit.CapUnassignEntitlement, hasUnassign, false}} {
+		r.step(w.name, w.capability, func() Result {
+			if !w.has {
+				return Result{Status: Skip, Summary: "the connector does not register " + string(w.capability)}
+			}
+			g, why := r.pickGrant(w.held, false)
+			if g == nil {
+				return Result{Status: Skip, Summary: "no grant to test: " + why}
+			}
+			var payload any = g.assignPayload()
+			if !w.held {
+				payload = g.unassignPayload()
+			}
+			first, firstErr := r.write(w.capability, payload)
+			second, secondErr := r.write(w.capability, payload)
+			res := Result{Status: Pass, Summary: fmt.Sprintf("%s: %s, then %s", g.label, first, second)}
+			if note != "" {
+				res.Notes = append(res.Notes, note)
+			}
+			if firstErr != "" {
+				res.Problems = append(res.Problems, "the first call: "+firstErr)
+			}
+			if secondErr != "" {
+				res.Problems = append(res.Problems, "the second call: "+secondErr)
+			} else if second != string(toolkit.EffectNoop) {
+				res.Problems = append(res.Problems, fmt.Sprintf("the second call's effect is %s, want noop: the state already matched", second))
+			}
+			if len(res.Problems) > 0 {
+				res.Status = Fail
+			}
+			return res
+		})
+	}
+}
+
+// roundTrip assigns an entitlement the account does not hold twice, then
+// unassigns it twice; each second call must be a noop.
+func (r *runner) roundTrip() (assign, unassign Result) {
+	assign, unassign = Result{Name: assignCheck}, Result{Name: unassignCheck}
+	if r.skipped(assignCheck, toolkit.CapAssignEntitlement) || r.skipped(unassignCheck, toolkit.CapUnassignEntitlement) {
+		assign.Status, assign.Summary = Skip, "skipped by Options.Skip (the round trip needs both writes)"
+		unassign.Status, unassign.Summary = Skip, assign.Summary
+		return
+	}
+	g, why := r.pickGrant(false, true)
+	if g == nil {
+		assign.Status, assign.Summary = Skip, "no grant to test: "+why
+		unassign.Status, unassign.Summary = Skip, assign.Summary
+		return
+	}
+	a1, a1Err := r.write(toolkit.CapAssignEntitlement, g.assignPayload())
+	if a1Err != "" {
+		assign.Status, assign.Summary = Fail, g.label+": the first assign_entitlement failed"
+		assign.Problems = []string{a1Err}
+		unassign.Status, unassign.Summary = Skip, "not run: the assign_entitlement before it failed"
+		return
+	}
+	a2, a2Err := r.write(toolkit.CapAssignEntitlement, g.assignPayload())
+	u1, u1Err := r.write(toolkit.CapUnassignEntitlement, g.unassignPayload())
+	u2, u2Err := r.write(toolkit.CapUnassignEntitlement, g.unassignPayload())
+
+	assign.Status, assign.Summary = Pass, fmt.Sprintf("%s (not held): %s, then %s", g.label, a1, a2)
+	switch {
+	case a2Err != "":
+		assign.Problems = append(assign.Problems, "the second call: "+a2Err)
+	case a2 != string(toolkit.EffectNoop):
+		p := fmt.Sprintf("the second call's effect is %s, want noop", a2)
+		if a1 == a2 {
+			p += "; the first call's change did not show: for a connector whose writes do not persist (like the mock) use StatelessWrites (--stateless-writes)"
+		}
+		assign.Problems = append(assign.Problems, p)
+	}
+	unassign.Status, unassign.Summary = Pass, fmt.Sprintf("%s (just assigned): %s, then %s", g.label, u1, u2)
+	switch {
+	case u1Err != "":
+		unassign.Problems = append(unassign.Problems, "the first call: "+u1Err+
+			"; the entitlement the suite assigned may still be held: remove it by hand")
+	case u2Err != "":
+		unassign.Problems = append(unassign.Problems, "the second call: "+u2Err)
+	case u2 != string(toolkit.EffectNoop):
+		unassign.Problems = append(unassign.Problems, fmt.Sprintf("the second call's effect is %s, want noop", u2))
+	}
+	if u1Err == "" {
+		unassign.Notes = append(unassign.Notes, "the tenant is left as it was found")
+	}
+	for _, res := range []*Result{&assign, &unassign} {
+		if len(res.Problems) > 0 {
+			res.Status = Fail
+		}
+	}
+	return
+}
+
+// write calls a write capability and returns its effect kind, or why it failed.
+func (r *runner) write(name toolkit.CapabilityName, payload any) (effect, problem string) {
+	a, err := r.call(name, payload, nil)
+	switch {
+	case err != nil:
+		return "no answer", err.Error()
+	case a.IsError:
+		return "error", string(name) + " failed: " + a.failure()
+	case a.ExecutionSummary == nil:
+		return "no execution summary", string(name) + " reports no execution_summary, so its effect is unknown; report it with toolkit.Summarize"
+	}
+	if validate := r.schemas.of(name); validate != nil {
+		if err := validate(a.raw); err != nil {
+			return string(a.ExecutionSummary.Effect.Kind), "the answer does not match the response schema: " + schemaError(err)
+		}
+	}
+	return string(a.ExecutionSummary.Effect.Kind), ""
+}
+
+// pickGrant picks, from the listings, an account and an assignable
+// entitlement the account holds (held) or does not hold. With free, the
+// entitlement's type must have no maximum, so assigning it cannot displace
+// another (e.g. a second tenant role replacing the first).
+func (r *runner) pickGrant(held, free bool) (*grant, string) {
+	accounts := r.listings[toolkit.CapListAccounts]
+	ents := r.listings[toolkit.CapListEntitlements]
+	switch {
+	case accounts == nil || len(accounts.items) == 0:
+		return nil, "list_accounts listed no account"
+	case ents == nil || len(ents.items) == 0:
+		return nil, "list_entitlements listed no entitlement"
+	}
+	types := map[string]toolkit.EntitlementType{}
+	for _, et := range r.in.Declaration().EntitlementTypes {
+		types[et.TypeID] = et
+	}
+	resourceTypes := map[string]string{}
+	if res := r.listings[toolkit.CapListResources]; res != nil {
+		for _, it := range res.items {
+			resourceTypes[str(it, "integration_specific_id")] = str(it, "resource_type")
+		}
+	}
+	var candidates []map[string]any
+	for _, e := range ents.items {
+		if b, ok := e["is_assignable"].(bool); ok && !b {
+			continue
+		}
+		if free {
+			if et, ok := types[str(e, "entitlement_type")]; ok && et.Max != nil {
+				continue
+			}
+		}
+		candidates = append(candidates, e)
+	}
+	if len(candidates) == 0 {
+		if free {
+			return nil, "no assignable entitlement of a type without a maximum"
+		}
+		return nil, "no assignable entitlement"
+	}
+	// Active accounts first.
+	var order []map[string]any
+	for _, pass := range []bool{true, false} {
+		for _, a := range accounts.items {
+			if (str(a, "user_status") == string(toolkit.AccountStatusActive)) == pass {
+				order = append(order, a)
+			}
+		}
+	}
+	why := "no account holds one of the assignable entitlements"
+	if !held {
+		why = "every account holds every assignable entitlement"
+	}
+	for i, a := range order {
+		if i == 20 {
+			break
+		}
+		id := str(a, "integration_specific_id")
+		holds, reason := r.heldBy(id)
+		if holds == nil {
+			return nil, reason
+		}
+		for _, e := range candidates {
+			k := entKey{str(e, "integration_specific_id"), str(e, "integration_specific_resource_id")}
+			if holds[k] != held {
+				continue
+			}
+			rt, ok := resourceTypes[k.resource]
+			if !ok {
+				rt = types[str(e, "entitlement_type")].ResourceTypeID
+			}
+			label := fmt.Sprintf("account %q, entitlement %q", id, k.id)
+			if k.resource != "" {
+				label += fmt.Sprintf(" on %q", k.resource)
+			}
+			return &grant{account: id, entitlement: k.id, resource: k.resource, resourceType: rt,
+				entitlementType: str(e, "entitlement_type"), label: label}, ""
+		}
+	}
+	return nil, why
+}
+
+// heldBy returns the entitlements an account holds, from
+// get_account_entitlement_associations, else from a complete
+// find_entitlement_associations listing; nil and why when neither can tell.
+func (r *runner) heldBy(account string) (map[entKey]bool, string) {
+	out := map[entKey]bool{}
+	if r.has(toolkit.CapGetAccountEntitlementAssociations) {
+		var page *toolkit.Page
+		for pages := 0; pages < r.opts.MaxPages; pages++ {
+			a, err := r.call(toolkit.CapGetAccountEntitlementAssociations, map[string]any{"account_id": account}, page)
+			if err != nil {
+				return nil, "get_account_entitlement_associations: " + err.Error()
+			}
+			if a.IsError {
+				return nil, "get_account_entitlement_associations failed: " + a.failure()
+			}
+			items, err := decodeItems(a.Response)
+			if err != nil {
+				return nil, "get_account_entitlement_associations: " + err.Error()
+			}
+			for _, it := range items {
+				out[entKey{str(it, "integration_specific_entitlement_id"), str(it, "integration_specific_resource_id")}] = true
+			}
+			if a.Page == nil || a.Page.Token == "" {
+				return out, ""
+			}
+			page = a.Page
+		}
+		return nil, "get_account_entitlement_associations did not end within MaxPages"
+	}
+	l := r.listings[toolkit.CapFindEntitlementAssociations]
+	if l == nil || !l.complete || len(l.items) < l.total {
+		return nil, "telling which entitlements an account holds needs get_account_entitlement_associations or a complete find_entitlement_associations listing"
+	}
+	for _, it := range l.items {
+		if str(it, "account_id") == account {
+			out[entKey{str(it, "integration_specific_entitlement_id"), str(it, "integration_specific_resource_id")}] = true
+		}
+	}
+	return out, ""
+}
