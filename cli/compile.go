@@ -1,0 +1,606 @@
+package cli
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"debug/buildinfo"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/build/constraint"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// onPremConnector is the app id of the only connector of a binary built by
+// compile-on-prem, set with -ldflags "-X github.com/lumosgo/lumos/cli.onPremConnector=<app_id>".
+var onPremConnector string
+
+// The on-prem agent runs a bundle's executable as main (main.exe), a name
+// that is no connector's: in a binary built by compile-on-prem, that name
+// stands for the connector, so `main <capability> --json ...` works as the
+// <app_id>-connector command does. main.go passes os.Args to Run after
+// every init has run.
+func init() {
+	if onPremConnector != "" && len(os.Args) > 0 && programName(os.Args[0]) == "main" {
+		os.Args[0] = filepath.Join(filepath.Dir(os.Args[0]), onPremConnector)
+	}
+}
+
+// compileCommand is `lumos compile-on-prem`.
+type compileCommand struct {
+	Connector        string `required:"" placeholder:"APP_ID" help:"App id of the connector to compile (see lumos connectors list)."`
+	OS               string `name:"os" placeholder:"GOOS" help:"Target operating system, as Go names it: linux, windows, darwin... (default: this machine's)."`
+	Arch             string `name:"arch" placeholder:"GOARCH" help:"Target architecture, as Go names it: amd64, arm64... (default: this machine's)."`
+	OutputDirectory  string `name:"output-directory" type:"path" placeholder:"DIR" help:"Folder for the bundle (default: ./compiled/<app_id>-<timestamp>/)."`
+	ConnectorVersion string `name:"connector-version" placeholder:"VERSION" help:"Version to write into the bundle's name and metadata.toml (default: the connector's declared version). (--version is lumos's own flag.)"`
+}
+
+// versionPattern is what a bundle version may look like: it goes into a
+// file name and into metadata.toml.
+var versionPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$`)
+
+// Run builds the connector's binary with the Go toolchain and packages the
+// on-prem bundle. The archive's path goes to stdout, progress to stderr.
+func (c *compileCommand) Run(ctx context.Context, s *Streams) error {
+	appID := c.Connector
+	version := c.ConnectorVersion
+	in, known := toolkit.Lookup(appID)
+	if !known && version == "" {
+		return usageError{fmt.Sprintf("unknown connector %q; this lumos has %s (after adding a connector, rebuild lumos, or pass --connector-version)",
+			appID, connectorList())}
+	}
+	if version == "" {
+		version = in.Version()
+	}
+	if !versionPattern.MatchString(version) {
+		return usageError{fmt.Sprintf("version %q cannot name a bundle: use letters, digits, '.', '_', '+' and '-' (set it with --connector-version)", version)}
+	}
+	goos, goarch := c.OS, c.Arch
+	if goos == "" {
+		goos = runtime.GOOS
+	}
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return fmt.Errorf("compile-on-prem needs the Go toolchain, and there is no go command on PATH (%v); install Go 1.26 or later from https://go.dev/dl/ and put its bin folder on PATH", err)
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("finding the current folder: %w", err)
+	}
+	root, err := findModuleRoot(cwd)
+	if err != nil {
+		return err
+	}
+	tag, err := connectorTag(root, appID)
+	if err != nil {
+		if !known {
+			return usageError{fmt.Sprintf("unknown connector %q: %v", appID, err)}
+		}
+		return err
+	}
+	if err := checkTarget(ctx, goTool, root, goos, goarch); err != nil {
+		return err
+	}
+
+	outDir := c.OutputDirectory
+	if outDir == "" {
+		stamp := regexp.MustCompile(`\W`).ReplaceAllString(time.Now().Format("2006-01-02T15:04:05.000000"), "-")
+		outDir = filepath.Join("compiled", appID+"-"+stamp)
+	}
+	if outDir, err = filepath.Abs(outDir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("creating the output folder: %w", err)
+	}
+	stage, err := os.MkdirTemp(outDir, ".build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(stage)
+
+	exe := "main"
+	if goos == "windows" {
+		exe = "main.exe"
+	}
+	bin := filepath.Join(stage, exe)
+	ldflags := "-s -w -X " + modulePath + "/cli.onPremConnector=" + appID
+	args := []string{"build", "-tags", "custom,connectors." + tag, "-trimpath", "-ldflags", ldflags, "-o", bin, modulePath}
+	fmt.Fprintf(s.Stderr, "compile-on-prem: building %s %s for %s/%s in %s\n", appID, version, goos, goarch, root)
+	fmt.Fprintf(s.Stderr, "compile-on-prem: CGO_ENABLED=0 GOOS=%s GOARCH=%s go build -tags custom,connectors.%s -trimpath -ldflags %q -o %s %s\n",
+		goos, goarch, tag, ldflags, exe, modulePath)
+	build := exec.CommandContext(ctx, goTool, args...)
+	build.Dir = root
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
+	build.Stdout, build.Stderr = s.Stderr, s.Stderr
+	started := time.Now()
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build failed (%v); its messages are above", err)
+	}
+	fmt.Fprintf(s.Stderr, "compile-on-prem: built %s in %.1fs\n", exe, time.Since(started).Seconds())
+	if goos == runtime.GOOS && goarch == runtime.GOARCH {
+		built, err := checkBinary(ctx, bin, appID, s.Stderr)
+		if err != nil {
+			return err
+		}
+		if built != "" && built != version && c.ConnectorVersion == "" {
+			return fmt.Errorf("the module's %s reports version %s, but this lumos binary knows it as %s: rebuild lumos (go build -o lumos . in %s), or pass --connector-version %s",
+				appID, built, version, root, built)
+		}
+	}
+
+	licences, count, err := thirdPartyLicences(ctx, goTool, root, bin, appID, version, exe, goos+"/"+goarch)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Stderr, "compile-on-prem: wrote the licences of %d modules and of Go into THIRD_PARTY_LICENSES.txt\n", count)
+
+	program, err := os.ReadFile(bin)
+	if err != nil {
+		return err
+	}
+	files := []bundleFile{
+		{exe, program},
+		{"THIRD_PARTY_LICENSES.txt", licences},
+		{"metadata.toml", bundleMetadata(appID, version)},
+	}
+	name := appID + "-" + version + ".tar.gz"
+	write := writeTarGz
+	if goos == "windows" {
+		name, write = appID+"-"+version+".zip", writeZip
+	}
+	archive := filepath.Join(outDir, name)
+	if err := writeAtomically(archive, func(w io.Writer) error { return write(w, files, time.Now()) }); err != nil {
+		return fmt.Errorf("writing %s: %w", archive, err)
+	}
+	if st, err := os.Stat(archive); err == nil {
+		fmt.Fprintf(s.Stderr, "compile-on-prem: wrote %s (%.1f MB)\n", archive, float64(st.Size())/1e6)
+	}
+	fmt.Fprintln(s.Stdout, archive)
+	return nil
+}
+
+// connectorList names the registered connectors for error messages.
+func connectorList() string {
+	var ids []string
+	for _, in := range toolkit.Integrations() {
+		ids = append(ids, in.AppID())
+	}
+	if len(ids) == 0 {
+		return "no connectors"
+	}
+	return "the connectors " + strings.Join(ids, ", ")
+}
+
+// connectorTag finds the build tag that links appID: the connectors.<tag>
+// of the registration file in the module's connectors/ folder, where tag is
+// the app id with '-' as '_' (build tags have no '-').
+func connectorTag(root, appID string) (string, error) {
+	want := strings.ReplaceAll(appID, "-", "_")
+	files, err := filepath.Glob(filepath.Join(root, "connectors", "*.go"))
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		expr, err := buildConstraint(f)
+		if err != nil || expr == nil {
+			continue
+		}
+		found := false
+		walkConstraint(expr, func(tag string) {
+			found = found || tag == "connectors."+want
+		})
+		if found {
+			return want, nil
+		}
+	}
+	return "", fmt.Errorf("no file in %s declares the build tag connectors.%s; a connector is linked by connectors/%s.go starting with //go:build !custom || connectors.%s",
+		filepath.Join(root, "connectors"), want, want, want)
+}
+
+// buildConstraint reads the //go:build line of a Go file, if any.
+func buildConstraint(path string) (constraint.Expr, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case constraint.IsGoBuild(line):
+			return constraint.Parse(line)
+		case line == "" || strings.HasPrefix(line, "//"):
+			continue
+		}
+		return nil, nil // the constraint must come before the package clause
+	}
+	return nil, sc.Err()
+}
+
+func walkConstraint(e constraint.Expr, f func(tag string)) {
+	switch e := e.(type) {
+	case *constraint.TagExpr:
+		f(e.Tag)
+	case *constraint.NotExpr:
+		walkConstraint(e.X, f)
+	case *constraint.AndExpr:
+		walkConstraint(e.X, f)
+		walkConstraint(e.Y, f)
+	case *constraint.OrExpr:
+		walkConstraint(e.X, f)
+		walkConstraint(e.Y, f)
+	}
+}
+
+// checkTarget checks that the toolchain knows goos/goarch.
+func checkTarget(ctx context.Context, goTool, root, goos, goarch string) error {
+	cmd := exec.CommandContext(ctx, goTool, "tool", "dist", "list")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return nil // an old or odd toolchain: let go build judge
+	}
+	targets := strings.Fields(string(out))
+	if slices.Contains(targets, goos+"/"+goarch) {
+		return nil
+	}
+	var same []string
+	for _, t := range targets {
+		if strings.HasPrefix(t, goos+"/") {
+			same = append(same, strings.TrimPrefix(t, goos+"/"))
+		}
+	}
+	if len(same) == 0 {
+		return usageError{fmt.Sprintf("unknown --os %q; Go builds for %s", goos, strings.Join(goosList(targets), ", "))}
+	}
+	return usageError{fmt.Sprintf("unknown --arch %q for --os %s; Go builds %s for %s", goarch, goos, goos, strings.Join(same, ", "))}
+}
+
+func goosList(targets []string) []string {
+	var out []string
+	for _, t := range targets {
+		if name, _, ok := strings.Cut(t, "/"); ok && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// checkBinary runs a binary built for this machine once (main --version,
+// which prints "<app_id> <version> (lumos <version>)") to make sure it is
+// the connector's, and returns the connector version it reports ("" when
+// it could not be run here).
+func checkBinary(ctx context.Context, bin, appID string, stderr io.Writer) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--version")
+	cmd.Env = append(os.Environ(), "LUMOS_LOG_TO_STDOUT=true")
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		fmt.Fprintf(stderr, "compile-on-prem: warning: could not run the new binary to check it: %v\n", err)
+		return "", nil
+	}
+	fields := strings.Fields(string(out))
+	if err != nil || len(fields) < 2 || fields[0] != appID {
+		return "", fmt.Errorf("the built binary does not run as the connector %s: `main --version` said %q (%v)", appID, strings.TrimSpace(string(out)), err)
+	}
+	return fields[1], nil
+}
+
+// bundleMetadata is metadata.toml, which the on-prem agent reads.
+func bundleMetadata(appID, version string) []byte {
+	id := strings.TrimSuffix(appID, "_on_prem") + "_on_prem"
+	return fmt.Appendf(nil, "[connector]\napp_id = %s\nversion = %s\n", tomlString(id), tomlString(version))
+}
+
+// tomlString quotes s as a TOML basic string.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// goModule is what `go list -m -json` says of a module.
+type goModule struct {
+	Path    string
+	Version string
+	Dir     string
+	Replace *goModule
+}
+
+// thirdPartyLicences builds THIRD_PARTY_LICENSES.txt for bin: the modules
+// recorded in its build information (exactly those linked into it) with
+// the licence files of their folders in the module cache, and Go's own
+// licence (the standard library and runtime are linked too). It returns
+// the text and the number of modules.
+func thirdPartyLicences(ctx context.Context, goTool, root, bin, appID, version, exe, target string) ([]byte, int, error) {
+	info, err := buildinfo.ReadFile(bin)
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading the build information of %s: %w", exe, err)
+	}
+	var deps []*debug.Module
+	for _, d := range info.Deps {
+		if d.Path != modulePath {
+			deps = append(deps, d)
+		}
+	}
+	slices.SortFunc(deps, func(a, b *debug.Module) int { return strings.Compare(a.Path, b.Path) })
+	dirs := map[string]string{} // module path → folder
+	if len(deps) > 0 {
+		args := []string{"list", "-m", "-json"}
+		for _, d := range deps {
+			args = append(args, d.Path)
+		}
+		cmd := exec.CommandContext(ctx, goTool, args...)
+		cmd.Dir = root
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, 0, fmt.Errorf("go list -m -json: %v\n%s", err, stderr.Bytes())
+		}
+		dec := json.NewDecoder(bytes.NewReader(out))
+		for {
+			var m goModule
+			if err := dec.Decode(&m); err == io.EOF {
+				break
+			} else if err != nil {
+				return nil, 0, fmt.Errorf("reading go list -m -json: %w", err)
+			}
+			dir := m.Dir
+			if m.Replace != nil && m.Replace.Dir != "" {
+				dir = m.Replace.Dir
+			}
+			if dir != "" && !filepath.IsAbs(dir) {
+				dir = filepath.Join(root, dir)
+			}
+			dirs[m.Path] = dir
+		}
+	}
+
+	type entry struct {
+		name, version, source, dir string
+		files                      []string
+		licence                    string
+	}
+	var entries []entry
+	for _, d := range deps {
+		m := d
+		if d.Replace != nil {
+			m = d.Replace
+		}
+		e := entry{name: d.Path, version: m.Version, dir: dirs[d.Path]}
+		if d.Replace != nil {
+			e.name = d.Path + " => " + m.Path
+		}
+		if m.Version != "" {
+			e.source = "https://pkg.go.dev/" + m.Path + "@" + m.Version
+		}
+		entries = append(entries, e)
+	}
+	goroot := ""
+	cmd := exec.CommandContext(ctx, goTool, "env", "GOROOT")
+	cmd.Dir = root
+	if out, err := cmd.Output(); err == nil {
+		goroot = strings.TrimSpace(string(out))
+	}
+	entries = append(entries, entry{name: "Go standard library and runtime", version: info.GoVersion, dir: goroot, source: "https://go.dev/"})
+
+	for i := range entries {
+		e := &entries[i]
+		if e.dir == "" {
+			continue
+		}
+		ents, err := os.ReadDir(e.dir)
+		if err != nil {
+			continue
+		}
+		for _, de := range ents {
+			upper := strings.ToUpper(de.Name())
+			if !de.IsDir() && (strings.HasPrefix(upper, "LICENSE") || strings.HasPrefix(upper, "LICENCE") ||
+				strings.HasPrefix(upper, "COPYING") || strings.HasPrefix(upper, "NOTICE") ||
+				strings.HasPrefix(upper, "COPYRIGHT") || strings.HasPrefix(upper, "PATENTS") || upper == "UNLICENSE") {
+				e.files = append(e.files, de.Name())
+			}
+		}
+		var texts []string
+		for _, f := range e.files {
+			if b, err := os.ReadFile(filepath.Join(e.dir, f)); err == nil {
+				texts = append(texts, string(b))
+			}
+		}
+		e.licence = classifyLicence(strings.Join(texts, "\n"))
+	}
+
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "THIRD-PARTY SOFTWARE AND LICENCES\n\n")
+	fmt.Fprintf(&b, "%s (the connector %s %s, built for %s) is built from %s\nwith Go %s. It contains the following third-party software, whose\nlicences follow.\n\n",
+		exe, appID, version, target, modulePath, info.GoVersion)
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "Name\tVersion\tLicence")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.name, e.version, e.licence)
+	}
+	tw.Flush()
+	rule := strings.Repeat("=", 80)
+	for _, e := range entries {
+		fmt.Fprintf(&b, "\n%s\n%s %s\nLicence: %s\n", rule, e.name, e.version, e.licence)
+		if e.source != "" {
+			fmt.Fprintf(&b, "Source: %s\n", e.source)
+		}
+		if len(e.files) == 0 {
+			fmt.Fprintf(&b, "\n(No licence file was found in the module's folder%s.)\n", func() string {
+				if e.dir == "" {
+					return ", which is not in the module cache"
+				}
+				return " " + e.dir
+			}())
+			continue
+		}
+		for _, f := range e.files {
+			text, err := os.ReadFile(filepath.Join(e.dir, f))
+			if err != nil {
+				continue
+			}
+			fmt.Fprintf(&b, "%s\n%s:\n\n%s\n", strings.Repeat("-", 80), f, strings.TrimRight(string(text), "\n\r\t "))
+		}
+	}
+	return b.Bytes(), len(deps), nil
+}
+
+// classifyLicence names the licence of a licence text by its key phrases
+// (an SPDX id), or says to read it.
+func classifyLicence(text string) string {
+	t := strings.Join(strings.Fields(strings.ToLower(text)), " ")
+	has := func(s ...string) bool {
+		for _, x := range s {
+			if !strings.Contains(t, x) {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case t == "":
+		return "unknown (no licence file)"
+	case has("apache license", "version 2.0"):
+		return "Apache-2.0"
+	case has("mozilla public license", "2.0"):
+		return "MPL-2.0"
+	case has("permission is hereby granted, free of charge"):
+		return "MIT"
+	case has("permission to use, copy, modify, and/or distribute this software for any purpose"),
+		has("permission to use, copy, modify, and distribute this software for any purpose"):
+		return "ISC"
+	case has("redistribution and use in source and binary forms") && (has("neither the name") || has("names of its contributors")):
+		return "BSD-3-Clause"
+	case has("redistribution and use in source and binary forms"):
+		return "BSD-2-Clause"
+	case has("this is free and unencumbered software released into the public domain"):
+		return "Unlicense"
+	case has("gnu lesser general public license"):
+		return "LGPL"
+	case has("gnu general public license"):
+		return "GPL"
+	}
+	return "see the licence text below"
+}
+
+// bundleFile is one file of the bundle, at its root.
+type bundleFile struct {
+	name    string
+	content []byte
+}
+
+// bundleMode is the mode of every file in a bundle, as upstream (chmod 770).
+const bundleMode = 0o770
+
+func writeTarGz(w io.Writer, files []bundleFile, now time.Time) error {
+	gz := gzip.NewWriter(w)
+	tw := tar.NewWriter(gz)
+	for _, f := range files {
+		hdr := &tar.Header{
+			Typeflag: tar.TypeReg,
+			Name:     f.name,
+			Mode:     bundleMode,
+			Size:     int64(len(f.content)),
+			ModTime:  now.Truncate(time.Second),
+			Format:   tar.FormatPAX,
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if _, err := tw.Write(f.content); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return gz.Close()
+}
+
+func writeZip(w io.Writer, files []bundleFile, now time.Time) error {
+	zw := zip.NewWriter(w)
+	for _, f := range files {
+		hdr := &zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: now}
+		hdr.SetMode(bundleMode)
+		fw, err := zw.CreateHeader(hdr)
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(f.content); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// writeAtomically writes path through a temporary file beside it, so that
+// a failure leaves no partial archive.
+func writeAtomically(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

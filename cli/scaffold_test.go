@@ -1,0 +1,482 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/format"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/matryer/is"
+)
+
+// fakeModule makes a minimal lumos module (go.mod and connectors/doc.go)
+// in a temporary folder and returns its root. It is enough for every
+// scaffold check that does not build.
+func fakeModule(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "go.mod"), "module github.com/lumosgo/lumos\n\ngo 1.26.0\n")
+	writeFile(t, filepath.Join(root, "connectors", "doc.go"), "package connectors\n")
+	return root
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// treeOf describes every file and folder under root, content included,
+// to check that a failed command left the tree as it was.
+func treeOf(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			fmt.Fprintf(&b, "%s/\n", rel)
+			return nil
+		}
+		content, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %q\n", rel, content)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestScaffoldRejectsNames(t *testing.T) {
+	root := fakeModule(t)
+	t.Chdir(root)
+	before := treeOf(t, root)
+	tests := []struct{ name, stderrHas string }{
+		{"", "invalid connector name"},
+		{"Acme", "invalid connector name"},
+		{"acme_hr", "invalid connector name"},
+		{"-acme", "invalid connector name"},
+		{"acme-", "invalid connector name"},
+		{"acme--hr", "invalid connector name"},
+		{"1acme", "invalid connector name"},
+		{"acme hr", "invalid connector name"},
+		{"acmé", "invalid connector name"},
+		{"../acme", "invalid connector name"},
+		{strings.Repeat("a", 65), "invalid connector name"},
+		{"connectors", "reserved"},
+		{"spec", "reserved"},
+		{"scaffold", "reserved"},
+		{"conformance", "reserved"},
+		{"compile-on-prem", "reserved"},
+		{"mock", "reserved"},
+		{"mock-oauth", "reserved"},
+		{"lumos", "reserved"},
+		{"main", "reserved"},
+		{"acme-connector", "reserved"},
+		{"type", "Go keyword"},
+		{"acme-test", "test file"},
+		{"acme-linux", "built only for that system"},
+		{"acme-windows-amd64", "built only for that system"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			r := run("", "lumos", "scaffold", "--", tt.name)
+			is.Equal(r.code, 2) // a bad name is a usage error
+			is.Equal(r.stdout, "")
+			is.True(strings.Contains(r.stderr, tt.stderrHas)) // stderr explains
+			is.Equal(treeOf(t, root), before)                 // nothing written
+		})
+	}
+}
+
+func TestScaffoldOutsideTheModule(t *testing.T) {
+	is := is.New(t)
+
+	t.Run("no go.mod", func(t *testing.T) {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		r := run("", "lumos", "scaffold", "acme-hr")
+		is.Equal(r.code, 1)
+		is.True(strings.Contains(r.stderr, "not inside the lumos module"))
+		is.Equal(treeOf(t, dir), "./\n")
+	})
+
+	t.Run("another module", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/other\n")
+		writeFile(t, filepath.Join(dir, "connectors", "doc.go"), "package connectors\n")
+		before := treeOf(t, dir)
+		t.Chdir(filepath.Join(dir, "connectors"))
+		r := run("", "lumos", "scaffold", "acme-hr")
+		is.Equal(r.code, 1)
+		is.True(strings.Contains(r.stderr, `module "example.com/other"`))
+		is.Equal(treeOf(t, dir), before)
+	})
+
+	t.Run("folder outside the module", func(t *testing.T) {
+		root := fakeModule(t)
+		elsewhere := t.TempDir()
+		before, beforeElsewhere := treeOf(t, root), treeOf(t, elsewhere)
+		t.Chdir(root)
+		r := run("", "lumos", "scaffold", "acme-hr", filepath.Join(elsewhere, "acme"))
+		is.Equal(r.code, 1)
+		is.True(strings.Contains(r.stderr, "not a folder inside the lumos module"))
+		is.Equal(treeOf(t, root), before)
+		is.Equal(treeOf(t, elsewhere), beforeElsewhere)
+	})
+
+	t.Run("the connectors folder itself", func(t *testing.T) {
+		root := fakeModule(t)
+		before := treeOf(t, root)
+		t.Chdir(root)
+		for _, dir := range []string{".", "connectors"} {
+			r := run("", "lumos", "scaffold", "acme-hr", dir, "--force")
+			is.Equal(r.code, 1)
+			is.Equal(treeOf(t, root), before)
+		}
+	})
+}
+
+func TestScaffoldExisting(t *testing.T) {
+	is := is.New(t)
+	root := fakeModule(t)
+	t.Chdir(filepath.Join(root, "connectors"))
+	pkgDir := filepath.Join(root, "connectors", "acme_hr")
+	regFile := filepath.Join(root, "connectors", "acme_hr.go")
+
+	// An existing folder, an existing registration file, or both.
+	for _, existing := range [][]string{{pkgDir}, {regFile}, {pkgDir, regFile}} {
+		for _, path := range existing {
+			if path == pkgDir {
+				writeFile(t, filepath.Join(pkgDir, "old.go"), "package acme_hr\n\nconst Old = 1\n")
+			} else {
+				writeFile(t, regFile, "package connectors\n\n// old\n")
+			}
+		}
+		before := treeOf(t, root)
+		r := run("", "lumos", "scaffold", "acme-hr")
+		is.Equal(r.code, 1)
+		is.True(strings.Contains(r.stderr, "already exist"))
+		is.True(strings.Contains(r.stderr, "--force"))
+		is.Equal(r.stdout, "")
+		is.Equal(treeOf(t, root), before) // untouched
+		is.NoErr(os.RemoveAll(pkgDir))
+		is.NoErr(os.RemoveAll(regFile))
+	}
+
+	// --force replaces both, old content included.
+	writeFile(t, filepath.Join(pkgDir, "old.go"), "package acme_hr\n\nconst Old = 1\n")
+	writeFile(t, regFile, "package connectors\n\n// old\n")
+	r := run("", "lumos", "scaffold", "acme-hr", "--force")
+	is.Equal(r.code, 0)
+	is.Equal(r.stdout, pkgDir+"\n"+regFile+"\n")
+	_, err := os.Stat(filepath.Join(pkgDir, "old.go"))
+	is.True(errors.Is(err, fs.ErrNotExist)) // the old folder is gone
+	reg, err := os.ReadFile(regFile)
+	is.NoErr(err)
+	is.True(strings.HasPrefix(string(reg), "//go:build !custom || connectors.acme_hr\n"))
+	leftovers, err := filepath.Glob(filepath.Join(root, "connectors", ".*"))
+	is.NoErr(err)
+	is.Equal(len(leftovers), 0) // no temporary files left
+
+	// --force never replaces a folder holding another package.
+	other := filepath.Join(root, "connectors", "other")
+	writeFile(t, filepath.Join(other, "other.go"), "package other\n")
+	before := treeOf(t, root)
+	r = run("", "lumos", "scaffold", "acme-hr", other, "--force")
+	is.Equal(r.code, 1)
+	is.True(strings.Contains(r.stderr, "holds package other"))
+	is.Equal(treeOf(t, root), before)
+}
+
+func TestScaffoldFiles(t *testing.T) {
+	is := is.New(t)
+	root := fakeModule(t)
+	t.Chdir(root)
+	r := run("", "lumos", "scaffold", "acme-hr")
+	is.Equal(r.code, 0)
+	pkgDir := filepath.Join(root, "connectors", "acme_hr")
+	regFile := filepath.Join(root, "connectors", "acme_hr.go")
+	is.Equal(r.stdout, pkgDir+"\n"+regFile+"\n")
+	is.True(strings.Contains(r.stderr, "go test ./connectors/acme_hr/...")) // next steps on stderr
+
+	names, err := filepath.Glob(filepath.Join(pkgDir, "*"))
+	is.NoErr(err)
+	var got []string
+	for _, n := range names {
+		got = append(got, filepath.Base(n))
+	}
+	is.Equal(got, []string{"client.go", "integration.go", "integration_test.go", "read.go", "write.go"})
+	for _, path := range append(names, regFile) {
+		src, err := os.ReadFile(path)
+		is.NoErr(err)
+		formatted, err := format.Source(src)
+		is.NoErr(err)
+		is.Equal(string(formatted), string(src))              // gofmt-clean
+		is.True(!strings.Contains(string(src), "<no value>")) // every template field was set
+	}
+	reg, _ := os.ReadFile(regFile)
+	is.Equal(string(reg), "//go:build !custom || connectors.acme_hr\n\npackage connectors\n\n"+
+		"import _ \"github.com/lumosgo/lumos/connectors/acme_hr\" // registers the Acme Hr connector, acme-hr\n")
+	integration, _ := os.ReadFile(filepath.Join(pkgDir, "integration.go"))
+	for _, want := range []string{"package acme_hr", `const AppID = "acme-hr"`, "toolkit.AuthToken", "BaseURL", "ResourceTypes", "EntitlementTypes",
+		"Integration.Handle(toolkit.CapValidateCredentials", "Integration.Handle(toolkit.CapListAccounts", "toolkit.Register(Integration)"} {
+		is.True(strings.Contains(string(integration), want)) // the declaration has what it should
+	}
+	is.True(!strings.Contains(string(integration), "\n\tIntegration.Handle(toolkit.CapAssignEntitlement")) // writes are not registered
+	read, _ := os.ReadFile(filepath.Join(pkgDir, "read.go"))
+	is.True(strings.Contains(string(read), "paginate.ByOffset"))
+	tests, _ := os.ReadFile(filepath.Join(pkgDir, "integration_test.go"))
+	for _, want := range []string{"connectortest.RunCases(", "connectortest.Conformance(", `"token":"{{any}}"`} {
+		is.True(strings.Contains(string(tests), want)) // the tests use the harness and the conformance suite
+	}
+
+	// A folder of one's own, with parents to create; the registration file
+	// still goes to connectors/.
+	r = run("", "lumos", "scaffold", "beta-app", filepath.Join("internal", "apps", "beta"))
+	is.Equal(r.code, 0)
+	reg, err = os.ReadFile(filepath.Join(root, "connectors", "beta_app.go"))
+	is.NoErr(err)
+	is.True(strings.Contains(string(reg), `import _ "github.com/lumosgo/lumos/internal/apps/beta"`))
+	src, err := os.ReadFile(filepath.Join(root, "internal", "apps", "beta", "integration.go"))
+	is.NoErr(err)
+	is.True(strings.Contains(string(src), "package beta_app"))
+}
+
+// copyModule copies the lumos module this test runs in (its files that git
+// tracks or would track: committed, changed or new, not ignored) to dst;
+// without git, it walks the tree skipping .git and build output.
+func copyModule(t *testing.T, src, dst string) {
+	t.Helper()
+	var files []string
+	cmd := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	cmd.Dir = src
+	if out, err := cmd.Output(); err == nil {
+		for _, f := range strings.Split(string(out), "\x00") {
+			if f != "" {
+				files = append(files, filepath.FromSlash(f))
+			}
+		}
+	} else {
+		err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(src, path)
+			if d.IsDir() && (rel == ".git" || rel == "compiled" || rel == "logs") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && !strings.HasSuffix(rel, ".test") {
+				files = append(files, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range files {
+		from, to := filepath.Join(src, f), filepath.Join(dst, f)
+		st, err := os.Lstat(from)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted in the work tree
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(from)
+			if err == nil {
+				err = os.Symlink(target, to)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if !st.Mode().IsRegular() {
+			continue
+		}
+		content, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, content, st.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// goEnv is the environment of the go commands the slow tests run: offline
+// (the module cache of this machine), with -trimpath so that builds in
+// temporary copies of the module share the build cache.
+func goEnv() []string { return append(os.Environ(), goSettings...) }
+
+// goSettings are the variables goEnv sets.
+var goSettings = []string{"GOFLAGS=-trimpath -mod=readonly -buildvcs=false", "GOPROXY=off", "GOTOOLCHAIN=local",
+	"GOWORK=off", "CGO_ENABLED=0"}
+
+// goCmd runs the go command in dir and fails the test with its output if it fails.
+func goCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("these tests need the go command: %v", err)
+	}
+	started := time.Now()
+	cmd := exec.Command(goTool, args...)
+	cmd.Dir = dir
+	cmd.Env = goEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	t.Logf("go %s: %.1fs", strings.Join(args, " "), time.Since(started).Seconds())
+	return string(out)
+}
+
+// TestScaffoldEndToEnd scaffolds a connector into a copy of the module with
+// the lumos binary, vets and formats it, runs its generated tests, rebuilds
+// lumos and runs the new connector through its <name>-connector symlink.
+func TestScaffoldEndToEnd(t *testing.T) {
+	t.Parallel()
+	bin := lumosBinary(t)
+	root := filepath.Join(t.TempDir(), "lumos")
+	copyModule(t, "..", root)
+
+	r := runIn(t, filepath.Join(root, "connectors"), nil, filepath.Join(bin, "lumos"), "scaffold", "acme-hr")
+	if r.code != 0 {
+		t.Fatalf("scaffold: exit %d\n%s", r.code, r.stderr)
+	}
+	pkgDir := filepath.Join(root, "connectors", "acme_hr")
+	if r.stdout != pkgDir+"\n"+filepath.Join(root, "connectors", "acme_hr.go")+"\n" {
+		t.Fatalf("scaffold printed %q", r.stdout)
+	}
+
+	goCmd(t, root, "vet", "./connectors/acme_hr/", "./connectors/")
+	out := goCmd(t, root, "test", "-count=1", "-v", "./connectors/acme_hr/...")
+	for _, test := range []string{"TestDeclaration", "TestValidateCredentials", "TestListAccounts", "TestSettingsAreChecked", "TestConformance", "TestWriteExamples"} {
+		if !strings.Contains(out, "--- PASS: "+test) {
+			t.Errorf("the generated tests did not pass %s:\n%s", test, out)
+		}
+	}
+	binDir := t.TempDir()
+	goCmd(t, root, "build", "-o", filepath.Join(binDir, "lumos"), ".")
+	if err := os.Symlink("lumos", filepath.Join(binDir, "acme-hr-connector")); err != nil {
+		t.Fatal(err)
+	}
+
+	is := is.New(t)
+	var info struct {
+		Response struct {
+			AppID        string   `json:"app_id"`
+			Version      string   `json:"version"`
+			Capabilities []string `json:"capabilities"`
+		} `json:"response"`
+	}
+	r = runIn(t, binDir, nil, filepath.Join(binDir, "acme-hr-connector"), "info")
+	is.Equal(r.code, 0)
+	is.NoErr(json.Unmarshal([]byte(r.stdout), &info))
+	is.Equal(info.Response.AppID, "acme-hr")
+	is.Equal(info.Response.Version, "0.1.0")
+	is.Equal(info.Response.Capabilities, []string{"app_info", "list_accounts", "validate_credentials"})
+	viaLumos := runIn(t, binDir, nil, filepath.Join(binDir, "lumos"), "acme-hr", "info")
+	is.Equal(viaLumos.code, 0)
+	is.Equal(viaLumos.stdout, r.stdout) // the same document either way
+
+	// The new connector, as a process, against a loopback fake of its API.
+	var mu sync.Mutex
+	var calls []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls = append(calls, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/me":
+			fmt.Fprint(w, `{"id":"u1","tenant_id":"tenant-7"}`)
+		case "/users":
+			fmt.Fprint(w, `{"users":[{"id":"u1","email":"ada@example.com","active":true}]}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer api.Close()
+	doc := `{"auth":{"token":{"token":"secret-token-123"}},"request":{},"settings":{"base_url":"` + api.URL + `"}}`
+	r = runIn(t, binDir, nil, filepath.Join(binDir, "acme-hr-connector"), "validate_credentials", "--json", doc)
+	is.Equal(r.code, 0)
+	is.Equal(r.stdout, `{"response":{"valid":true,"unique_tenant_id":"tenant-7"},"raw_data":null,"page":null,"execution_summary":null}`+"\n")
+	r = runIn(t, binDir, nil, filepath.Join(binDir, "acme-hr-connector"), "list_accounts", "--json", doc)
+	is.Equal(r.code, 0)
+	is.True(strings.HasPrefix(r.stdout, `{"response":[{"integration_specific_id":"u1","email":"ada@example.com",`))
+	is.True(strings.HasSuffix(r.stdout, `"page":null,"execution_summary":null}`+"\n"))
+	mu.Lock()
+	is.Equal(calls, []string{"GET /me Bearer secret-token-123", "GET /users?limit=100&offset=0 Bearer secret-token-123"})
+	calls = nil
+	mu.Unlock()
+
+	// The lumos that scaffolded it does not know the new connector; the
+	// rebuilt one bundles it for on-prem, and the bundle's main runs it.
+	r = runIn(t, root, goSettings, filepath.Join(bin, "lumos"), "compile-on-prem", "--connector", "acme-hr")
+	is.Equal(r.code, 2)
+	is.True(strings.Contains(r.stderr, `unknown connector "acme-hr"`))
+	bundleDir := t.TempDir()
+	r = runIn(t, root, goSettings, filepath.Join(binDir, "lumos"), "compile-on-prem", "--connector", "acme-hr", "--output-directory", bundleDir)
+	if r.code != 0 {
+		t.Fatalf("compile-on-prem: exit %d\n%s", r.code, r.stderr)
+	}
+	is.Equal(r.stdout, filepath.Join(bundleDir, "acme-hr-0.1.0.tar.gz")+"\n")
+	b := readTarGz(t, filepath.Join(bundleDir, "acme-hr-0.1.0.tar.gz"))
+	is.Equal(string(b["metadata.toml"].content), "[connector]\napp_id = \"acme-hr_on_prem\"\nversion = \"0.1.0\"\n")
+	is.True(strings.Contains(string(b["THIRD_PARTY_LICENSES.txt"].content), "github.com/hashicorp/go-retryablehttp v0.7.8\nLicence: MPL-2.0\n"))
+	mainDir := t.TempDir()
+	is.NoErr(os.WriteFile(filepath.Join(mainDir, "main"), b["main"].content, 0o770))
+	r = runIn(t, mainDir, nil, filepath.Join(mainDir, "main"), "validate_credentials", "--json", doc)
+	is.Equal(r.code, 0)
+	is.Equal(r.stdout, `{"response":{"valid":true,"unique_tenant_id":"tenant-7"},"raw_data":null,"page":null,"execution_summary":null}`+"\n")
+}
+
+// runIn runs a program in dir with extra environment variables.
+func runIn(t *testing.T, dir string, env []string, bin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("running %s: %v", bin, err)
+		}
+		code = ee.ExitCode()
+	}
+	return result{code, stdout.String(), stderr.String()}
+}
