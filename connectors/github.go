@@ -1,0 +1,5 @@
+//go:build !custom || connectors.github
+
+package connectors
+
+import _ "github.com/lumosgo/lumos/connectors/github" // registers the GitHub connector

@@ -1,0 +1,552 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// InvitationPrefix starts the account id of a pending invitation.
+const InvitationPrefix = "invitation:"
+
+// accountRef is a parsed account id: a GitHub user id, or an invitation id.
+type accountRef struct {
+	userID       int64
+	invitationID int64
+}
+
+func (r accountRef) String() string {
+	if r.invitationID != 0 {
+		return InvitationPrefix + strconv.FormatInt(r.invitationID, 10)
+	}
+	return strconv.FormatInt(r.userID, 10)
+}
+
+// parseAccountID reads "<user id>" or "invitation:<invitation id>".
+func parseAccountID(id string) (accountRef, error) {
+	raw, inv := strings.CutPrefix(id, InvitationPrefix)
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != raw {
+		return accountRef{}, errs.Newf(errs.NotFound,
+			"Unknown account id %q: GitHub account ids are numeric user ids (e.g. \"583231\"), or \"invitation:<id>\" for a pending invitation.", id)
+	}
+	if inv {
+		return accountRef{invitationID: n}, nil
+	}
+	return accountRef{userID: n}, nil
+}
+
+// invitation is GitHub's organization-invitation.
+type invitation struct {
+	ID               int64   `json:"id"`
+	Login            *string `json:"login"`
+	Email            *string `json:"email"`
+	Role             string  `json:"role"`
+	CreatedAt        string  `json:"created_at"`
+	TeamCount        int     `json:"team_count"`
+	InvitationSource string  `json:"invitation_source"`
+	Inviter          *user   `json:"inviter"`
+}
+
+// Membership kinds reported in extra_data.membership.
+const (
+	membershipMember  = "member"
+	membershipOutside = "outside_collaborator"
+	membershipInvited = "invitation"
+)
+
+// orgRoleName is the entitlement id of a GitHub organization role.
+func orgRoleName(githubRole string) string {
+	if githubRole == "admin" {
+		return "owner"
+	}
+	return githubRole // member, billing_manager
+}
+
+func accountType(u *user) *toolkit.AccountType {
+	if u.Type == "Bot" {
+		return toolkit.Ptr(toolkit.AccountTypeService)
+	}
+	return toolkit.Ptr(toolkit.AccountTypeUser)
+}
+
+// userAccount is a member (role "owner"/"member"/"billing_manager") or an
+// outside collaborator (role "").
+func userAccount(u *user, membership, role string) toolkit.FoundAccountData {
+	extra := map[string]any{"login": u.Login, "membership": membership, "node_id": u.NodeID, "user_type": u.Type, "site_admin": u.SiteAdmin}
+	if role != "" {
+		extra["org_role"] = role
+	}
+	if u.HTMLURL != "" {
+		extra["html_url"] = u.HTMLURL
+	}
+	a := toolkit.FoundAccountData{
+		IntegrationSpecificID: strconv.FormatInt(u.ID, 10),
+		Username:              toolkit.Ptr(u.Login),
+		UserStatus:            toolkit.Ptr(toolkit.AccountStatusActive),
+		ExtraData:             extra,
+		AccountType:           accountType(u),
+	}
+	if u.Email != "" {
+		a.Email = toolkit.Ptr(u.Email)
+	}
+	return a
+}
+
+func invitationAccount(in *invitation) toolkit.FoundAccountData {
+	extra := map[string]any{"membership": membershipInvited, "invitation_id": in.ID, "org_role": in.Role,
+		"created_at": in.CreatedAt, "team_count": in.TeamCount}
+	if in.InvitationSource != "" {
+		extra["invitation_source"] = in.InvitationSource
+	}
+	if in.Inviter != nil {
+		extra["inviter"] = in.Inviter.Login
+	}
+	a := toolkit.FoundAccountData{
+		IntegrationSpecificID: InvitationPrefix + strconv.FormatInt(in.ID, 10),
+		UserStatus:            toolkit.Ptr(toolkit.AccountStatusPending),
+		ExtraData:             extra,
+		AccountType:           toolkit.Ptr(toolkit.AccountTypeUser),
+	}
+	if in.Login != nil && *in.Login != "" {
+		a.Username = toolkit.Ptr(*in.Login)
+		extra["login"] = *in.Login
+	}
+	if in.Email != nil && *in.Email != "" {
+		a.Email = toolkit.Ptr(*in.Email)
+	}
+	return a
+}
+
+// ---- list_accounts --------------------------------------------------------------
+
+// accountPhases are list_accounts' phases: owners, members, outside
+// collaborators, pending invitations (each only when the settings ask).
+func (ss *session) accountPhases() []phase[toolkit.FoundAccountData] {
+	members := func(role, name string) phase[toolkit.FoundAccountData] {
+		return phase[toolkit.FoundAccountData]{firstFor: func(pp int) string { return ss.orgPath("/members?role=%s&per_page=%d", role, pp) },
+			fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
+				var us []user
+				next, err := ss.get(ctx, path, &us)
+				if err != nil {
+					return nil, "", orgNotFound(err, ss.s.Org)
+				}
+				out := make([]toolkit.FoundAccountData, len(us))
+				for i := range us {
+					out[i] = userAccount(&us[i], membershipMember, name)
+				}
+				return out, next, nil
+			}}
+	}
+	phases := []phase[toolkit.FoundAccountData]{members("admin", "owner"), members("member", "member")}
+	if ss.s.IncludeOutsideCollaborators {
+		phases = append(phases, phase[toolkit.FoundAccountData]{firstFor: func(pp int) string { return ss.orgPath("/outside_collaborators?per_page=%d", pp) },
+			fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
+				var us []user
+				next, err := ss.get(ctx, path, &us)
+				if err != nil {
+					return nil, "", orgNotFound(err, ss.s.Org)
+				}
+				out := make([]toolkit.FoundAccountData, len(us))
+				for i := range us {
+					out[i] = userAccount(&us[i], membershipOutside, "")
+				}
+				return out, next, nil
+			}})
+	}
+	if ss.s.IncludePendingInvitations {
+		phases = append(phases, phase[toolkit.FoundAccountData]{firstFor: func(pp int) string { return ss.orgPath("/invitations?per_page=%d", pp) },
+			fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
+				var ins []invitation
+				next, err := ss.get(ctx, path, &ins)
+				if err != nil {
+					return nil, "", ownerOnly(err, ss.s.Org, "pending invitations (set include_pending_invitations to false to skip them)")
+				}
+				out := make([]toolkit.FoundAccountData, len(ins))
+				for i := range ins {
+					out[i] = invitationAccount(&ins[i])
+				}
+				return out, next, nil
+			}})
+	}
+	return phases
+}
+
+// scope names a listing's page tokens: a token works only for the same
+// capability and organization.
+func (ss *session) scope(cap toolkit.CapabilityName) string {
+	return "github/" + string(cap) + "/" + strings.ToLower(ss.s.Org)
+}
+
+func listAccounts(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
+	ss, err := newSession(ctx, req)
+	if err != nil {
+		return toolkit.ListAccountsResponse{}, err
+	}
+	// The switches decide the phases: a token is valid only with the same ones.
+	scope := fmt.Sprintf("%s/%t/%t", ss.scope(toolkit.CapListAccounts), ss.s.IncludeOutsideCollaborators, ss.s.IncludePendingInvitations)
+	l := newLister[toolkit.FoundAccountData](scope, req.Page)
+	l.whole = true
+	l.phases = ss.accountPhases()
+	accounts, page, err := l.run(ctx, pageToken(req.Page))
+	if err != nil {
+		return toolkit.ListAccountsResponse{}, err
+	}
+	return toolkit.ListAccountsResponse{Response: accounts, Page: page}, nil
+}
+
+// ---- get_account ------------------------------------------------------------------
+
+// membership is GitHub's org-membership.
+type membership struct {
+	State string `json:"state"` // active, pending
+	Role  string `json:"role"`  // admin, member, billing_manager
+	User  *user  `json:"user"`
+}
+
+// membershipOf reads login's organization membership; nil when GitHub
+// answers 404 (neither a member nor invited).
+func (ss *session) membershipOf(ctx context.Context, login string) (*membership, error) {
+	var m membership
+	if _, err := ss.c.GetJSON(ctx, ss.orgPath("/memberships/%s", pathEscape(login)), &m); err != nil {
+		if status(err) == http.StatusNotFound {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return &m, nil
+}
+
+// isOutsideCollaborator pages through the outside collaborators (GitHub
+// has no lookup of one).
+func (ss *session) isOutsideCollaborator(ctx context.Context, id int64) (bool, error) {
+	path := ss.orgPath("/outside_collaborators?per_page=%d", maxPerPage)
+	for path != "" {
+		var us []user
+		next, err := ss.get(ctx, path, &us)
+		if err != nil {
+			return false, orgNotFound(err, ss.s.Org)
+		}
+		for _, u := range us {
+			if u.ID == id {
+				return true, nil
+			}
+		}
+		path = next
+	}
+	return false, nil
+}
+
+// findInvitation pages through the pending invitations for one matching f.
+func (ss *session) findInvitation(ctx context.Context, f func(*invitation) bool) (*invitation, error) {
+	path := ss.orgPath("/invitations?per_page=%d", maxPerPage)
+	for path != "" {
+		var ins []invitation
+		next, err := ss.get(ctx, path, &ins)
+		if err != nil {
+			return nil, ownerOnly(err, ss.s.Org, "pending invitations")
+		}
+		for i := range ins {
+			if f(&ins[i]) {
+				return &ins[i], nil
+			}
+		}
+		path = next
+	}
+	return nil, nil
+}
+
+// account finds an account by id: a member (any role, billing managers
+// included), an outside collaborator, or a pending invitation. It returns
+// the login of a user account too.
+func (ss *session) account(ctx context.Context, ref accountRef) (*toolkit.FoundAccountData, string, error) {
+	if ref.invitationID != 0 {
+		in, err := ss.findInvitation(ctx, func(in *invitation) bool { return in.ID == ref.invitationID })
+		if err != nil {
+			return nil, "", err
+		}
+		if in == nil {
+			return nil, "", errs.Newf(errs.NotFound, "No pending invitation %d in the GitHub organization %q (it was accepted, cancelled or has expired).", ref.invitationID, ss.s.Org)
+		}
+		a := invitationAccount(in)
+		return &a, "", nil
+	}
+	u, err := ss.userByID(ctx, ref.userID)
+	if err != nil {
+		return nil, "", err
+	}
+	m, err := ss.membershipOf(ctx, u.Login)
+	if err != nil {
+		return nil, "", orgNotFound(err, ss.s.Org)
+	}
+	if m != nil && m.State == "active" {
+		a := userAccount(u, membershipMember, orgRoleName(m.Role))
+		return &a, u.Login, nil
+	}
+	if ss.s.IncludeOutsideCollaborators {
+		ok, err := ss.isOutsideCollaborator(ctx, u.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			a := userAccount(u, membershipOutside, "")
+			return &a, u.Login, nil
+		}
+	}
+	hint := ""
+	if m != nil && m.State == "pending" {
+		hint = " They have a pending invitation, listed as its own invitation:<id> account."
+	}
+	return nil, u.Login, errs.Newf(errs.NotFound, "The GitHub user %s (id %d) is not a member or outside collaborator of %q.%s", u.Login, u.ID, ss.s.Org, hint)
+}
+
+func getAccount(ctx context.Context, req toolkit.GetAccountRequest) (toolkit.GetAccountResponse, error) {
+	ref, err := parseAccountID(req.Request.AccountID)
+	if err != nil {
+		return toolkit.GetAccountResponse{}, err
+	}
+	ss, err := newSession(ctx, req)
+	if err != nil {
+		return toolkit.GetAccountResponse{}, err
+	}
+	a, _, err := ss.account(ctx, ref)
+	if err != nil {
+		return toolkit.GetAccountResponse{}, err
+	}
+	return toolkit.GetAccountResponse{Response: *a}, nil
+}
+
+// ---- create_account -------------------------------------------------------------------
+
+// invitationRequest is the body of POST /orgs/{org}/invitations.
+type invitationRequest struct {
+	InviteeID int64   `json:"invitee_id,omitempty"`
+	Email     string  `json:"email,omitempty"`
+	Role      string  `json:"role"`
+	TeamIDs   []int64 `json:"team_ids,omitempty"`
+}
+
+// team is the part of GitHub's team we use.
+type team struct {
+	ID          int64   `json:"id"`
+	Name        string  `json:"name"`
+	Slug        string  `json:"slug"`
+	Description *string `json:"description"`
+	Privacy     string  `json:"privacy"`
+	HTMLURL     string  `json:"html_url"`
+	Parent      *struct {
+		Slug string `json:"slug"`
+	} `json:"parent"`
+}
+
+// teamBySlug reads a team; not_found names it.
+func (ss *session) teamBySlug(ctx context.Context, slug string) (*team, error) {
+	var t team
+	if _, err := ss.c.GetJSON(ctx, ss.orgPath("/teams/%s", pathEscape(slug)), &t); err != nil {
+		if status(err) == http.StatusNotFound {
+			return nil, errs.Wrap(err, errs.NotFound, fmt.Sprintf("No team %q in the GitHub organization %q.", slug, ss.s.Org))
+		}
+		return nil, err
+	}
+	return &t, nil
+}
+
+func createAccount(ctx context.Context, req toolkit.Request[toolkit.CreateAccount]) (toolkit.Response[toolkit.CreatedAccount], error) {
+	var none toolkit.Response[toolkit.CreatedAccount]
+	p := req.Request
+	email, login := trimmed(p.Email), trimmed(p.Username)
+	if (email == "") == (login == "") {
+		return none, errs.New(errs.BadRequest, "Give either email or username (a GitHub login) to invite, not both and not neither.")
+	}
+	// The invitation's role and teams come from the entitlements.
+	role := "direct_member"
+	var teamSlugs []string
+	maintainerOf := map[string]bool{}
+	for _, e := range p.Entitlements {
+		res := ""
+		if e.IntegrationSpecificResourceID != nil {
+			res = *e.IntegrationSpecificResourceID
+		}
+		switch e.EntitlementType {
+		case EntitlementTypeOrgRole:
+			if res != "" {
+				return none, errs.Newf(errs.BadRequest, "The org_role entitlement is held on the organization (resource \"\"), not %q.", res)
+			}
+			switch e.IntegrationSpecificID {
+			case "owner":
+				role = "admin"
+			case "member":
+				role = "direct_member"
+			default:
+				return none, errs.Newf(errs.NotFound, "Unknown organization role %q: use owner or member.", e.IntegrationSpecificID)
+			}
+		case EntitlementTypeTeamRole:
+			slug, ok := strings.CutPrefix(res, teamPrefix)
+			if !ok || slug == "" {
+				return none, errs.Newf(errs.BadRequest, "A team_role entitlement needs a team resource (team:<slug>), not %q.", res)
+			}
+			switch e.IntegrationSpecificID {
+			case "member":
+			case "maintainer":
+				if login == "" {
+					return none, errs.New(errs.BadRequest, "An invitation by email can only add teams as member; GitHub needs a login to make someone maintainer before they join.")
+				}
+				maintainerOf[slug] = true
+			default:
+				return none, errs.Newf(errs.NotFound, "Unknown team role %q: use member or maintainer.", e.IntegrationSpecificID)
+			}
+			teamSlugs = append(teamSlugs, slug)
+		case EntitlementTypeRepoPermission:
+			return none, errs.New(errs.BadRequest, "GitHub invitations cannot carry repository access; assign repo_permission once the invitation is accepted.")
+		default:
+			return none, errs.Newf(errs.NotFound, "Unknown entitlement type %q.", e.EntitlementType)
+		}
+	}
+	ss, err := newSession(ctx, req)
+	if err != nil {
+		return none, err
+	}
+	body := invitationRequest{Email: email, Role: role}
+	var invitee *user
+	if login != "" {
+		invitee, err = ss.userByLogin(ctx, login)
+		if err != nil {
+			return none, err
+		}
+		m, err := ss.membershipOf(ctx, invitee.Login)
+		if err != nil {
+			return none, orgNotFound(err, ss.s.Org)
+		}
+		switch {
+		case m != nil && m.State == "active":
+			return created(p, strconv.FormatInt(invitee.ID, 10), toolkit.AccountStatusActive, toolkit.Noop())
+		case m != nil:
+			in, err := ss.findInvitation(ctx, func(in *invitation) bool { return in.Login != nil && strings.EqualFold(*in.Login, invitee.Login) })
+			if err != nil {
+				return none, err
+			}
+			if in != nil {
+				return created(p, InvitationPrefix+strconv.FormatInt(in.ID, 10), toolkit.AccountStatusPending, toolkit.Noop())
+			}
+		}
+		body.InviteeID = invitee.ID
+	}
+	for _, slug := range teamSlugs {
+		t, err := ss.teamBySlug(ctx, slug)
+		if err != nil {
+			return none, err
+		}
+		body.TeamIDs = append(body.TeamIDs, t.ID)
+	}
+	var in invitation
+	if _, err := ss.c.PostJSON(ctx, ss.orgPath("/invitations"), body, &in); err != nil {
+		if email != "" && isAlreadyInvited(err) {
+			found, ferr := ss.findInvitation(ctx, func(in *invitation) bool { return in.Email != nil && strings.EqualFold(*in.Email, email) })
+			if ferr == nil && found != nil {
+				return created(p, InvitationPrefix+strconv.FormatInt(found.ID, 10), toolkit.AccountStatusPending, toolkit.Noop())
+			}
+		}
+		return none, ownerOnly(err, ss.s.Org, "invitations")
+	}
+	// Maintainers: the invitation made them pending members of the team;
+	// raise their pending team role.
+	for slug := range maintainerOf {
+		if _, err := ss.c.PutJSON(ctx, ss.orgPath("/teams/%s/memberships/%s", pathEscape(slug), pathEscape(invitee.Login)), map[string]string{"role": "maintainer"}, nil); err != nil {
+			return none, fmt.Errorf("the invitation %d was sent, but making %s a maintainer of %s failed: %w", in.ID, invitee.Login, slug, err)
+		}
+	}
+	return created(p, InvitationPrefix+strconv.FormatInt(in.ID, 10), toolkit.AccountStatusPending, toolkit.Created())
+}
+
+// isAlreadyInvited recognises GitHub's 422 for an invitee with a pending invitation.
+func isAlreadyInvited(err error) bool {
+	if status(err) != http.StatusUnprocessableEntity {
+		return false
+	}
+	_, body := parseGitHubError(err)
+	for _, e := range body.Errors {
+		if e.Code == "already_exists" {
+			return true
+		}
+	}
+	return false
+}
+
+func created(p toolkit.CreateAccount, id string, st toolkit.AccountStatus, effect toolkit.Effect) (toolkit.Response[toolkit.CreatedAccount], error) {
+	sum, err := toolkit.Summarize(p, effect, true)
+	if err != nil {
+		return toolkit.Response[toolkit.CreatedAccount]{}, err
+	}
+	return toolkit.Response[toolkit.CreatedAccount]{
+		Response:         toolkit.CreatedAccount{ID: toolkit.Ptr(id), Status: st, Created: effect.Kind == toolkit.EffectCreated},
+		ExecutionSummary: sum,
+	}, nil
+}
+
+func trimmed(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return strings.TrimSpace(*s)
+}
+
+// ---- delete_account -----------------------------------------------------------------------
+
+func deleteAccount(ctx context.Context, req toolkit.DeleteAccountRequest) (toolkit.DeleteAccountResponse, error) {
+	ref, err := parseAccountID(req.Request.AccountID)
+	if err != nil {
+		return toolkit.DeleteAccountResponse{}, err
+	}
+	ss, err := newSession(ctx, req)
+	if err != nil {
+		return toolkit.DeleteAccountResponse{}, err
+	}
+	effect := toolkit.Deleted()
+	if ref.invitationID != 0 {
+		_, err := ss.c.Delete(ctx, ss.orgPath("/invitations/%d", ref.invitationID))
+		switch {
+		case status(err) == http.StatusNotFound:
+			effect = toolkit.Noop() // accepted, cancelled or expired already
+		case err != nil:
+			return toolkit.DeleteAccountResponse{}, err
+		}
+		return deleted(req.Request, effect)
+	}
+	u, err := ss.userByID(ctx, ref.userID)
+	if err != nil {
+		return toolkit.DeleteAccountResponse{}, err
+	}
+	// Removes an active member (with their teams and repository access) or
+	// cancels their pending invitation.
+	_, err = ss.c.Delete(ctx, ss.orgPath("/memberships/%s", pathEscape(u.Login)))
+	switch {
+	case err == nil:
+		return deleted(req.Request, effect)
+	case status(err) != http.StatusNotFound:
+		return toolkit.DeleteAccountResponse{}, orgNotFound(err, ss.s.Org)
+	}
+	ok, err := ss.isOutsideCollaborator(ctx, u.ID)
+	if err != nil {
+		return toolkit.DeleteAccountResponse{}, err
+	}
+	if !ok {
+		return deleted(req.Request, toolkit.Noop())
+	}
+	if _, err := ss.c.Delete(ctx, ss.orgPath("/outside_collaborators/%s", pathEscape(u.Login))); err != nil {
+		return toolkit.DeleteAccountResponse{}, err
+	}
+	return deleted(req.Request, effect)
+}
+
+func deleted(p toolkit.DeleteAccount, effect toolkit.Effect) (toolkit.DeleteAccountResponse, error) {
+	sum, err := toolkit.Summarize(p, effect, true)
+	if err != nil {
+		return toolkit.DeleteAccountResponse{}, err
+	}
+	return toolkit.DeleteAccountResponse{Response: toolkit.DeletedAccount{Status: toolkit.AccountStatusDeleted, Deleted: true}, ExecutionSummary: sum}, nil
+}

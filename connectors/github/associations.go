@@ -1,0 +1,270 @@
+package github
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+type assoc = toolkit.FoundEntitlementAssociation
+
+// teamMember is an item of GET /orgs/{org}/teams/{slug}/members: a
+// simple-user with, where the organization has the feature, its role and
+// whether the membership is inherited from a child team.
+type teamMember struct {
+	user
+	Role      *string `json:"role"`
+	Inherited *bool   `json:"inherited"`
+}
+
+// collaborator is an item of GET /repos/{owner}/{repo}/collaborators.
+type collaborator struct {
+	user
+	RoleName    string          `json:"role_name"`
+	Permissions map[string]bool `json:"permissions"`
+}
+
+// roleOf is the entitlement id of a collaborator's role: GitHub's
+// role_name, else the highest of its permissions.
+func (c *collaborator) roleOf() string {
+	if c.RoleName != "" {
+		return repoRoleID(c.RoleName)
+	}
+	for i := len(repoRoles) - 1; i >= 0; i-- {
+		if c.Permissions[repoRoles[i].api] {
+			return repoRoles[i].id
+		}
+	}
+	return ""
+}
+
+// direct reports a membership held on the team itself (not inherited
+// through a child team, which GitHub also lists).
+func (m *teamMember) direct() bool { return m.Inherited == nil || !*m.Inherited }
+
+func (m *teamMember) role() string {
+	if m.Role != nil && *m.Role != "" {
+		return *m.Role
+	}
+	return "member" // GitHub Enterprise Server releases without the field
+}
+
+func (ss *session) teamMembersPath(slug string) string {
+	return ss.orgPath("/teams/%s/members?role=all&per_page=%d", pathEscape(slug), maxPerPage)
+}
+
+func (ss *session) collaboratorsPath(repo string) string {
+	return ss.repoPath(repo, "/collaborators?affiliation=direct&per_page=%d", maxPerPage)
+}
+
+func (ss *session) teamMembersPage(ctx context.Context, path, resource string) ([]assoc, string, error) {
+	var ms []teamMember
+	next, err := ss.get(ctx, path, &ms)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]assoc, 0, len(ms))
+	for i := range ms {
+		if ms[i].direct() {
+			out = append(out, assoc{AccountID: strconv.FormatInt(ms[i].ID, 10), IntegrationSpecificEntitlementID: ms[i].role(), IntegrationSpecificResourceID: resource})
+		}
+	}
+	return out, next, nil
+}
+
+func (ss *session) collaboratorsPage(ctx context.Context, path, resource string) ([]assoc, string, error) {
+	var cs []collaborator
+	next, err := ss.get(ctx, path, &cs)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]assoc, 0, len(cs))
+	for i := range cs {
+		if role := cs[i].roleOf(); role != "" {
+			out = append(out, assoc{AccountID: strconv.FormatInt(cs[i].ID, 10), IntegrationSpecificEntitlementID: role, IntegrationSpecificResourceID: resource})
+		}
+	}
+	return out, next, nil
+}
+
+// ---- find_entitlement_associations ---------------------------------------------------
+
+func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlementAssociationsRequest) (toolkit.FindEntitlementAssociationsResponse, error) {
+	ss, err := newSession(ctx, req)
+	if err != nil {
+		return toolkit.FindEntitlementAssociationsResponse{}, err
+	}
+	l := newLister[assoc](ss.scope(toolkit.CapFindEntitlementAssociations), req.Page)
+	orgRole := func(githubRole, ent string) phase[assoc] {
+		return phase[assoc]{first: ss.orgPath("/members?role=%s&per_page=%d", githubRole, l.perPage),
+			fetch: func(ctx context.Context, path string) ([]assoc, string, error) {
+				var us []user
+				next, err := ss.get(ctx, path, &us)
+				if err != nil {
+					return nil, "", orgNotFound(err, ss.s.Org)
+				}
+				out := make([]assoc, len(us))
+				for i := range us {
+					out[i] = assoc{AccountID: strconv.FormatInt(us[i].ID, 10), IntegrationSpecificEntitlementID: ent, IntegrationSpecificResourceID: ""}
+				}
+				return out, next, nil
+			}}
+	}
+	l.phases = []phase[assoc]{
+		orgRole("admin", "owner"),
+		orgRole("member", "member"),
+		{outerFirst: ss.teamsFirst(maxPerPage),
+			outer: func(ctx context.Context, path string) ([]outerItem, string, error) {
+				ts, next, err := ss.teamsPage(ctx, path)
+				items := make([]outerItem, len(ts))
+				for i, t := range ts {
+					items[i] = outerItem{Path: ss.teamMembersPath(t.Slug), Key: teamPrefix + t.Slug}
+				}
+				return items, next, err
+			},
+			inner: func(ctx context.Context, it outerItem, path string) ([]assoc, string, error) {
+				return ss.teamMembersPage(ctx, path, it.Key)
+			}},
+		{outerFirst: ss.reposFirst(maxPerPage),
+			outer: func(ctx context.Context, path string) ([]outerItem, string, error) {
+				rs, next, err := ss.reposPage(ctx, path)
+				items := make([]outerItem, len(rs))
+				for i, r := range rs {
+					items[i] = outerItem{Path: ss.collaboratorsPath(r.Name), Key: repoPrefix + r.Name}
+				}
+				return items, next, err
+			},
+			inner: func(ctx context.Context, it outerItem, path string) ([]assoc, string, error) {
+				return ss.collaboratorsPage(ctx, path, it.Key)
+			}},
+	}
+	found, page, err := l.run(ctx, pageToken(req.Page))
+	if err != nil {
+		return toolkit.FindEntitlementAssociationsResponse{}, err
+	}
+	return toolkit.FindEntitlementAssociationsResponse{Response: found, Page: page}, nil
+}
+
+// ---- get_account_entitlement_associations ---------------------------------------------------
+
+func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccountEntitlementAssociationsRequest) (toolkit.GetAccountEntitlementAssociationsResponse, error) {
+	var none toolkit.GetAccountEntitlementAssociationsResponse
+	ref, err := parseAccountID(req.Request.AccountID)
+	if err != nil {
+		return none, err
+	}
+	ss, err := newSession(ctx, req)
+	if err != nil {
+		return none, err
+	}
+	out := []assoc{}
+	if ref.invitationID != 0 {
+		// A pending invitation holds nothing until it is accepted; check it exists.
+		if _, _, err := ss.account(ctx, ref); err != nil {
+			return none, err
+		}
+		return toolkit.GetAccountEntitlementAssociationsResponse{Response: out}, nil
+	}
+	u, err := ss.userByID(ctx, ref.userID)
+	if err != nil {
+		return none, err
+	}
+	accountID := strconv.FormatInt(u.ID, 10)
+	m, err := ss.membershipOf(ctx, u.Login)
+	if err != nil {
+		return none, orgNotFound(err, ss.s.Org)
+	}
+	member := m != nil && m.State == "active" && (m.Role == "admin" || m.Role == "member")
+	if member {
+		out = append(out, assoc{AccountID: accountID, IntegrationSpecificEntitlementID: orgRoleName(m.Role), IntegrationSpecificResourceID: ""})
+		// Teams: one membership check per team; a team the user belongs to
+		// is then listed to tell a direct membership from an inherited one.
+		for path := ss.teamsFirst(maxPerPage); path != ""; {
+			ts, next, err := ss.teamsPage(ctx, path)
+			if err != nil {
+				return none, err
+			}
+			for _, t := range ts {
+				a, err := ss.teamRoleOf(ctx, t.Slug, u)
+				if err != nil {
+					return none, err
+				}
+				if a != "" {
+					out = append(out, assoc{AccountID: accountID, IntegrationSpecificEntitlementID: a, IntegrationSpecificResourceID: teamPrefix + t.Slug})
+				}
+			}
+			path = next
+		}
+	}
+	// Repositories: the direct collaborators of each.
+	for path := ss.reposFirst(maxPerPage); path != ""; {
+		rs, next, err := ss.reposPage(ctx, path)
+		if err != nil {
+			return none, err
+		}
+		for _, r := range rs {
+			for cpath := ss.collaboratorsPath(r.Name); cpath != ""; {
+				as, cnext, err := ss.collaboratorsPage(ctx, cpath, repoPrefix+r.Name)
+				if status(err) == http.StatusNotFound {
+					break
+				}
+				if err != nil {
+					return none, err
+				}
+				for _, a := range as {
+					if a.AccountID == accountID {
+						out = append(out, a)
+					}
+				}
+				cpath = cnext
+			}
+		}
+		path = next
+	}
+	return toolkit.GetAccountEntitlementAssociationsResponse{Response: out}, nil
+}
+
+// teamMembership is GitHub's team-membership.
+type teamMembership struct {
+	Role  string `json:"role"`  // member, maintainer
+	State string `json:"state"` // active, pending
+}
+
+// teamMembershipOf reads login's membership of a team; nil when none.
+func (ss *session) teamMembershipOf(ctx context.Context, slug, login string) (*teamMembership, error) {
+	var m teamMembership
+	if _, err := ss.c.GetJSON(ctx, ss.orgPath("/teams/%s/memberships/%s", pathEscape(slug), pathEscape(login)), &m); err != nil {
+		if status(err) == http.StatusNotFound {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return &m, nil
+}
+
+// teamRoleOf is u's direct, active role on a team, or "".
+func (ss *session) teamRoleOf(ctx context.Context, slug string, u *user) (string, error) {
+	m, err := ss.teamMembershipOf(ctx, slug, u.Login)
+	if err != nil || m == nil || m.State != "active" {
+		return "", err
+	}
+	for path := ss.teamMembersPath(slug); path != ""; {
+		var ms []teamMember
+		next, err := ss.get(ctx, path, &ms)
+		if err != nil {
+			return "", err
+		}
+		for i := range ms {
+			if ms[i].ID == u.ID {
+				if !ms[i].direct() {
+					return "", nil
+				}
+				return ms[i].role(), nil
+			}
+		}
+		path = next
+	}
+	return "", nil
+}
