@@ -143,6 +143,10 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 		return nil, err
 	}
 	if _, noAuth := req.Interface().(unauthenticated); !noAuth && c.name != CapAppInfo {
+		if creds := in.authAsCredentials(env.auth, env.credentials); creds != nil {
+			req.Interface().(credentialSetter).useCredentials(creds)
+			env.auth, env.credentials = nil, creds
+		}
 		if err := in.checkCredentials(env.auth, env.credentials); err != nil {
 			return nil, err
 		}
@@ -200,6 +204,49 @@ func (in *Integration) checkCredentials(auth *AuthCredential, creds []AuthCreden
 	}
 	return nil
 }
+
+// authAsCredentials lets a multi-credential connector take the simpler
+// "auth" form when it names exactly one credential kind that exactly one of
+// the connector's credential configs has: {"auth":{"token":{…}}} is then read
+// as {"credentials":[{"id":"<that config>","token":{…}}]}. It returns nil
+// when the request is not of that form. (Upstream rejects "auth" for such
+// connectors; accepting the unambiguous case is what a user expects.)
+func (in *Integration) authAsCredentials(auth *AuthCredential, creds []AuthCredential) []AuthCredential {
+	if auth == nil || creds != nil || len(in.decl.Credentials) == 0 {
+		return nil
+	}
+	var kind AuthModel
+	for _, m := range allAuthModels {
+		if auth.Has(m) {
+			if kind != "" {
+				return nil // several kinds: ambiguous
+			}
+			kind = m
+		}
+	}
+	var match *CredentialConfig
+	for i, cfg := range in.decl.Credentials {
+		if cfg.Type == kind {
+			if match != nil {
+				return nil // several configs of that kind: ambiguous
+			}
+			match = &in.decl.Credentials[i]
+		}
+	}
+	if match == nil {
+		return nil
+	}
+	cred := *auth
+	cred.ID = Ptr(match.ID)
+	return []AuthCredential{cred}
+}
+
+// credentialSetter lets the pipeline rewrite an envelope's credentials.
+type credentialSetter interface{ useCredentials([]AuthCredential) }
+
+func (r *Request[P]) useCredentials(c []AuthCredential) { r.Auth, r.Credentials = nil, c }
+
+func (r *CustomRequest[P]) useCredentials(c []AuthCredential) { r.Auth, r.Credentials = nil, c }
 
 func (in *Integration) declaresCredential(id string) bool {
 	for _, c := range in.decl.Credentials {

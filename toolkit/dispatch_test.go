@@ -197,7 +197,10 @@ func TestDispatchMultiCredentials(t *testing.T) {
 		{"optional given", `{"request":{},"credentials":[{"id":"api","token":{"token":"x"}},{"id":"admin","basic":{"username":"u","password":"p"}}]}`, ""},
 		{"required kind missing", `{"request":{},"credentials":[{"id":"api"}]}`, "Missing 'token' credential in request"},
 		{"required credential absent", `{"request":{},"credentials":[{"id":"admin","basic":{"username":"u","password":"p"}}]}`, "Missing 'token' credential in request"},
-		{"legacy auth sent", `{"request":{},"auth":{"token":{"token":"x"}}}`, "Missing credentials in request"},
+		{"auth naming one declared kind", `{"request":{},"auth":{"token":{"token":"x"}}}`, ""}, // read as the "api" credential
+		{"auth of an undeclared kind", `{"request":{},"auth":{"oauth":{"access_token":"x"}}}`, "Missing credentials in request"},
+		{"auth of two kinds", `{"request":{},"auth":{"token":{"token":"x"},"basic":{"username":"u","password":"p"}}}`, "Missing credentials in request"},
+		{"auth of the optional kind only", `{"request":{},"auth":{"basic":{"username":"u","password":"p"}}}`, "Missing 'token' credential in request"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

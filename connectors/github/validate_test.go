@@ -1,6 +1,7 @@
 package github
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -136,4 +137,27 @@ func TestSSOEnforcement(t *testing.T) {
 	// A fine-grained token needs no SSO authorization.
 	e.f.AddToken("github_pat_fine", ownerLogin)
 	e.ok("list_accounts", map[string]any{}, call{creds: tokenCreds("github_pat_fine")})
+}
+
+// TestAuthShorthand checks the request forms: {"auth":{"token":…}}
+// and {"auth":{"oauth":…}} are read as the token and oauth credentials.
+func TestAuthShorthand(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	tests := []struct {
+		name string
+		auth map[string]any
+	}{
+		{"token", map[string]any{"token": map[string]any{"token": ownerToken}}},
+		{"oauth", map[string]any{"oauth": map[string]any{"access_token": ownerToken}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := newIs(t)
+			body, err := json.Marshal(map[string]any{"auth": tt.auth, "request": map[string]any{}, "settings": e.settings(nil)})
+			is.NoErr(err)
+			var env envelope
+			is.NoErr(json.Unmarshal(Integration.Dispatch(toolkit.WithLogger(context.Background(), quiet), "validate_credentials", body), &env))
+			is.True(!env.IsError) // the shorthand reaches GitHub with the token
+		})
+	}
 }
