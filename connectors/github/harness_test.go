@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,12 +24,10 @@ import (
 // githubfake on loopback, with the fake's validating wrapper on (every
 // request and response checked against GitHub's OpenAPI description).
 //
-// Two endpoints the connector needs are not (yet) in the fake nor in the
-// trimmed description: GET /user/{account_id} (users/get-by-id, to turn a
-// durable account id into today's login) and GET /users/{username}
-// (users/get-by-username, to invite by login). The harness answers them
-// itself, in front of the validator, from the ids the test seeded; it also
-// injects transport faults (502s) there, as GitHub's edge would.
+// The harness sits in front of the validator only to inject transport
+// faults (502s), as GitHub's edge would; every other answer, including the
+// account lookups GET /user/{account_id} and GET /users/{username}, comes
+// from the validating fake.
 
 const (
 	org        = "acme"
@@ -54,15 +51,14 @@ type env struct {
 	base string // REST base URL
 
 	mu       sync.Mutex
-	users    map[int64]string // user id → login (for GET /user/{id})
-	requests int              // every request received, faults and shims included
+	requests int // every request received, injected faults included
 	inject   func(n int, r *http.Request) int
 	sleeps   []time.Duration
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
-	e := &env{t: t, users: map[int64]string{}}
+	e := &env{t: t}
 	style := githubfake.LinkSamePath
 	if o.linkByID {
 		style = githubfake.LinkByID
@@ -70,7 +66,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	e.f = githubfake.New(githubfake.Options{NoServer: true, PathPrefix: o.prefix, Now: func() time.Time { return clockStart },
 		RequireAPIVersion: true, LinkStyle: style, RateLimit: o.rateLimit})
 	validated := githubfake.Validating(t, e.f)
-	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serve(w, r, o.prefix, validated) }))
+	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serve(w, r, validated) }))
 	t.Cleanup(e.srv.Close)
 	e.base = e.srv.URL + o.prefix
 
@@ -102,12 +98,9 @@ func (e *env) sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-var (
-	userByIDPath    = regexp.MustCompile(`^/user/([0-9]+)$`)
-	userByLoginPath = regexp.MustCompile(`^/users/([^/]+)$`)
-)
-
-func (e *env) serve(w http.ResponseWriter, r *http.Request, prefix string, next http.Handler) {
+// serve injects the configured faults and hands everything else to the
+// validating fake.
+func (e *env) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	e.mu.Lock()
 	e.requests++
 	n, inject := e.requests, e.inject
@@ -120,59 +113,17 @@ func (e *env) serve(w http.ResponseWriter, r *http.Request, prefix string, next 
 			return
 		}
 	}
-	path := strings.TrimPrefix(r.URL.Path, prefix)
-	if m := userByIDPath.FindStringSubmatch(path); m != nil && r.Method == http.MethodGet {
-		id, _ := strconv.ParseInt(m[1], 10, 64)
-		e.mu.Lock()
-		login, ok := e.users[id]
-		e.mu.Unlock()
-		e.shimUser(w, r, id, login, ok)
-		return
-	}
-	if m := userByLoginPath.FindStringSubmatch(path); m != nil && r.Method == http.MethodGet {
-		id := e.f.UserID(m[1])
-		e.mu.Lock()
-		login, ok := e.users[id]
-		e.mu.Unlock()
-		if !ok {
-			login = m[1]
-		}
-		e.shimUser(w, r, id, login, id != 0)
-		return
-	}
 	next.ServeHTTP(w, r)
 }
 
-// shimUser answers GitHub's public-user (the fields the connector reads).
-func (e *env) shimUser(w http.ResponseWriter, r *http.Request, id int64, login string, ok bool) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	for k, v := range map[string]string{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4999", "X-RateLimit-Used": "1", "X-RateLimit-Resource": "core",
-		"X-RateLimit-Reset": strconv.FormatInt(e.f.Now().Add(time.Hour).Unix(), 10)} {
-		w.Header().Set(k, v)
-	}
-	switch {
-	case r.Header.Get("Authorization") == "":
-		w.WriteHeader(http.StatusUnauthorized)
-		fmt.Fprint(w, `{"message":"Requires authentication","documentation_url":"https://docs.github.com/rest","status":"401"}`)
-	case !ok:
-		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprint(w, `{"message":"Not Found","documentation_url":"https://docs.github.com/rest/users/users#get-a-user-using-their-id","status":"404"}`)
-	default:
-		json.NewEncoder(w).Encode(map[string]any{"login": login, "id": id, "node_id": "U_" + strconv.FormatInt(id, 10), "type": "User", "site_admin": false,
-			"html_url": "https://github.com/" + login, "name": nil, "email": nil})
-	}
-}
+// ---- seeding --------------------------------------------------------------------------
 
-// ---- seeding (records ids for the GET /user/{id} shim) --------------------------------
-
+// track returns login's account id (its GitHub user id).
 func (e *env) track(login string) int64 {
 	id := e.f.UserID(login)
 	if id == 0 {
 		e.t.Fatalf("unknown login %q", login)
 	}
-	e.mu.Lock()
-	e.users[id] = login
-	e.mu.Unlock()
 	return id
 }
 
@@ -192,11 +143,7 @@ func (e *env) outside(login, repo, perm string) int64 {
 }
 
 func (e *env) rename(oldLogin, newLogin string) {
-	id := e.f.UserID(oldLogin)
 	e.f.RenameUser(oldLogin, newLogin)
-	e.mu.Lock()
-	e.users[id] = newLogin
-	e.mu.Unlock()
 }
 
 func (e *env) requestCount() int {

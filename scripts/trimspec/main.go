@@ -34,6 +34,9 @@ var operations = []string{
 	"GET /user",
 	"GET /orgs/{org}",
 	"GET /rate_limit",
+	// account lookups: durable id → today's login, login → id (invitations)
+	"GET /user/{account_id}",
+	"GET /users/{username}",
 	// members and memberships
 	"GET /orgs/{org}/members",
 	"GET /orgs/{org}/members/{username}",

@@ -20,6 +20,29 @@ func (c *reqCtx) getUser() {
 	c.writeJSON(http.StatusOK, c.privateUser(c.who.user))
 }
 
+// getUserByID is GET /user/{account_id}: ids are durable, so a renamed
+// account is found under its new login. Organizations are accounts too.
+func (c *reqCtx) getUserByID() {
+	id, err := strconv.ParseInt(c.params["account_id"], 10, 64)
+	u := c.f.users[id]
+	if err != nil || u == nil {
+		c.notFound()
+		return
+	}
+	c.writeJSON(http.StatusOK, c.userView(u))
+}
+
+// getUserByLogin is GET /users/{username}; a login given up by a rename is
+// not found.
+func (c *reqCtx) getUserByLogin() {
+	u := c.f.userByLogin(c.params["username"])
+	if u == nil {
+		c.notFound()
+		return
+	}
+	c.writeJSON(http.StatusOK, c.userView(u))
+}
+
 func (c *reqCtx) getRateLimit() {
 	key, limit := c.bucketKey()
 	b := c.f.bucket(key, limit)

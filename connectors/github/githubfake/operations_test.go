@@ -46,6 +46,38 @@ func invitationPath(suffix string) func(t *testing.T, f *githubfake.Fake) req {
 	}
 }
 
+// userPath is GET <prefix><id of login> with token ("" for none).
+func userPath(prefix, login, token string) func(t *testing.T, f *githubfake.Fake) req {
+	return func(t *testing.T, f *githubfake.Fake) req {
+		return req{path: prefix + strconv.FormatInt(f.UserID(login), 10), token: token}
+	}
+}
+
+// userView checks a users/get-by-id or users/get-by-username answer: the
+// account's current login and id, the view, and that only the private view
+// shows the e-mail address.
+func userView(login, view string) func(t *testing.T, f *githubfake.Fake, res response) {
+	return func(t *testing.T, f *githubfake.Fake, res response) {
+		is := is.New(t)
+		u := res.object(t)
+		is.Equal(u["login"], login)
+		is.Equal(u["id"], float64(f.UserID(login)))
+		is.Equal(u["user_view_type"], view)
+		_, private := u["two_factor_authentication"]
+		is.Equal(private, view == "private")
+		if view == "public" {
+			is.Equal(u["email"], nil)
+		}
+	}
+}
+
+// notFoundBody checks GitHub's 404 basic-error body.
+func notFoundBody(doc string) func(t *testing.T, f *githubfake.Fake, res response) {
+	return func(t *testing.T, f *githubfake.Fake, res response) {
+		is.New(t).Equal(res.object(t), map[string]any{"message": "Not Found", "documentation_url": doc, "status": "404"})
+	}
+}
+
 func roleID(f *githubfake.Fake, name string) string {
 	return strconv.FormatInt(f.OrgRoleID("acme", name), 10)
 }
@@ -56,6 +88,30 @@ var opCases = []opCase{
 	{name: "get user, installation token", prep: func(t *testing.T, f *githubfake.Fake) req {
 		return req{path: "/user", token: installationToken(t, f, nil)}
 	}, want: 403},
+	{name: "user by id", prep: userPath("/user/", "carol", "ghp_owner"), want: 200, check: userView("carol", "public")},
+	{name: "user by id, own account", prep: userPath("/user/", "octocat", "ghp_owner"), want: 200, check: userView("octocat", "private")},
+	{name: "user by id, installation token", prep: func(t *testing.T, f *githubfake.Fake) req {
+		r := userPath("/user/", "alice", "")(t, f)
+		r.token = installationToken(t, f, nil)
+		return r
+	}, want: 200, check: userView("alice", "public")},
+	{name: "user by id, organization", prep: userPath("/user/", "other", ""), want: 200, check: userView("other", "public")},
+	{name: "user by id, after rename", prep: func(t *testing.T, f *githubfake.Fake) req {
+		r := userPath("/user/", "dave", "ghp_alice")(t, f)
+		f.RenameUser("dave", "david")
+		return r
+	}, want: 200, check: userView("david", "public")},
+	{name: "user by id, unknown", req: req{path: "/user/999999", token: "ghp_owner"}, want: 404,
+		check: notFoundBody("https://docs.github.com/rest/users/users#get-a-user-using-their-id")},
+	{name: "user by login", req: req{path: "/users/carol", token: "ghp_alice"}, want: 200, check: userView("carol", "public")},
+	{name: "user by login, anonymous", req: req{path: "/users/Bob"}, want: 200, check: userView("bob", "public")},
+	{name: "user by login, own account", req: req{path: "/users/carol", token: "ghp_carol"}, want: 200, check: userView("carol", "private")},
+	{name: "user by login, unknown", req: req{path: "/users/ghost", token: "ghp_owner"}, want: 404,
+		check: notFoundBody("https://docs.github.com/rest/users/users#get-a-user")},
+	{name: "user by login, old login after rename", prep: func(t *testing.T, f *githubfake.Fake) req {
+		f.RenameUser("dave", "david")
+		return req{path: "/users/dave", token: "ghp_owner"}
+	}, want: 404, check: notFoundBody("https://docs.github.com/rest/users/users#get-a-user")},
 	{name: "rate limit", req: req{path: "/rate_limit", token: "ghp_owner"}, want: 200},
 	{name: "get org", req: req{path: "/orgs/acme", token: "ghp_owner"}, want: 200},
 	{name: "get org anonymously", req: req{path: "/orgs/acme"}, want: 200},

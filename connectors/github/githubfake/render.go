@@ -52,16 +52,38 @@ func (c *reqCtx) simpleUser(u *user) obj {
 
 func (c *reqCtx) userByID(id int64) obj { return c.simpleUser(c.f.users[id]) }
 
+// publicUser is another account's profile as GET /users/{username} and
+// GET /user/{account_id} show it (public-user, user_view_type public). The
+// fake's e-mail addresses are never public, so email is null.
+func (c *reqCtx) publicUser(u *user) obj {
+	m := c.simpleUser(u)
+	name := u.name
+	if o := c.f.orgs[u.id]; o != nil && u.typ == "Organization" {
+		name = o.name
+	}
+	for k, v := range (obj{
+		"name": nilIfEmpty(name), "company": nil, "blog": "", "location": nil, "email": nil, "hireable": nil,
+		"bio": nil, "twitter_username": nil, "public_repos": 0, "public_gists": 0, "followers": 0,
+		"following": 0, "created_at": ts(u.created), "updated_at": ts(u.created),
+	}) {
+		m[k] = v
+	}
+	return m
+}
+
+// userView is an account as GET /users/{username} and GET /user/{account_id}
+// show it to the caller: private-user for a user token asking about its own
+// account, public-user otherwise.
+func (c *reqCtx) userView(u *user) obj {
+	if c.who.kind == userPrincipal && c.who.user.id == u.id {
+		return c.privateUser(u)
+	}
+	return c.publicUser(u)
+}
+
 // privateUser is GET /user (private-user, user_view_type private).
 func (c *reqCtx) privateUser(u *user) obj {
-	m := c.simpleUser(u)
-	var name, email any
-	if u.name != "" {
-		name = u.name
-	}
-	if u.email != "" {
-		email = u.email
-	}
+	m := c.publicUser(u)
 	owned := 0
 	for _, o := range c.f.orgs {
 		if o.isOwner(u.id) {
@@ -70,9 +92,7 @@ func (c *reqCtx) privateUser(u *user) obj {
 	}
 	m["user_view_type"] = "private"
 	for k, v := range (obj{
-		"name": name, "company": nil, "blog": "", "location": nil, "email": email, "hireable": nil,
-		"bio": nil, "twitter_username": nil, "public_repos": 0, "public_gists": 0, "followers": 0,
-		"following": 0, "created_at": ts(u.created), "updated_at": ts(u.created), "private_gists": 0,
+		"email": nilIfEmpty(u.email), "private_gists": 0,
 		"total_private_repos": 0, "owned_private_repos": 0, "disk_usage": 0, "collaborators": 0,
 		"two_factor_authentication": u.twoFactor != "disabled",
 		"plan":                      obj{"name": "free", "space": 976562499, "private_repos": 10000, "collaborators": 0},

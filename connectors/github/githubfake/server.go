@@ -73,6 +73,8 @@ const (
 func buildRoutes() []*route {
 	rs := []*route{
 		{method: "GET", pattern: "/user", doc: "users/users#get-the-authenticated-user", handler: (*reqCtx).getUser},
+		{method: "GET", pattern: "/user/{account_id}", doc: "users/users#get-a-user-using-their-id", auth: authPublic, handler: (*reqCtx).getUserByID},
+		{method: "GET", pattern: "/users/{username}", doc: "users/users#get-a-user", auth: authPublic, handler: (*reqCtx).getUserByLogin},
 		{method: "GET", pattern: "/rate_limit", doc: "rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user", auth: authPublic, handler: (*reqCtx).getRateLimit},
 		{method: "GET", pattern: "/orgs/{org}", doc: "orgs/orgs#get-an-organization", auth: authPublic, handler: (*reqCtx).getOrg},
 		{method: "GET", pattern: "/orgs/{org}/members", doc: "orgs/members#list-organization-members", handler: (*reqCtx).listMembers},
