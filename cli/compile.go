@@ -1,3 +1,5 @@
+//go:build !lumos_runtime
+
 package cli
 
 import (
@@ -27,21 +29,6 @@ import (
 	"github.com/lumosgo/lumos/toolkit"
 )
 
-// onPremConnector is the app id of the only connector of a binary built by
-// compile-on-prem, set with -ldflags "-X github.com/lumosgo/lumos/cli.onPremConnector=<app_id>".
-var onPremConnector string
-
-// The on-prem agent runs a bundle's executable as main (main.exe), a name
-// that is no connector's: in a binary built by compile-on-prem, that name
-// stands for the connector, so `main <capability> --json ...` works as the
-// <app_id>-connector command does. main.go passes os.Args to Run after
-// every init has run.
-func init() {
-	if onPremConnector != "" && len(os.Args) > 0 && programName(os.Args[0]) == "main" {
-		os.Args[0] = filepath.Join(filepath.Dir(os.Args[0]), onPremConnector)
-	}
-}
-
 // compileCommand is `lumos compile-on-prem`.
 type compileCommand struct {
 	Connector        string `required:"" placeholder:"APP_ID" help:"App id of the connector to compile (see lumos connectors list)."`
@@ -51,9 +38,22 @@ type compileCommand struct {
 	ConnectorVersion string `name:"connector-version" placeholder:"VERSION" help:"Version to write into the bundle's name and metadata.toml (default: the connector's declared version). (--version is lumos's own flag.)"`
 }
 
-// versionPattern is what a bundle version may look like: it goes into a
-// file name and into metadata.toml.
-var versionPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$`)
+// validBundleVersion reports whether v may be a bundle version: it goes into
+// a file name and into metadata.toml. (No regexp: compiling one at init
+// would cost every start of lumos.)
+func validBundleVersion(v string) bool {
+	if v == "" || len(v) > 128 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		alnum := c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !alnum && (i == 0 || !strings.ContainsRune("._+-", rune(c))) {
+			return false
+		}
+	}
+	return true
+}
 
 // Run builds the connector's binary with the Go toolchain and packages the
 // on-prem bundle. The archive's path goes to stdout, progress to stderr.
@@ -68,7 +68,7 @@ func (c *compileCommand) Run(ctx context.Context, s *Streams) error {
 	if version == "" {
 		version = in.Version()
 	}
-	if !versionPattern.MatchString(version) {
+	if !validBundleVersion(version) {
 		return usageError{fmt.Sprintf("version %q cannot name a bundle: use letters, digits, '.', '_', '+' and '-' (set it with --connector-version)", version)}
 	}
 	goos, goarch := c.OS, c.Arch
@@ -124,10 +124,11 @@ func (c *compileCommand) Run(ctx context.Context, s *Streams) error {
 	}
 	bin := filepath.Join(stage, exe)
 	ldflags := "-s -w -X " + modulePath + "/cli.onPremConnector=" + appID
-	args := []string{"build", "-tags", "custom,connectors." + tag, "-trimpath", "-ldflags", ldflags, "-o", bin, modulePath}
+	tags := "custom,connectors." + tag + ",lumos_runtime" // only the connector, and none of lumos's developer commands
+	args := []string{"build", "-tags", tags, "-trimpath", "-ldflags", ldflags, "-o", bin, modulePath}
 	fmt.Fprintf(s.Stderr, "compile-on-prem: building %s %s for %s/%s in %s\n", appID, version, goos, goarch, root)
-	fmt.Fprintf(s.Stderr, "compile-on-prem: CGO_ENABLED=0 GOOS=%s GOARCH=%s go build -tags custom,connectors.%s -trimpath -ldflags %q -o %s %s\n",
-		goos, goarch, tag, ldflags, exe, modulePath)
+	fmt.Fprintf(s.Stderr, "compile-on-prem: CGO_ENABLED=0 GOOS=%s GOARCH=%s go build -tags %s -trimpath -ldflags %q -o %s %s\n",
+		goos, goarch, tags, ldflags, exe, modulePath)
 	build := exec.CommandContext(ctx, goTool, args...)
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)

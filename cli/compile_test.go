@@ -1,3 +1,5 @@
+//go:build !lumos_runtime
+
 package cli_test
 
 import (
@@ -105,7 +107,7 @@ func TestCompileOnPrem(t *testing.T) {
 			}
 			archive := filepath.Join(out, target.archive)
 			is.Equal(r.stdout, archive+"\n") // the archive's path, alone, on stdout
-			for _, progress := range []string{"building mock 1.0.0 for " + target.goos + "/amd64", "-tags custom,connectors.mock -trimpath", "wrote " + archive} {
+			for _, progress := range []string{"building mock 1.0.0 for " + target.goos + "/amd64", "-tags custom,connectors.mock,lumos_runtime -trimpath", "wrote " + archive} {
 				is.True(strings.Contains(r.stderr, progress)) // progress on stderr
 			}
 			entries, err := os.ReadDir(out)
@@ -149,7 +151,7 @@ func TestCompileOnPrem(t *testing.T) {
 			is.Equal(settings["GOOS"], target.goos)
 			is.Equal(settings["GOARCH"], "amd64")
 			is.Equal(settings["CGO_ENABLED"], "0")
-			is.Equal(settings["-tags"], "custom,connectors.mock")
+			is.Equal(settings["-tags"], "custom,connectors.mock,lumos_runtime")
 			is.Equal(settings["-trimpath"], "true")
 			if target.goos == "windows" {
 				is.Equal(string(b[target.exe].content[:2]), "MZ") // a Windows executable

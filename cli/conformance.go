@@ -1,3 +1,5 @@
+//go:build !lumos_runtime
+
 package cli
 
 import (

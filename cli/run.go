@@ -181,12 +181,10 @@ func rootGrammar(prog string, args []string) (any, []kong.Option) {
 
 // rootCommand holds the commands of `lumos` that are not connectors.
 type rootCommand struct {
-	Version    versionFlag       `help:"Print the version and exit."`
-	Connectors connectorsCommand `cmd:"" help:"List the built-in connectors, or link them as <app_id>-connector commands."`
-	Spec       specCommand       `cmd:"" help:"Print the OpenAPI document of the whole protocol (all standard capabilities)."`
-	Conform    conformCommand    `cmd:"" name:"conformance" help:"Run the conformance suite on a connector (info, schemas, app_info, paging, hostile requests, writes) and print a pass/fail report."`
-	Scaffold   scaffoldCommand   `cmd:"" help:"Generate a new connector: its package under connectors/, its registration file and its tests."`
-	Compile    compileCommand    `cmd:"" name:"compile-on-prem" help:"Cross-compile one connector into an on-prem bundle: <app_id>-<version>.tar.gz, or .zip for Windows."`
+	Version     versionFlag       `help:"Print the version and exit."`
+	Connectors  connectorsCommand `cmd:"" help:"List the built-in connectors, or link them as <app_id>-connector commands."`
+	Spec        specCommand       `cmd:"" help:"Print the OpenAPI document of the whole protocol (all standard capabilities)."`
+	devCommands `embed:""`
 }
 
 // versionFlag prints the version to stdout and exits 0.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"reflect"
 	"strings"
 	"syscall"
@@ -89,21 +88,19 @@ func Describe(err error, rules []Rule) Details {
 		d.Message, d.Code, d.AppErrorCode, d.RaisedBy = ce.Message, ce.Code, ce.AppErrorCode, "errs.Error"
 		return d
 	}
-	var dnsErr *net.DNSError
 	var syntaxErr *json.SyntaxError
-	var netErr net.Error
-	var opErr *net.OpError
+	var timeout interface{ Timeout() bool }
 	switch {
-	case errors.As(err, &dnsErr) || errors.Is(err, syscall.ECONNREFUSED) ||
+	case inChain(err, "*net.DNSError") != nil || errors.Is(err, syscall.ECONNREFUSED) ||
 		strings.Contains(strings.ToLower(err.Error()), "name or service not known"):
 		d.Code, d.Message = APIError, MessageConnectFailed
 	case errors.As(err, &syntaxErr):
 		d.Code, d.Message = APIError, "Failed to parse JSON response: "+syntaxErr.Error()
 	case strings.Contains(err.Error(), "invalid header field") || strings.Contains(err.Error(), "Illegal header"):
 		d.Code, d.Message = BadRequest, MessageIllegalHeader
-	case errors.As(err, &opErr) && opErr.Op == "dial" && opErr.Timeout():
+	case isDialTimeout(err):
 		d.Code = ConnectionTimeout
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &timeout) && timeout.Timeout()):
 		d.Code = RequestTimeout
 	case errors.Is(err, context.Canceled):
 		d.Code, d.Message = UnexpectedError, "The call was cancelled before it finished."
@@ -120,6 +117,55 @@ func Describe(err error, rules []Rule) Details {
 		}
 	}
 	return d
+}
+
+// Network errors are recognised by their type names rather than with package
+// net's types: errs stays free of net, so a connector without HTTP (the
+// mock) links no network stack.
+
+// inChain returns the first error in err's chain whose Go type is typeName.
+func inChain(err error, typeName string) error {
+	var found error
+	walkChain(err, func(e error) bool {
+		if reflect.TypeOf(e).String() == typeName {
+			found = e
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// walkChain calls f on err and every error it wraps, depth first, until f returns false.
+func walkChain(err error, f func(error) bool) bool {
+	if err == nil {
+		return true
+	}
+	if !f(err) {
+		return false
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return walkChain(u.Unwrap(), f)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if !walkChain(e, f) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isDialTimeout reports whether err is a *net.OpError of a dial that timed out.
+func isDialTimeout(err error) bool {
+	op := inChain(err, "*net.OpError")
+	if op == nil {
+		return false
+	}
+	t, ok := op.(interface{ Timeout() bool })
+	v := reflect.ValueOf(op).Elem().FieldByName("Op")
+	return ok && t.Timeout() && v.IsValid() && v.Kind() == reflect.String && v.String() == "dial"
 }
 
 // wrappers are the standard library's wrapping types, which name no cause.

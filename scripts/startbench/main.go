@@ -1,7 +1,8 @@
 // Command startbench measures the start-up cost of a connector process: the
 // wall time of `mock-connector validate_credentials --json ...` (the lumos
-// binary invoked through a symlink) against a hello-world Go binary built in
-// the same run. Runs are interleaved so machine noise hits both alike; it
+// binary invoked through a symlink; and the mock alone as compile-on-prem
+// builds it, tags custom,connectors.mock,lumos_runtime) against a
+// hello-world Go binary built in the same run. Runs are interleaved so machine noise hits both alike; it
 // prints medians, 90th percentiles and the ratio of medians.
 //
 //	go run ./scripts/startbench -n 30
@@ -45,6 +46,18 @@ func run(runs int) error {
 	if err := build(".", lumos, "."); err != nil {
 		return err
 	}
+	// What compile-on-prem ships: the mock alone, without the developer commands.
+	onPremDir := filepath.Join(dir, "onprem")
+	if err := os.MkdirAll(onPremDir, 0o755); err != nil {
+		return err
+	}
+	if err := build(".", filepath.Join(onPremDir, "lumos"), ".", "-tags", "custom,connectors.mock,lumos_runtime"); err != nil {
+		return err
+	}
+	onPremLink := filepath.Join(onPremDir, "mock-connector")
+	if err := os.Symlink(filepath.Join(onPremDir, "lumos"), onPremLink); err != nil {
+		return err
+	}
 	helloDir := filepath.Join(dir, "hello")
 	if err := os.MkdirAll(helloDir, 0o755); err != nil {
 		return err
@@ -70,6 +83,7 @@ func run(runs int) error {
 		{"hello-world", []string{helloBin}},
 		{"mock-connector validate_credentials", []string{link, "validate_credentials", "--json", request}},
 		{"lumos mock validate_credentials", []string{lumos, "mock", "validate_credentials", "--json", request}},
+		{"on-prem build: mock-connector ...", []string{onPremLink, "validate_credentials", "--json", request}},
 	}
 	times := make([][]time.Duration, len(commands))
 	for i := range runs + 2 { // two warm-up rounds fill the page cache
@@ -94,8 +108,8 @@ func run(runs int) error {
 	return nil
 }
 
-func build(dir, out, pkg string) error {
-	cmd := exec.Command("go", "build", "-o", out, pkg)
+func build(dir, out, pkg string, flags ...string) error {
+	cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", out, pkg)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // static binaries, as shipped
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
