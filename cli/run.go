@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alecthomas/kong"
@@ -164,13 +165,18 @@ func rootGrammar(prog string, args []string) (any, []kong.Option) {
 		kong.Vars{"version": "lumos " + Version()},
 		kong.ExplicitGroups(groups),
 	}
+	// Building every connector's commands is the costly part of start-up,
+	// so only what the arguments can reach is built: one connector (and one
+	// capability) when they name it, none for lumos's own commands. Help,
+	// version and mistakes get the whole tree.
 	ins := toolkit.Integrations()
 	var only toolkit.CapabilityName
-	if len(args) > 1 {
+	if len(args) > 0 {
 		if in, ok := toolkit.Lookup(args[0]); ok {
-			if only = selected(in, args[1:]); only != "" {
-				ins = []*toolkit.Integration{in}
-			}
+			ins = []*toolkit.Integration{in}
+			only = selected(in, args[1:])
+		} else if (ownCommands()[args[0]] || args[0] == "--version") && !slices.ContainsFunc(args, isHelpFlag) {
+			ins = nil
 		}
 	}
 	for _, in := range ins {
@@ -178,6 +184,32 @@ func rootGrammar(prog string, args []string) (any, []kong.Option) {
 	}
 	return &rootCommand{}, opts
 }
+
+// ownCommands returns the names of lumos's own commands (rootCommand's).
+var ownCommands = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if _, embedded := f.Tag.Lookup("embed"); embedded {
+				walk(f.Type)
+				continue
+			}
+			if _, isCmd := f.Tag.Lookup("cmd"); isCmd {
+				name := f.Tag.Get("name")
+				if name == "" {
+					name = strings.ToLower(f.Name)
+				}
+				names[name] = true
+			}
+		}
+	}
+	walk(reflect.TypeFor[rootCommand]())
+	return names
+})
+
+func isHelpFlag(a string) bool { return a == "-h" || a == "--help" }
 
 // rootCommand holds the commands of `lumos` that are not connectors.
 type rootCommand struct {
