@@ -134,12 +134,8 @@ func (c *reqCtx) list(items []obj) {
 }
 
 func (c *reqCtx) checkMember() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
+	o, u, ok := c.orgUser("org", "username")
+	if !ok {
 		return
 	}
 	if !c.member(o) {
@@ -167,16 +163,8 @@ func (c *reqCtx) lastOwner(o *org, uid int64) bool {
 }
 
 func (c *reqCtx) removeMember() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.forbidden("You must be an organization owner to remove members.")
+	o, u, ok := c.orgUser("org", "username")
+	if !ok || !c.ownerOf(o, "You must be an organization owner to remove members.") {
 		return
 	}
 	if c.lastOwner(o, u.id) {
@@ -207,12 +195,8 @@ func (c *reqCtx) pendingInvite(o *org, uid int64) *invitation {
 }
 
 func (c *reqCtx) getMembership() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
+	o, u, ok := c.orgUser("org", "username")
+	if !ok {
 		return
 	}
 	self := c.who.kind == userPrincipal && c.who.user.id == u.id
@@ -233,28 +217,16 @@ func (c *reqCtx) getMembership() {
 }
 
 func (c *reqCtx) setMembership() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.forbidden("You must be an admin to add or update an organization membership.")
+	o, u, ok := c.orgUser("org", "username")
+	if !ok || !c.ownerOf(o, "You must be an admin to add or update an organization membership.") {
 		return
 	}
 	body, ok := c.decodeBody(map[string]string{"role": "string"})
 	if !ok {
 		return
 	}
-	role := "member"
-	if r, ok := body["role"].(string); ok {
-		role = r
-	}
-	if role != "admin" && role != "member" {
-		c.unprocessable("Invalid request.\n\nFor 'properties/role', %q is not one of [\"admin\",\"member\"].", role)
+	role, ok := c.enumField(body, "role", "member", "admin", "member")
+	if !ok {
 		return
 	}
 	if _, ok := o.members[u.id]; ok {
@@ -281,16 +253,8 @@ func (c *reqCtx) setMembership() {
 }
 
 func (c *reqCtx) removeMembership() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.forbidden("You must be an admin to remove an organization membership.")
+	o, u, ok := c.orgUser("org", "username")
+	if !ok || !c.ownerOf(o, "You must be an admin to remove an organization membership.") {
 		return
 	}
 	if _, ok := o.members[u.id]; ok {
@@ -341,12 +305,8 @@ func (c *reqCtx) listOutsideCollaborators() {
 }
 
 func (c *reqCtx) convertToOutside() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
+	o, u, ok := c.orgUser("org", "username")
+	if !ok {
 		return
 	}
 	body, ok := c.decodeBody(map[string]string{"async": "bool"})
@@ -398,16 +358,8 @@ func (c *reqCtx) convertToOutside() {
 }
 
 func (c *reqCtx) removeOutside() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.notFound()
+	o, u, ok := c.orgUser("org", "username")
+	if !ok || !c.ownerOf(o, "") {
 		return
 	}
 	if o.isMember(u.id) {
@@ -427,12 +379,8 @@ func (c *reqCtx) removeOutside() {
 // ---- invitations -------------------------------------------------------------------
 
 func (c *reqCtx) listInvitations() {
-	o := c.lookupOrg("org")
+	o := c.ownedOrg()
 	if o == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.notFound()
 		return
 	}
 	role, ok := c.enumQuery("OrganizationInvitation", "role", "all", "admin", "direct_member", "billing_manager", "hiring_manager")
@@ -455,25 +403,16 @@ func (c *reqCtx) listInvitations() {
 }
 
 func (c *reqCtx) createInvitation() {
-	o := c.lookupOrg("org")
+	o := c.ownedOrg()
 	if o == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.notFound()
 		return
 	}
 	body, ok := c.decodeBody(map[string]string{"invitee_id": "int", "email": "string", "role": "string", "team_ids": "ints"})
 	if !ok {
 		return
 	}
-	role := "direct_member"
-	if r, ok := body["role"].(string); ok {
-		role = r
-	}
-	roles := []string{"admin", "direct_member", "billing_manager", "reinstate"}
-	if !slices.Contains(roles, role) {
-		c.unprocessable("Invalid request.\n\nFor 'properties/role', %q is not one of [\"admin\",\"direct_member\",\"billing_manager\",\"reinstate\"].", role)
+	role, ok := c.enumField(body, "role", "direct_member", "admin", "direct_member", "billing_manager", "reinstate")
+	if !ok {
 		return
 	}
 	if role == "reinstate" {
@@ -553,12 +492,8 @@ func (c *reqCtx) invitationParam(o *org) *invitation {
 }
 
 func (c *reqCtx) cancelInvitation() {
-	o := c.lookupOrg("org")
+	o := c.ownedOrg()
 	if o == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.notFound()
 		return
 	}
 	in := c.invitationParam(o)
@@ -570,12 +505,8 @@ func (c *reqCtx) cancelInvitation() {
 }
 
 func (c *reqCtx) listInvitationTeams() {
-	o := c.lookupOrg("org")
+	o := c.ownedOrg()
 	if o == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.notFound()
 		return
 	}
 	in := c.invitationParam(o)
@@ -592,12 +523,8 @@ func (c *reqCtx) listInvitationTeams() {
 }
 
 func (c *reqCtx) listFailedInvitations() {
-	o := c.lookupOrg("org")
+	o := c.ownedOrg()
 	if o == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.notFound()
 		return
 	}
 	c.f.expireInvites(o)

@@ -96,6 +96,15 @@ func (c *reqCtx) repoParams() (*org, *repo) {
 	return o, r
 }
 
+// repoUser resolves {owner}/{repo} and {username}; u is nil once answered.
+func (c *reqCtx) repoUser() (*org, *repo, *user) {
+	o, r := c.repoParams()
+	if r == nil {
+		return nil, nil, nil
+	}
+	return o, r, c.lookupUser("username")
+}
+
 // callerLevel is the caller's permission level on r (installations: admin).
 func (c *reqCtx) callerLevel(o *org, r *repo) int {
 	switch c.who.kind {
@@ -174,11 +183,7 @@ func (c *reqCtx) listCollaborators() {
 }
 
 func (c *reqCtx) checkCollaborator() {
-	o, r := c.repoParams()
-	if r == nil {
-		return
-	}
-	u := c.lookupUser("username")
+	o, r, u := c.repoUser()
 	if u == nil {
 		return
 	}
@@ -235,11 +240,7 @@ func (c *reqCtx) addCollaborator() {
 }
 
 func (c *reqCtx) removeCollaborator() {
-	o, r := c.repoParams()
-	if r == nil {
-		return
-	}
-	u := c.lookupUser("username")
+	o, r, u := c.repoUser()
 	if u == nil {
 		return
 	}
@@ -253,11 +254,7 @@ func (c *reqCtx) removeCollaborator() {
 }
 
 func (c *reqCtx) collaboratorPermission() {
-	o, r := c.repoParams()
-	if r == nil {
-		return
-	}
-	u := c.lookupUser("username")
+	o, r, u := c.repoUser()
 	if u == nil {
 		return
 	}

@@ -5,18 +5,6 @@ import (
 	"strconv"
 )
 
-func (c *reqCtx) rolesOrg() *org {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return nil
-	}
-	if !c.owner(o) {
-		c.notFound()
-		return nil
-	}
-	return o
-}
-
 func (c *reqCtx) roleParam(o *org) *orgRole {
 	id, err := strconv.ParseInt(c.params["role_id"], 10, 64)
 	if err != nil || o.roles[id] == nil {
@@ -27,7 +15,7 @@ func (c *reqCtx) roleParam(o *org) *orgRole {
 }
 
 func (c *reqCtx) listOrgRoles() {
-	o := c.rolesOrg()
+	o := c.ownedOrg()
 	if o == nil {
 		return
 	}
@@ -39,7 +27,7 @@ func (c *reqCtx) listOrgRoles() {
 }
 
 func (c *reqCtx) getOrgRole() {
-	o := c.rolesOrg()
+	o := c.ownedOrg()
 	if o == nil {
 		return
 	}
@@ -49,7 +37,7 @@ func (c *reqCtx) getOrgRole() {
 }
 
 func (c *reqCtx) listOrgRoleUsers() {
-	o := c.rolesOrg()
+	o := c.ownedOrg()
 	if o == nil {
 		return
 	}
@@ -88,7 +76,7 @@ func (c *reqCtx) listOrgRoleUsers() {
 }
 
 func (c *reqCtx) listOrgRoleTeams() {
-	o := c.rolesOrg()
+	o := c.ownedOrg()
 	if o == nil {
 		return
 	}
@@ -106,15 +94,7 @@ func (c *reqCtx) listOrgRoleTeams() {
 }
 
 func (c *reqCtx) assignOrgRoleUser() {
-	o := c.rolesOrg()
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
-		return
-	}
-	r := c.roleParam(o)
+	o, r, u := c.roleUser()
 	if r == nil {
 		return
 	}
@@ -127,15 +107,7 @@ func (c *reqCtx) assignOrgRoleUser() {
 }
 
 func (c *reqCtx) revokeOrgRoleUser() {
-	o := c.rolesOrg()
-	if o == nil {
-		return
-	}
-	u := c.lookupUser("username")
-	if u == nil {
-		return
-	}
-	r := c.roleParam(o)
+	_, r, u := c.roleUser()
 	if r == nil {
 		return
 	}
@@ -144,15 +116,7 @@ func (c *reqCtx) revokeOrgRoleUser() {
 }
 
 func (c *reqCtx) assignOrgRoleTeam() {
-	o := c.rolesOrg()
-	if o == nil {
-		return
-	}
-	t := c.lookupTeam(o)
-	if t == nil {
-		return
-	}
-	r := c.roleParam(o)
+	_, r, t := c.roleTeam()
 	if r == nil {
 		return
 	}
@@ -161,18 +125,34 @@ func (c *reqCtx) assignOrgRoleTeam() {
 }
 
 func (c *reqCtx) revokeOrgRoleTeam() {
-	o := c.rolesOrg()
-	if o == nil {
-		return
-	}
-	t := c.lookupTeam(o)
-	if t == nil {
-		return
-	}
-	r := c.roleParam(o)
+	_, r, t := c.roleTeam()
 	if r == nil {
 		return
 	}
 	delete(r.teams, t.id)
 	c.noContent()
+}
+
+// roleUser resolves {org} (owners only), {username} and {role_id}; r is nil
+// once answered.
+func (c *reqCtx) roleUser() (o *org, r *orgRole, u *user) {
+	if o = c.ownedOrg(); o == nil {
+		return nil, nil, nil
+	}
+	if u = c.lookupUser("username"); u == nil {
+		return nil, nil, nil
+	}
+	return o, c.roleParam(o), u
+}
+
+// roleTeam resolves {org} (owners only), {team_slug} and {role_id}; r is nil
+// once answered.
+func (c *reqCtx) roleTeam() (o *org, r *orgRole, t *team) {
+	if o = c.ownedOrg(); o == nil {
+		return nil, nil, nil
+	}
+	if t = c.lookupTeam(o); t == nil {
+		return nil, nil, nil
+	}
+	return o, c.roleParam(o), t
 }

@@ -24,12 +24,8 @@ func (c *reqCtx) listTeams() {
 }
 
 func (c *reqCtx) getTeam() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	t := c.lookupTeam(o)
-	if t == nil {
+	o, t, ok := c.orgTeam()
+	if !ok {
 		return
 	}
 	c.writeJSON(http.StatusOK, c.teamFull(o, t))
@@ -66,12 +62,8 @@ func (o *org) teamMembers(t *team) []teamMember {
 }
 
 func (c *reqCtx) listTeamMembers() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	t := c.lookupTeam(o)
-	if t == nil {
+	o, t, ok := c.orgTeam()
+	if !ok {
 		return
 	}
 	role, ok := c.enumQuery("Team", "role", "all", "member", "maintainer")
@@ -92,12 +84,8 @@ func (c *reqCtx) listTeamMembers() {
 }
 
 func (c *reqCtx) getTeamMembership() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	t := c.lookupTeam(o)
-	if t == nil {
+	o, t, ok := c.orgTeam()
+	if !ok {
 		return
 	}
 	u := c.lookupUser("username")
@@ -127,13 +115,23 @@ func (c *reqCtx) canManageTeam(o *org, t *team) bool {
 
 const teamSyncMessage = "This team is synchronized with an identity provider; its membership is managed there."
 
-func (c *reqCtx) setTeamMembership() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
+// manageTeam reports whether the caller may change t's membership; otherwise
+// it answers 403 (not a manager of t, or t is synchronized with an IdP).
+func (c *reqCtx) manageTeam(o *org, t *team, action string) bool {
+	switch {
+	case !c.canManageTeam(o, t):
+		c.forbidden("You must be an organization owner or team maintainer to " + action + ".")
+		return false
+	case t.sync:
+		c.forbidden(teamSyncMessage)
+		return false
 	}
-	t := c.lookupTeam(o)
-	if t == nil {
+	return true
+}
+
+func (c *reqCtx) setTeamMembership() {
+	o, t, ok := c.orgTeam()
+	if !ok {
 		return
 	}
 	u := c.f.userByLogin(c.params["username"])
@@ -141,24 +139,15 @@ func (c *reqCtx) setTeamMembership() {
 		c.notFound()
 		return
 	}
-	switch {
-	case !c.canManageTeam(o, t):
-		c.forbidden("You must be an organization owner or team maintainer to add or update team memberships.")
-		return
-	case t.sync:
-		c.forbidden(teamSyncMessage)
+	if !c.manageTeam(o, t, "add or update team memberships") {
 		return
 	}
 	body, ok := c.decodeBody(map[string]string{"role": "string"})
 	if !ok {
 		return
 	}
-	role := "member"
-	if r, ok := body["role"].(string); ok {
-		role = r
-	}
-	if role != "member" && role != "maintainer" {
-		c.unprocessable("Invalid request.\n\nFor 'properties/role', %q is not one of [\"member\",\"maintainer\"].", role)
+	role, ok := c.enumField(body, "role", "member", "member", "maintainer")
+	if !ok {
 		return
 	}
 	if u.typ == "Organization" {
@@ -190,24 +179,15 @@ func (c *reqCtx) setTeamMembership() {
 }
 
 func (c *reqCtx) removeTeamMembership() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	t := c.lookupTeam(o)
-	if t == nil {
+	o, t, ok := c.orgTeam()
+	if !ok {
 		return
 	}
 	u := c.lookupUser("username")
 	if u == nil {
 		return
 	}
-	switch {
-	case !c.canManageTeam(o, t):
-		c.forbidden("You must be an organization owner or team maintainer to remove team memberships.")
-		return
-	case t.sync:
-		c.forbidden(teamSyncMessage)
+	if !c.manageTeam(o, t, "remove team memberships") {
 		return
 	}
 	if _, ok := t.members[u.id]; ok {
@@ -247,12 +227,8 @@ func (c *reqCtx) teamRepoPerm(o *org, t *team, r *repo) (string, int) {
 }
 
 func (c *reqCtx) listTeamRepos() {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return
-	}
-	t := c.lookupTeam(o)
-	if t == nil {
+	o, t, ok := c.orgTeam()
+	if !ok {
 		return
 	}
 	var items []obj
@@ -267,12 +243,8 @@ func (c *reqCtx) listTeamRepos() {
 // teamRepoParams resolves {org}, {team_slug}, {owner}/{repo}; the repository
 // must belong to the team's organization.
 func (c *reqCtx) teamRepoParams() (*org, *team, *repo) {
-	o := c.lookupOrg("org")
-	if o == nil {
-		return nil, nil, nil
-	}
-	t := c.lookupTeam(o)
-	if t == nil {
+	o, t, ok := c.orgTeam()
+	if !ok {
 		return nil, nil, nil
 	}
 	if !strings.EqualFold(c.params["owner"], c.f.users[o.id].login) {
@@ -305,11 +277,7 @@ func (c *reqCtx) checkTeamRepo() {
 
 func (c *reqCtx) setTeamRepo() {
 	o, t, r := c.teamRepoParams()
-	if r == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.notFound()
+	if r == nil || !c.ownerOf(o, "") {
 		return
 	}
 	body, ok := c.decodeBody(map[string]string{"permission": "string"})
@@ -330,11 +298,7 @@ func (c *reqCtx) setTeamRepo() {
 
 func (c *reqCtx) removeTeamRepo() {
 	o, t, r := c.teamRepoParams()
-	if r == nil {
-		return
-	}
-	if !c.owner(o) {
-		c.notFound()
+	if r == nil || !c.ownerOf(o, "") {
 		return
 	}
 	delete(t.repos, r.id)

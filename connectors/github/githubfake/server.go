@@ -517,6 +517,21 @@ func (c *reqCtx) enumQuery(resource, name string, allowed ...string) (string, bo
 	return "", false
 }
 
+// enumField returns the optional string body field name (def when absent),
+// checked against allowed; on a bad value it answers 422 and returns false.
+func (c *reqCtx) enumField(body map[string]any, name, def string, allowed ...string) (string, bool) {
+	v := def
+	if s, ok := body[name].(string); ok {
+		v = s
+	}
+	if !slices.Contains(allowed, v) {
+		list, _ := json.Marshal(allowed)
+		c.unprocessable("Invalid request.\n\nFor 'properties/%s', %q is not one of %s.", name, v, list)
+		return "", false
+	}
+	return v, true
+}
+
 // pageOf answers a paginated list: it slices items per per_page/page and sets
 // the Link header. GitHub's default page size is 30 and the maximum 100.
 func pageOf[T any](c *reqCtx, items []T) ([]T, bool) {
@@ -743,6 +758,56 @@ func (c *reqCtx) lookupRepo(o *org) *repo {
 		return nil
 	}
 	return r
+}
+
+// orgUser resolves {orgParam} and {userParam}; ok is false once answered.
+func (c *reqCtx) orgUser(orgParam, userParam string) (*org, *user, bool) {
+	o := c.lookupOrg(orgParam)
+	if o == nil {
+		return nil, nil, false
+	}
+	u := c.lookupUser(userParam)
+	if u == nil {
+		return nil, nil, false
+	}
+	return o, u, true
+}
+
+// orgTeam resolves {org} and {team_slug}; ok is false once answered.
+func (c *reqCtx) orgTeam() (*org, *team, bool) {
+	o := c.lookupOrg("org")
+	if o == nil {
+		return nil, nil, false
+	}
+	t := c.lookupTeam(o)
+	if t == nil {
+		return nil, nil, false
+	}
+	return o, t, true
+}
+
+// ownerOf reports whether the caller owns o; otherwise it answers 403 with
+// msg, or 404 when msg is empty (the operation documents no 403).
+func (c *reqCtx) ownerOf(o *org, msg string) bool {
+	switch {
+	case c.owner(o):
+		return true
+	case msg == "":
+		c.notFound()
+	default:
+		c.forbidden(msg)
+	}
+	return false
+}
+
+// ownedOrg resolves {org} for operations only its owners may see (404
+// otherwise).
+func (c *reqCtx) ownedOrg() *org {
+	o := c.lookupOrg("org")
+	if o == nil || !c.ownerOf(o, "") {
+		return nil
+	}
+	return o
 }
 
 // owner reports whether the caller administers o (owner, or an installation
