@@ -46,7 +46,7 @@ func lumosBinary(t *testing.T) string {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skipf("no go command to build lumos with: %v", err)
+		t.Fatalf("no go command to build lumos with: %v", err)
 	}
 	buildOnce.Do(func() {
 		if buildDir, buildErr = os.MkdirTemp("", "lumos-binary-test-"); buildErr != nil {
