@@ -78,6 +78,11 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return ExitFatal
 	}
 	defer logs.Close()
+	if cmd := fastCapability(connector, args); cmd != nil {
+		// The common call, `<connector> <capability> --json '...'`, skips
+		// building the command-line grammar: it is most of a call's start-up.
+		return finish(prog, cmd.Run(toolkit.WithLogger(context.Background(), logger), streams), stderr, nil)
+	}
 	opts = append(opts,
 		kong.Writers(stderr, stderr), // help and usage go to stderr; stdout carries only results
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
@@ -118,22 +123,72 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		return ExitUsage
 	}
-	if err := kctx.Run(); err != nil {
-		var ue usageError
-		var ee exitError
-		if errors.As(err, &ee) {
-			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-			return ee.code
-		}
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
-			_ = kctx.PrintUsage(true)
-			return ExitUsage
-		}
-		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
-		return ExitFatal
+	return finish(prog, kctx.Run(), stderr, kctx)
+}
+
+// finish turns a command's error into the exit code, explaining it on stderr.
+func finish(prog string, err error, stderr io.Writer, kctx *kong.Context) int {
+	if err == nil {
+		return ExitOK
 	}
-	return ExitOK
+	var ue usageError
+	var ee exitError
+	switch {
+	case errors.As(err, &ee):
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return ee.code
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+		if kctx != nil {
+			_ = kctx.PrintUsage(true)
+		}
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+	return ExitFatal
+}
+
+// fastCapability recognises the plain capability call, exactly
+// `[<connector>] <capability> --json JSON` or `--json-file PATH` with no
+// other flag, and returns its command; anything else (help, other flags,
+// mistakes) returns nil and goes through the full command line, so what a
+// user sees is the same either way.
+func fastCapability(connector *toolkit.Integration, args []string) *capabilityCommand {
+	if connector == nil {
+		if len(args) == 0 {
+			return nil
+		}
+		in, ok := toolkit.Lookup(args[0])
+		if !ok {
+			return nil
+		}
+		connector, args = in, args[1:]
+	}
+	if len(args) < 2 || os.Getenv("LUMOS_TRACE") != "" {
+		return nil
+	}
+	name := toolkit.CapabilityName(args[0])
+	if name == toolkit.CapInfo || !slices.Contains(connector.Capabilities(), name) {
+		return nil
+	}
+	flag, value, inline := strings.Cut(args[1], "=")
+	switch {
+	case inline && len(args) == 2:
+	case !inline && len(args) == 3:
+		value = args[2]
+	default:
+		return nil
+	}
+	cmd := &capabilityCommand{integration: connector, name: name}
+	switch {
+	case flag == "--json" && !strings.HasPrefix(value, "-"):
+		cmd.JSON = &value
+	case flag == "--json-file" && (value == "-" || !strings.HasPrefix(value, "-")):
+		cmd.JSONFile = &value
+	default:
+		return nil
+	}
+	return cmd
 }
 
 func isConnector(name string) bool {
