@@ -37,23 +37,8 @@ func writeTarget[P any](ctx context.Context, req toolkit.Request[P], accountID, 
 
 func assignEntitlement(ctx context.Context, req toolkit.AssignEntitlementRequest) (toolkit.AssignEntitlementResponse, error) {
 	p := req.Request
-	ss, u, t, err := writeTarget(ctx, req, p.AccountIntegrationSpecificID, p.EntitlementType, p.ResourceType, p.ResourceIntegrationSpecificID, p.EntitlementIntegrationSpecificID)
-	if err != nil {
-		return toolkit.AssignEntitlementResponse{}, err
-	}
-	var effect toolkit.Effect
-	switch t.typ {
-	case EntitlementTypeOrgRole:
-		effect, err = ss.grantOrgRole(ctx, u, t.id)
-	case EntitlementTypeTeamRole:
-		effect, err = ss.grantTeamRole(ctx, u, t.team, t.id)
-	default:
-		effect, err = ss.grantRepoRole(ctx, u, t.repo, t.id)
-	}
-	if err != nil {
-		return toolkit.AssignEntitlementResponse{}, err
-	}
-	sum, err := toolkit.Summarize(p, effect, true)
+	sum, err := changeEntitlement(ctx, req, p, true, p.AccountIntegrationSpecificID, p.EntitlementType, p.ResourceType,
+		p.ResourceIntegrationSpecificID, p.EntitlementIntegrationSpecificID)
 	if err != nil {
 		return toolkit.AssignEntitlementResponse{}, err
 	}
@@ -62,27 +47,40 @@ func assignEntitlement(ctx context.Context, req toolkit.AssignEntitlementRequest
 
 func unassignEntitlement(ctx context.Context, req toolkit.UnassignEntitlementRequest) (toolkit.UnassignEntitlementResponse, error) {
 	p := req.Request
-	ss, u, t, err := writeTarget(ctx, req, p.AccountIntegrationSpecificID, p.EntitlementType, p.ResourceType, p.ResourceIntegrationSpecificID, p.EntitlementIntegrationSpecificID)
-	if err != nil {
-		return toolkit.UnassignEntitlementResponse{}, err
-	}
-	var effect toolkit.Effect
-	switch t.typ {
-	case EntitlementTypeOrgRole:
-		effect, err = ss.revokeOrgRole(ctx, u, t.id)
-	case EntitlementTypeTeamRole:
-		effect, err = ss.revokeTeamRole(ctx, u, t.team, t.id)
-	default:
-		effect, err = ss.revokeRepoRole(ctx, u, t.repo, t.id)
-	}
-	if err != nil {
-		return toolkit.UnassignEntitlementResponse{}, err
-	}
-	sum, err := toolkit.Summarize(p, effect, true)
+	sum, err := changeEntitlement(ctx, req, p, false, p.AccountIntegrationSpecificID, p.EntitlementType, p.ResourceType,
+		p.ResourceIntegrationSpecificID, p.EntitlementIntegrationSpecificID)
 	if err != nil {
 		return toolkit.UnassignEntitlementResponse{}, err
 	}
 	return toolkit.UnassignEntitlementResponse{Response: toolkit.UnassignedEntitlement{Unassigned: true}, ExecutionSummary: sum}, nil
+}
+
+// changeEntitlement grants (grant) or revokes an entitlement and summarizes
+// what changed, with payload's fingerprint.
+func changeEntitlement[P any](ctx context.Context, req toolkit.Request[P], payload any, grant bool, account, entType, resType, resID, entID string) (*toolkit.ExecutionSummary, error) {
+	ss, u, t, err := writeTarget(ctx, req, account, entType, resType, resID, entID)
+	if err != nil {
+		return nil, err
+	}
+	var effect toolkit.Effect
+	switch {
+	case t.typ == EntitlementTypeOrgRole && grant:
+		effect, err = ss.grantOrgRole(ctx, u, t.id)
+	case t.typ == EntitlementTypeOrgRole:
+		effect, err = ss.revokeOrgRole(ctx, u, t.id)
+	case t.typ == EntitlementTypeTeamRole && grant:
+		effect, err = ss.grantTeamRole(ctx, u, t.team, t.id)
+	case t.typ == EntitlementTypeTeamRole:
+		effect, err = ss.revokeTeamRole(ctx, u, t.team, t.id)
+	case grant:
+		effect, err = ss.grantRepoRole(ctx, u, t.repo, t.id)
+	default:
+		effect, err = ss.revokeRepoRole(ctx, u, t.repo, t.id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return toolkit.Summarize(payload, effect, true)
 }
 
 // ---- organization roles -----------------------------------------------------------------
