@@ -168,7 +168,7 @@ func fastCapability(connector *toolkit.Integration, args []string) *capabilityCo
 		return nil
 	}
 	name := toolkit.CapabilityName(args[0])
-	if name == toolkit.CapInfo || !slices.Contains(connector.Capabilities(), name) {
+	if name == toolkit.CapInfo.Name() || !slices.Contains(connector.Capabilities(), name) {
 		return nil
 	}
 	flag, value, inline := strings.Cut(args[1], "=")
@@ -204,7 +204,7 @@ func selected(in *toolkit.Integration, args []string) toolkit.CapabilityName {
 		return ""
 	}
 	name := toolkit.CapabilityName(args[0])
-	if name == toolkit.CapInfo || slices.Contains(in.Capabilities(), name) {
+	if name == toolkit.CapInfo.Name() || slices.Contains(in.Capabilities(), name) {
 		return name
 	}
 	return ""
@@ -312,7 +312,7 @@ func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.Capabilit
 		fields = append(fields, reflect.StructField{Name: "Version", Type: reflect.TypeFor[versionFlag](), Tag: `help:"Print the version and exit."`})
 	}
 	infoField := -1
-	if only == "" || only == toolkit.CapInfo {
+	if only == "" || only == toolkit.CapInfo.Name() {
 		infoField = len(fields)
 		fields = append(fields, reflect.StructField{Name: "Info", Type: reflect.TypeFor[infoCommand](),
 			Tag: `cmd:"" name:"info" group:"capabilities" help:"Describe the connector: capabilities, schemas, settings and auth."`})
@@ -326,7 +326,7 @@ func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.Capabilit
 	firstCap := len(fields)
 	caps := in.Capabilities()
 	switch {
-	case only == toolkit.CapInfo:
+	case only == toolkit.CapInfo.Name():
 		caps = nil
 	case only != "":
 		caps = []toolkit.CapabilityName{only}

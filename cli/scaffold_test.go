@@ -244,10 +244,10 @@ func TestScaffoldFiles(t *testing.T) {
 		"import _ \"github.com/lumosgo/lumos/connectors/acme_hr\" // registers the Acme Hr connector, acme-hr\n")
 	integration, _ := os.ReadFile(filepath.Join(pkgDir, "integration.go"))
 	for _, want := range []string{"package acme_hr", `const AppID = "acme-hr"`, "toolkit.AuthToken", "BaseURL", "ResourceTypes", "EntitlementTypes",
-		"Integration.Handle(toolkit.CapValidateCredentials", "Integration.Handle(toolkit.CapListAccounts", "toolkit.Register(Integration)"} {
+		"toolkit.Handle(Integration, toolkit.CapValidateCredentials, ", "toolkit.Handle(Integration, toolkit.CapListAccounts, ", "toolkit.Register(Integration)"} {
 		is.True(strings.Contains(string(integration), want)) // the declaration has what it should
 	}
-	is.True(!strings.Contains(string(integration), "\n\tIntegration.Handle(toolkit.CapAssignEntitlement")) // writes are not registered
+	is.True(!strings.Contains(string(integration), "\n\ttoolkit.Handle(Integration, toolkit.CapAssignEntitlement")) // writes are not registered
 	read, _ := os.ReadFile(filepath.Join(pkgDir, "read.go"))
 	is.True(strings.Contains(string(read), "paginate.ByOffset"))
 	tests, _ := os.ReadFile(filepath.Join(pkgDir, "integration_test.go"))

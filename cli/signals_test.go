@@ -30,7 +30,7 @@ func TestSignalChild(t *testing.T) {
 		return
 	}
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "interruptible", Version: "1", Auth: toolkit.AuthToken})
-	in.Handle(toolkit.CapListAccounts, func(ctx context.Context, _ toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
+	toolkit.Handle(in, toolkit.CapListAccounts, func(ctx context.Context, _ toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
 		fmt.Fprintln(os.Stderr, "handler started")
 		if mode == "stubborn" {
 			time.Sleep(time.Hour) // ignores its context

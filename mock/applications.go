@@ -157,7 +157,7 @@ func listApplications(_ context.Context, req toolkit.ListApplicationsRequest) (t
 	if err != nil {
 		return toolkit.ListApplicationsResponse{}, err
 	}
-	return listOf(toolkit.CapListApplications, req.Page, t.apps(), func(k int64) toolkit.Application { return t.application(k, s.Host) })
+	return listOf(toolkit.CapListApplications.Name(), req.Page, t.apps(), func(k int64) toolkit.Application { return t.application(k, s.Host) })
 }
 
 // getApplication fetches an application; an unknown id is not_found.
@@ -178,7 +178,7 @@ func listApplicationsAccounts(_ context.Context, req toolkit.ListApplicationsAcc
 	if err != nil {
 		return toolkit.ListApplicationsAccountsResponse{}, err
 	}
-	return listOf(toolkit.CapListApplicationsAccounts, req.Page, t.size, t.appAccount)
+	return listOf(toolkit.CapListApplicationsAccounts.Name(), req.Page, t.size, t.appAccount)
 }
 
 // getApplicationAccount fetches an account's access to an application: an
@@ -205,7 +205,7 @@ func listApplicationsResources(_ context.Context, req toolkit.ListApplicationsRe
 	if err != nil {
 		return toolkit.ListApplicationsResourcesResponse{}, err
 	}
-	return listOf(toolkit.CapListApplicationsResources, req.Page, t.apps(), t.appResource)
+	return listOf(toolkit.CapListApplicationsResources.Name(), req.Page, t.apps(), t.appResource)
 }
 
 func listApplicationsEntitlements(_ context.Context, req toolkit.ListApplicationsEntitlementsRequest) (toolkit.ListApplicationsEntitlementsResponse, error) {
@@ -214,7 +214,7 @@ func listApplicationsEntitlements(_ context.Context, req toolkit.ListApplication
 		return toolkit.ListApplicationsEntitlementsResponse{}, err
 	}
 	attrs := req.Request.CustomAttributes
-	return listOf(toolkit.CapListApplicationsEntitlements, req.Page, int64(len(appRoles))*t.apps(),
+	return listOf(toolkit.CapListApplicationsEntitlements.Name(), req.Page, int64(len(appRoles))*t.apps(),
 		func(j int64) toolkit.ApplicationEntitlementData { return t.appEntitlement(j, attrs) })
 }
 
@@ -223,7 +223,7 @@ func listApplicationsEntitlementAssociations(_ context.Context, req toolkit.List
 	if err != nil {
 		return toolkit.ListApplicationsEntitlementAssociationsResponse{}, err
 	}
-	return listOf(toolkit.CapListApplicationsEntitlementAssociations, req.Page, t.size, t.appAssociation)
+	return listOf(toolkit.CapListApplicationsEntitlementAssociations.Name(), req.Page, t.size, t.appAssociation)
 }
 
 // listApplicationsActivityRecords lists the actors' sign-ins to their
@@ -238,7 +238,7 @@ func listApplicationsActivityRecords(_ context.Context, req toolkit.ListApplicat
 	if err != nil {
 		return toolkit.ListApplicationsActivityRecordsResponse{}, err
 	}
-	scope, err := boundScope(toolkit.CapListApplicationsActivityRecords, p)
+	scope, err := boundScope(toolkit.CapListApplicationsActivityRecords.Name(), p)
 	if err != nil {
 		return toolkit.ListApplicationsActivityRecordsResponse{}, err
 	}

@@ -59,7 +59,7 @@ func listAccounts(_ context.Context, req toolkit.ListAccountsRequest) (toolkit.L
 	if err != nil {
 		return toolkit.ListAccountsResponse{}, err
 	}
-	start, end, next, err := window(toolkit.CapListAccounts, req.Page, t.size)
+	start, end, next, err := window(toolkit.CapListAccounts.Name(), req.Page, t.size)
 	if err != nil {
 		return toolkit.ListAccountsResponse{}, err
 	}
@@ -83,7 +83,7 @@ func listResources(_ context.Context, req toolkit.ListResourcesRequest) (toolkit
 	if err != nil {
 		return toolkit.ListResourcesResponse{}, err
 	}
-	return listOf(toolkit.CapListResources, req.Page, t.resourceCount(), t.resource)
+	return listOf(toolkit.CapListResources.Name(), req.Page, t.resourceCount(), t.resource)
 }
 
 func listEntitlements(_ context.Context, req toolkit.ListEntitlementsRequest) (toolkit.ListEntitlementsResponse, error) {
@@ -92,7 +92,7 @@ func listEntitlements(_ context.Context, req toolkit.ListEntitlementsRequest) (t
 		return toolkit.ListEntitlementsResponse{}, err
 	}
 	attrs := req.Request.CustomAttributes
-	return listOf(toolkit.CapListEntitlements, req.Page, t.entitlementCount(),
+	return listOf(toolkit.CapListEntitlements.Name(), req.Page, t.entitlementCount(),
 		func(j int64) toolkit.FoundEntitlementData { return t.entitlement(j, attrs) })
 }
 
@@ -101,7 +101,7 @@ func findEntitlementAssociations(_ context.Context, req toolkit.FindEntitlementA
 	if err != nil {
 		return toolkit.FindEntitlementAssociationsResponse{}, err
 	}
-	return listOf(toolkit.CapFindEntitlementAssociations, req.Page, 2*t.size, t.association)
+	return listOf(toolkit.CapFindEntitlementAssociations.Name(), req.Page, 2*t.size, t.association)
 }
 
 func getAccountEntitlementAssociations(_ context.Context, req toolkit.GetAccountEntitlementAssociationsRequest) (toolkit.GetAccountEntitlementAssociationsResponse, error) {

@@ -119,14 +119,14 @@ func TestEveryStandardCapabilityImplemented(t *testing.T) {
 	is := is.New(t)
 	var want []toolkit.CapabilityName
 	for _, c := range toolkit.StandardCapabilities() {
-		if c.Name != toolkit.CapAppInfo { // provided by lumos itself
+		if c.Name != toolkit.CapAppInfo.Name() { // provided by lumos itself
 			want = append(want, c.Name)
 		}
 	}
 	var got []toolkit.CapabilityName
 	for _, c := range mock.Integration.CapabilityInfos() {
 		is.True(!c.Custom) // the mock has no capability of its own
-		if c.Name != toolkit.CapAppInfo {
+		if c.Name != toolkit.CapAppInfo.Name() {
 			got = append(got, c.Name)
 		}
 	}
@@ -142,56 +142,56 @@ func TestEveryStandardCapabilityImplemented(t *testing.T) {
 // validRequests holds a valid request payload for every capability, on a
 // tenant of 100 accounts.
 var validRequests = map[toolkit.CapabilityName]any{
-	toolkit.CapValidateCredentials:               nil,
-	toolkit.CapListAccounts:                      nil,
-	toolkit.CapGetAccount:                        map[string]any{"account_id": "user-1"},
-	toolkit.CapListResources:                     nil,
-	toolkit.CapListEntitlements:                  nil,
-	toolkit.CapFindEntitlementAssociations:       nil,
-	toolkit.CapGetAccountEntitlementAssociations: map[string]any{"account_id": "user-1"},
-	toolkit.CapGetLastActivity:                   map[string]any{"account_ids": []string{"user-1"}},
-	toolkit.CapListCustomAttributesSchema:        nil,
+	toolkit.CapValidateCredentials.Name():               nil,
+	toolkit.CapListAccounts.Name():                      nil,
+	toolkit.CapGetAccount.Name():                        map[string]any{"account_id": "user-1"},
+	toolkit.CapListResources.Name():                     nil,
+	toolkit.CapListEntitlements.Name():                  nil,
+	toolkit.CapFindEntitlementAssociations.Name():       nil,
+	toolkit.CapGetAccountEntitlementAssociations.Name(): map[string]any{"account_id": "user-1"},
+	toolkit.CapGetLastActivity.Name():                   map[string]any{"account_ids": []string{"user-1"}},
+	toolkit.CapListCustomAttributesSchema.Name():        nil,
 
-	toolkit.CapCreateAccount: toolkit.CreateAccount{Email: toolkit.Ptr("new.person@example.org"),
+	toolkit.CapCreateAccount.Name(): toolkit.CreateAccount{Email: toolkit.Ptr("new.person@example.org"),
 		Entitlements: []toolkit.CreateAccountEntitlement{{EntitlementType: "role", IntegrationSpecificID: "member"}}},
-	toolkit.CapUpdateAccount:     mock.AccountUpdate{UpdateableAccount: toolkit.UpdateableAccount{ID: "user-1"}, GivenName: toolkit.Ptr("Augusta")},
-	toolkit.CapActivateAccount:   toolkit.ActivateAccount{AccountID: "user-3"},
-	toolkit.CapDeactivateAccount: toolkit.DeactivateAccount{AccountID: "user-1"},
-	toolkit.CapDeleteAccount:     toolkit.DeleteAccount{AccountID: "user-1"},
-	toolkit.CapAssignEntitlement: toolkit.AssignEntitlement{AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "team-0",
+	toolkit.CapUpdateAccount.Name():     mock.AccountUpdate{UpdateableAccount: toolkit.UpdateableAccount{ID: "user-1"}, GivenName: toolkit.Ptr("Augusta")},
+	toolkit.CapActivateAccount.Name():   toolkit.ActivateAccount{AccountID: "user-3"},
+	toolkit.CapDeactivateAccount.Name(): toolkit.DeactivateAccount{AccountID: "user-1"},
+	toolkit.CapDeleteAccount.Name():     toolkit.DeleteAccount{AccountID: "user-1"},
+	toolkit.CapAssignEntitlement.Name(): toolkit.AssignEntitlement{AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "team-0",
 		ResourceType: "team", EntitlementType: "team_member", EntitlementIntegrationSpecificID: "member"},
-	toolkit.CapUnassignEntitlement: toolkit.UnassignEntitlement{AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "",
+	toolkit.CapUnassignEntitlement.Name(): toolkit.UnassignEntitlement{AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "",
 		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "billing"},
-	toolkit.CapTransferData:     toolkit.TransferData{SourceAccountID: "user-1", TargetAccountID: "user-2"},
-	toolkit.CapReleaseResources: toolkit.ReleaseResources{AccountID: "user-1"},
-	toolkit.CapDowngradeLicense: toolkit.DowngradeLicense{AccountID: "user-1"},
+	toolkit.CapTransferData.Name():     toolkit.TransferData{SourceAccountID: "user-1", TargetAccountID: "user-2"},
+	toolkit.CapReleaseResources.Name(): toolkit.ReleaseResources{AccountID: "user-1"},
+	toolkit.CapDowngradeLicense.Name(): toolkit.DowngradeLicense{AccountID: "user-1"},
 
-	toolkit.CapListUpdatedAccounts: map[string]any{"since": "2025-12-15T00:00:00Z"},
-	toolkit.CapGetDataRecency:      nil,
-	toolkit.CapListActivityRecords: map[string]any{"since_date": "2025-12-01", "actors": []any{map[string]any{"account_id": "user-1"}}},
-	toolkit.CapListExpenses:        map[string]any{"filters": map[string]any{}},
+	toolkit.CapListUpdatedAccounts.Name(): map[string]any{"since": "2025-12-15T00:00:00Z"},
+	toolkit.CapGetDataRecency.Name():      nil,
+	toolkit.CapListActivityRecords.Name(): map[string]any{"since_date": "2025-12-01", "actors": []any{map[string]any{"account_id": "user-1"}}},
+	toolkit.CapListExpenses.Name():        map[string]any{"filters": map[string]any{}},
 
-	toolkit.CapGetAuthorizationURL: toolkit.GetAuthorizationUrl{ClientID: "client", Scopes: []string{"read"},
+	toolkit.CapGetAuthorizationURL.Name(): toolkit.GetAuthorizationUrl{ClientID: "client", Scopes: []string{"read"},
 		RedirectURI: "https://app.example.com/cb", State: "xyz"},
-	toolkit.CapHandleAuthorizationCallback: toolkit.HandleAuthorizationCallback{ClientID: "client", ClientSecret: "client-secret-value",
+	toolkit.CapHandleAuthorizationCallback.Name(): toolkit.HandleAuthorizationCallback{ClientID: "client", ClientSecret: "client-secret-value",
 		RedirectURIWithCode: "https://app.example.com/cb?code=abc123&state=xyz"},
-	toolkit.CapHandleClientCredentialsRequest: toolkit.HandleClientCredentials{ClientID: "client", ClientSecret: "client-secret-value", Scopes: []string{"read"}},
-	toolkit.CapRefreshAccessToken:             toolkit.RefreshAccessToken{ClientID: "client", ClientSecret: "client-secret-value", RefreshToken: "old-refresh-token"},
-	toolkit.CapValidateCredentialConfig:       map[string]any{"credential": map[string]any{"basic": map[string]any{"username": "u", "password": "p"}}},
+	toolkit.CapHandleClientCredentialsRequest.Name(): toolkit.HandleClientCredentials{ClientID: "client", ClientSecret: "client-secret-value", Scopes: []string{"read"}},
+	toolkit.CapRefreshAccessToken.Name():             toolkit.RefreshAccessToken{ClientID: "client", ClientSecret: "client-secret-value", RefreshToken: "old-refresh-token"},
+	toolkit.CapValidateCredentialConfig.Name():       map[string]any{"credential": map[string]any{"basic": map[string]any{"username": "u", "password": "p"}}},
 
-	toolkit.CapListApplications:                        nil,
-	toolkit.CapGetApplication:                          toolkit.GetApplication{ApplicationInstanceID: "app-1"},
-	toolkit.CapListApplicationsAccounts:                nil,
-	toolkit.CapGetApplicationAccount:                   toolkit.GetApplicationAccount{ApplicationInstanceID: "app-1", AccountID: "user-1"},
-	toolkit.CapListApplicationsResources:               nil,
-	toolkit.CapListApplicationsEntitlements:            nil,
-	toolkit.CapListApplicationsEntitlementAssociations: nil,
-	toolkit.CapListApplicationsActivityRecords:         map[string]any{"since_date": "2025-12-01T00:00:00Z", "actors": []any{map[string]any{"account_id": "user-1"}}},
-	toolkit.CapAssignApplication:                       toolkit.AssignApplication{ApplicationInstanceID: "app-2", AccountID: "user-1"},
-	toolkit.CapUnassignApplication:                     toolkit.UnassignApplication{ApplicationInstanceID: "app-1", AccountID: "user-1"},
-	toolkit.CapAssignApplicationEntitlement: toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
+	toolkit.CapListApplications.Name():                        nil,
+	toolkit.CapGetApplication.Name():                          toolkit.GetApplication{ApplicationInstanceID: "app-1"},
+	toolkit.CapListApplicationsAccounts.Name():                nil,
+	toolkit.CapGetApplicationAccount.Name():                   toolkit.GetApplicationAccount{ApplicationInstanceID: "app-1", AccountID: "user-1"},
+	toolkit.CapListApplicationsResources.Name():               nil,
+	toolkit.CapListApplicationsEntitlements.Name():            nil,
+	toolkit.CapListApplicationsEntitlementAssociations.Name(): nil,
+	toolkit.CapListApplicationsActivityRecords.Name():         map[string]any{"since_date": "2025-12-01T00:00:00Z", "actors": []any{map[string]any{"account_id": "user-1"}}},
+	toolkit.CapAssignApplication.Name():                       toolkit.AssignApplication{ApplicationInstanceID: "app-2", AccountID: "user-1"},
+	toolkit.CapUnassignApplication.Name():                     toolkit.UnassignApplication{ApplicationInstanceID: "app-1", AccountID: "user-1"},
+	toolkit.CapAssignApplicationEntitlement.Name(): toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
 		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "editor"},
-	toolkit.CapUnassignApplicationEntitlement: toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
+	toolkit.CapUnassignApplicationEntitlement.Name(): toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
 		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "owner"},
 }
 
@@ -199,7 +199,7 @@ var validRequests = map[toolkit.CapabilityName]any{
 // envelope; the writes carry an execution summary and the reads none.
 func TestEveryCapabilityAnswers(t *testing.T) {
 	for _, c := range mock.Integration.CapabilityInfos() {
-		if c.Name == toolkit.CapAppInfo {
+		if c.Name == toolkit.CapAppInfo.Name() {
 			continue // lumos's own, answered by the openapi package when linked in
 		}
 		t.Run(string(c.Name), func(t *testing.T) {
@@ -234,7 +234,7 @@ func TestEveryCapabilityAnswers(t *testing.T) {
 // A bad tenant_size is refused by every capability that reads the tenant.
 func TestBadTenantSizeEveryCapability(t *testing.T) {
 	for _, c := range mock.Integration.CapabilityInfos() {
-		if c.Name == toolkit.CapAppInfo || c.Name == toolkit.CapListCustomAttributesSchema {
+		if c.Name == toolkit.CapAppInfo.Name() || c.Name == toolkit.CapListCustomAttributesSchema.Name() {
 			continue // neither reads settings
 		}
 		t.Run(string(c.Name), func(t *testing.T) {

@@ -72,7 +72,7 @@ func listUpdatedAccounts(_ context.Context, req toolkit.ListUpdatedAccountsReque
 	}
 	// The pages of one listing share its start: a token is good only with
 	// the since or cursor it was issued for.
-	start, end, next, err := windowIn(scopeOf(toolkit.CapListUpdatedAccounts)+"/from-"+itoa(from), req.Page, t.size-from)
+	start, end, next, err := windowIn(scopeOf(toolkit.CapListUpdatedAccounts.Name())+"/from-"+itoa(from), req.Page, t.size-from)
 	if err != nil {
 		return toolkit.ListUpdatedAccountsResponse{}, err
 	}
@@ -91,24 +91,24 @@ func listUpdatedAccounts(_ context.Context, req toolkit.ListUpdatedAccountsReque
 // relative to the tenant's epoch; the schema of custom attributes has no
 // refresh time (null). The capabilities left out have no data to date.
 var recency = map[toolkit.CapabilityName]time.Duration{
-	toolkit.CapListAccounts:                            0,
-	toolkit.CapGetAccount:                              0,
-	toolkit.CapListUpdatedAccounts:                     0,
-	toolkit.CapListResources:                           time.Hour,
-	toolkit.CapListEntitlements:                        time.Hour,
-	toolkit.CapFindEntitlementAssociations:             30 * time.Minute,
-	toolkit.CapGetAccountEntitlementAssociations:       30 * time.Minute,
-	toolkit.CapGetLastActivity:                         15 * time.Minute,
-	toolkit.CapListActivityRecords:                     15 * time.Minute,
-	toolkit.CapListExpenses:                            24 * time.Hour,
-	toolkit.CapListApplications:                        2 * time.Hour,
-	toolkit.CapGetApplication:                          2 * time.Hour,
-	toolkit.CapListApplicationsAccounts:                2 * time.Hour,
-	toolkit.CapGetApplicationAccount:                   2 * time.Hour,
-	toolkit.CapListApplicationsResources:               2 * time.Hour,
-	toolkit.CapListApplicationsEntitlements:            2 * time.Hour,
-	toolkit.CapListApplicationsEntitlementAssociations: 2 * time.Hour,
-	toolkit.CapListApplicationsActivityRecords:         15 * time.Minute,
+	toolkit.CapListAccounts.Name():                            0,
+	toolkit.CapGetAccount.Name():                              0,
+	toolkit.CapListUpdatedAccounts.Name():                     0,
+	toolkit.CapListResources.Name():                           time.Hour,
+	toolkit.CapListEntitlements.Name():                        time.Hour,
+	toolkit.CapFindEntitlementAssociations.Name():             30 * time.Minute,
+	toolkit.CapGetAccountEntitlementAssociations.Name():       30 * time.Minute,
+	toolkit.CapGetLastActivity.Name():                         15 * time.Minute,
+	toolkit.CapListActivityRecords.Name():                     15 * time.Minute,
+	toolkit.CapListExpenses.Name():                            24 * time.Hour,
+	toolkit.CapListApplications.Name():                        2 * time.Hour,
+	toolkit.CapGetApplication.Name():                          2 * time.Hour,
+	toolkit.CapListApplicationsAccounts.Name():                2 * time.Hour,
+	toolkit.CapGetApplicationAccount.Name():                   2 * time.Hour,
+	toolkit.CapListApplicationsResources.Name():               2 * time.Hour,
+	toolkit.CapListApplicationsEntitlements.Name():            2 * time.Hour,
+	toolkit.CapListApplicationsEntitlementAssociations.Name(): 2 * time.Hour,
+	toolkit.CapListApplicationsActivityRecords.Name():         15 * time.Minute,
 }
 
 // getDataRecency reports the fixed refresh times of recency.
@@ -120,7 +120,7 @@ func getDataRecency(_ context.Context, req toolkit.GetDataRecencyRequest) (toolk
 	for c, ago := range recency {
 		data[string(c)] = toolkit.Ptr(epoch.Add(-ago))
 	}
-	data[string(toolkit.CapListCustomAttributesSchema)] = nil
+	data[string(toolkit.CapListCustomAttributesSchema.Name())] = nil
 	return toolkit.GetDataRecencyResponse{Response: toolkit.DataRecency{Data: data}}, nil
 }
 
@@ -245,7 +245,7 @@ func listActivityRecords(_ context.Context, req toolkit.ListActivityRecordsReque
 	if err != nil {
 		return toolkit.ListActivityRecordsResponse{}, err
 	}
-	scope, err := boundScope(toolkit.CapListActivityRecords, p)
+	scope, err := boundScope(toolkit.CapListActivityRecords.Name(), p)
 	if err != nil {
 		return toolkit.ListActivityRecordsResponse{}, err
 	}

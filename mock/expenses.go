@@ -115,7 +115,7 @@ func listExpenses(_ context.Context, req toolkit.ListExpensesRequest) (toolkit.L
 	if last >= first {
 		total = (last - first + 1) * perDay
 	}
-	scope, err := boundScope(toolkit.CapListExpenses, p)
+	scope, err := boundScope(toolkit.CapListExpenses.Name(), p)
 	if err != nil {
 		return toolkit.ListExpensesResponse{}, err
 	}

@@ -55,90 +55,90 @@ var Integration = toolkit.NewIntegration(toolkit.Declaration{
 })
 
 func init() {
-	Integration.Handle(toolkit.CapValidateCredentials, validateCredentials)
-	Integration.Handle(toolkit.CapListAccounts, listAccounts)
-	Integration.Handle(toolkit.CapGetAccount, getAccount)
-	Integration.Handle(toolkit.CapListResources, listResources)
-	Integration.Handle(toolkit.CapListEntitlements, listEntitlements)
-	Integration.Handle(toolkit.CapFindEntitlementAssociations, findEntitlementAssociations)
-	Integration.Handle(toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations)
-	Integration.Handle(toolkit.CapGetLastActivity, getLastActivity)
-	Integration.Handle(toolkit.CapListCustomAttributesSchema, listCustomAttributesSchema)
+	toolkit.Handle(Integration, toolkit.CapValidateCredentials, validateCredentials)
+	toolkit.Handle(Integration, toolkit.CapListAccounts, listAccounts)
+	toolkit.Handle(Integration, toolkit.CapGetAccount, getAccount)
+	toolkit.Handle(Integration, toolkit.CapListResources, listResources)
+	toolkit.Handle(Integration, toolkit.CapListEntitlements, listEntitlements)
+	toolkit.Handle(Integration, toolkit.CapFindEntitlementAssociations, findEntitlementAssociations)
+	toolkit.Handle(Integration, toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations)
+	toolkit.Handle(Integration, toolkit.CapGetLastActivity, getLastActivity)
+	toolkit.Handle(Integration, toolkit.CapListCustomAttributesSchema, listCustomAttributesSchema)
 
 	// Delta and extra reads.
-	Integration.Handle(toolkit.CapListUpdatedAccounts, listUpdatedAccounts, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapListUpdatedAccounts, listUpdatedAccounts, toolkit.WithDescription(
 		"List the accounts changed after the cursor's time, else since, else all, paged.\n"+
 			"Account changes are spread over the 30 days before 2026-01-01 in id order. "+
 			"The last page carries the cursor for the next sync; a cursor the mock did not issue is invalid_page_token."))
-	Integration.Handle(toolkit.CapGetDataRecency, getDataRecency)
-	Integration.Handle(toolkit.CapListActivityRecords, listActivityRecords, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapGetDataRecency, getDataRecency)
+	toolkit.Handle(Integration, toolkit.CapListActivityRecords, listActivityRecords, toolkit.WithDescription(
 		"List the actors' daily sign-ins at or after since_date, paged.\n"+
 			"Oldest first, actor by actor in the order given; unknown actors are skipped."))
-	Integration.Handle(toolkit.CapListExpenses, listExpenses, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapListExpenses, listExpenses, toolkit.WithDescription(
 		"List the 2025 expense stream, filtered by transaction_date, paged.\n"+
 			"One expense a day per 20 accounts; the date range includes both ends."))
 
 	// Writes: answered as if applied to the tenant; nothing persists.
-	Integration.Handle(toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
+	toolkit.HandleExtended(Integration, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Create an account (nothing persists): a new id derived from the email, else the username.\n"+
 			"An email or username of an existing account is a noop when every field given matches it, "+
 			"else invalid_value (account_exists). Listed entitlements must exist (not_found)."))
-	Integration.Handle(toolkit.CapUpdateAccount, updateAccount, toolkit.WithDescription(
+	toolkit.HandleExtended(Integration, toolkit.CapUpdateAccount, updateAccount, toolkit.WithDescription(
 		"Change an account's email, username or names (nothing persists).\n"+
 			"A noop when every field given already has its value; another account's email or username is invalid_value."))
-	Integration.Handle(toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription(
 		"Turn an account on (nothing persists): a noop when ACTIVE, invalid_value when DELETED."))
-	Integration.Handle(toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription(
 		"Turn an account off (nothing persists): a noop when INACTIVE, SUSPENDED, DEPROVISIONED or DELETED."))
-	Integration.Handle(toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"Remove an account (nothing persists): a noop when DELETED."))
-	Integration.Handle(toolkit.CapAssignEntitlement, assignEntitlement, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapAssignEntitlement, assignEntitlement, toolkit.WithDescription(
 		"Grant an entitlement (nothing persists): a noop when the account holds it.\n"+
 			"An unknown account, resource or entitlement, or a mismatched type, is not_found."))
-	Integration.Handle(toolkit.CapUnassignEntitlement, unassignEntitlement, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapUnassignEntitlement, unassignEntitlement, toolkit.WithDescription(
 		"Revoke an entitlement (nothing persists): a noop when the account does not hold it.\n"+
 			"An unknown account, resource or entitlement, or a mismatched type, is not_found."))
-	Integration.Handle(toolkit.CapTransferData, transferData, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapTransferData, transferData, toolkit.WithDescription(
 		"Move one account's data to another (nothing persists).\n"+
 			"A noop for the same account or a PENDING source (no data); a DELETED target is invalid_value."))
-	Integration.Handle(toolkit.CapReleaseResources, releaseResources, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapReleaseResources, releaseResources, toolkit.WithDescription(
 		"Free an account's seat and storage (nothing persists): a noop when DELETED or DEPROVISIONED."))
-	Integration.Handle(toolkit.CapDowngradeLicense, downgradeLicense, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapDowngradeLicense, downgradeLicense, toolkit.WithDescription(
 		"Move an account to the basic license (nothing persists).\n"+
 			"Admins and billing managers hold the full license; members, DELETED and DEPROVISIONED accounts are a noop."))
 
 	// Applications.
-	Integration.Handle(toolkit.CapListApplications, listApplications)
-	Integration.Handle(toolkit.CapGetApplication, getApplication)
-	Integration.Handle(toolkit.CapListApplicationsAccounts, listApplicationsAccounts)
-	Integration.Handle(toolkit.CapGetApplicationAccount, getApplicationAccount)
-	Integration.Handle(toolkit.CapListApplicationsResources, listApplicationsResources)
-	Integration.Handle(toolkit.CapListApplicationsEntitlements, listApplicationsEntitlements)
-	Integration.Handle(toolkit.CapListApplicationsEntitlementAssociations, listApplicationsEntitlementAssociations)
-	Integration.Handle(toolkit.CapListApplicationsActivityRecords, listApplicationsActivityRecords)
-	Integration.Handle(toolkit.CapAssignApplication, assignApplication, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapListApplications, listApplications)
+	toolkit.Handle(Integration, toolkit.CapGetApplication, getApplication)
+	toolkit.Handle(Integration, toolkit.CapListApplicationsAccounts, listApplicationsAccounts)
+	toolkit.Handle(Integration, toolkit.CapGetApplicationAccount, getApplicationAccount)
+	toolkit.Handle(Integration, toolkit.CapListApplicationsResources, listApplicationsResources)
+	toolkit.Handle(Integration, toolkit.CapListApplicationsEntitlements, listApplicationsEntitlements)
+	toolkit.Handle(Integration, toolkit.CapListApplicationsEntitlementAssociations, listApplicationsEntitlementAssociations)
+	toolkit.Handle(Integration, toolkit.CapListApplicationsActivityRecords, listApplicationsActivityRecords)
+	toolkit.Handle(Integration, toolkit.CapAssignApplication, assignApplication, toolkit.WithDescription(
 		"Give an account access to an application (nothing persists): a noop for the account's own application."))
-	Integration.Handle(toolkit.CapUnassignApplication, unassignApplication, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapUnassignApplication, unassignApplication, toolkit.WithDescription(
 		"Take an account's access to an application away (nothing persists): a noop for another application."))
-	Integration.Handle(toolkit.CapAssignApplicationEntitlement, assignApplicationEntitlement, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapAssignApplicationEntitlement, assignApplicationEntitlement, toolkit.WithDescription(
 		"Grant a role inside an application (nothing persists): a noop for the role the account holds.\n"+
 			"The account must have access to the application, else not_found."))
-	Integration.Handle(toolkit.CapUnassignApplicationEntitlement, unassignApplicationEntitlement, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapUnassignApplicationEntitlement, unassignApplicationEntitlement, toolkit.WithDescription(
 		"Revoke a role inside an application (nothing persists): a noop for a role the account does not hold."))
 
 	// OAuth: imitated offline; nothing is contacted.
 	const imitated = "\nThe mock has no OAuth server: it imitates the flow offline with deterministic tokens."
-	Integration.Handle(toolkit.CapGetAuthorizationURL, getAuthorizationURL, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapGetAuthorizationURL, getAuthorizationURL, toolkit.WithDescription(
 		"Build https://<host>/oauth/authorize with client_id, response_type, scope, redirect_uri and state."+imitated))
-	Integration.Handle(toolkit.CapHandleAuthorizationCallback, handleAuthorizationCallback, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapHandleAuthorizationCallback, handleAuthorizationCallback, toolkit.WithDescription(
 		"Trade the redirect's code for tokens derived from the client id and the code."+imitated))
-	Integration.Handle(toolkit.CapHandleClientCredentialsRequest, handleClientCredentialsRequest, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapHandleClientCredentialsRequest, handleClientCredentialsRequest, toolkit.WithDescription(
 		"Grant an access token derived from the client id and the scopes."+imitated))
-	Integration.Handle(toolkit.CapRefreshAccessToken, refreshAccessToken, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapRefreshAccessToken, refreshAccessToken, toolkit.WithDescription(
 		"Trade a refresh token for new tokens derived from it."+imitated))
 
 	// Validation.
-	Integration.Handle(toolkit.CapValidateCredentialConfig, validateCredentialConfig, toolkit.WithDescription(
+	toolkit.Handle(Integration, toolkit.CapValidateCredentialConfig, validateCredentialConfig, toolkit.WithDescription(
 		"Check a credential: valid when it is basic with a non-empty username and password."))
 
 	toolkit.Register(Integration)

@@ -2,30 +2,28 @@ package mock
 
 import "github.com/lumosgo/lumos/toolkit"
 
-// ReadHandlers returns the mock's read handlers by capability, for variants
-// of the mock with other credentials (see package mock/mockoauth): they read
+// RegisterReads registers the mock's read handlers on in, for variants of
+// the mock with other credentials (see package mock/mockoauth): they read
 // only the request's settings, never its credentials.
-func ReadHandlers() map[toolkit.CapabilityName]any {
-	return map[toolkit.CapabilityName]any{
-		toolkit.CapListAccounts:                            listAccounts,
-		toolkit.CapGetAccount:                              getAccount,
-		toolkit.CapListResources:                           listResources,
-		toolkit.CapListEntitlements:                        listEntitlements,
-		toolkit.CapFindEntitlementAssociations:             findEntitlementAssociations,
-		toolkit.CapGetAccountEntitlementAssociations:       getAccountEntitlementAssociations,
-		toolkit.CapGetLastActivity:                         getLastActivity,
-		toolkit.CapListCustomAttributesSchema:              listCustomAttributesSchema,
-		toolkit.CapListUpdatedAccounts:                     listUpdatedAccounts,
-		toolkit.CapGetDataRecency:                          getDataRecency,
-		toolkit.CapListActivityRecords:                     listActivityRecords,
-		toolkit.CapListExpenses:                            listExpenses,
-		toolkit.CapListApplications:                        listApplications,
-		toolkit.CapGetApplication:                          getApplication,
-		toolkit.CapListApplicationsAccounts:                listApplicationsAccounts,
-		toolkit.CapGetApplicationAccount:                   getApplicationAccount,
-		toolkit.CapListApplicationsResources:               listApplicationsResources,
-		toolkit.CapListApplicationsEntitlements:            listApplicationsEntitlements,
-		toolkit.CapListApplicationsEntitlementAssociations: listApplicationsEntitlementAssociations,
-		toolkit.CapListApplicationsActivityRecords:         listApplicationsActivityRecords,
-	}
+func RegisterReads(in *toolkit.Integration) {
+	toolkit.Handle(in, toolkit.CapListAccounts, listAccounts)
+	toolkit.Handle(in, toolkit.CapGetAccount, getAccount)
+	toolkit.Handle(in, toolkit.CapListResources, listResources)
+	toolkit.Handle(in, toolkit.CapListEntitlements, listEntitlements)
+	toolkit.Handle(in, toolkit.CapFindEntitlementAssociations, findEntitlementAssociations)
+	toolkit.Handle(in, toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations)
+	toolkit.Handle(in, toolkit.CapGetLastActivity, getLastActivity)
+	toolkit.Handle(in, toolkit.CapListCustomAttributesSchema, listCustomAttributesSchema)
+	toolkit.Handle(in, toolkit.CapListUpdatedAccounts, listUpdatedAccounts)
+	toolkit.Handle(in, toolkit.CapGetDataRecency, getDataRecency)
+	toolkit.Handle(in, toolkit.CapListActivityRecords, listActivityRecords)
+	toolkit.Handle(in, toolkit.CapListExpenses, listExpenses)
+	toolkit.Handle(in, toolkit.CapListApplications, listApplications)
+	toolkit.Handle(in, toolkit.CapGetApplication, getApplication)
+	toolkit.Handle(in, toolkit.CapListApplicationsAccounts, listApplicationsAccounts)
+	toolkit.Handle(in, toolkit.CapGetApplicationAccount, getApplicationAccount)
+	toolkit.Handle(in, toolkit.CapListApplicationsResources, listApplicationsResources)
+	toolkit.Handle(in, toolkit.CapListApplicationsEntitlements, listApplicationsEntitlements)
+	toolkit.Handle(in, toolkit.CapListApplicationsEntitlementAssociations, listApplicationsEntitlementAssociations)
+	toolkit.Handle(in, toolkit.CapListApplicationsActivityRecords, listApplicationsActivityRecords)
 }

@@ -37,7 +37,7 @@ func (m *module) forCapability(c toolkit.CapabilityName, credentialID *string) (
 // upstream does.
 func (m *module) getAuthorizationURL(ctx context.Context, req toolkit.GetAuthorizationUrlRequest) (toolkit.GetAuthorizationUrlResponse, error) {
 	p := req.Request
-	s, err := m.forCapability(toolkit.CapGetAuthorizationURL, p.CredentialID)
+	s, err := m.forCapability(toolkit.CapGetAuthorizationURL.Name(), p.CredentialID)
 	if err != nil {
 		return toolkit.GetAuthorizationUrlResponse{}, err
 	}

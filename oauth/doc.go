@@ -17,7 +17,7 @@
 //	oauth.Register(integration, oauth.Settings{
 //		AuthorizationURL: oauth.Static("https://example.com/oauth/authorize"),
 //		TokenURL:         oauth.Static("https://example.com/oauth/token"),
-//		Scopes:           map[toolkit.CapabilityName]string{toolkit.CapListAccounts: "users:read"},
+//		Scopes:           map[toolkit.CapabilityName]string{toolkit.CapListAccounts.Name(): "users:read"},
 //		PKCE:             true,
 //	})
 //

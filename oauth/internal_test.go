@@ -70,12 +70,12 @@ func TestUnionScopes(t *testing.T) {
 	}{
 		{"none", nil, ""},
 		{"capability order, first place kept", map[toolkit.CapabilityName]string{
-			toolkit.CapListAccounts:        "users:read groups:read",
-			toolkit.CapValidateCredentials: "profile users:read",
-			toolkit.CapGetAccount:          "users:read",
+			toolkit.CapListAccounts.Name():        "users:read groups:read",
+			toolkit.CapValidateCredentials.Name(): "profile users:read",
+			toolkit.CapGetAccount.Name():          "users:read",
 		}, "users:read groups:read profile"},
 		{"extra spaces and empty values", map[toolkit.CapabilityName]string{
-			toolkit.CapListAccounts: "  a   b ", toolkit.CapListResources: "",
+			toolkit.CapListAccounts.Name(): "  a   b ", toolkit.CapListResources.Name(): "",
 		}, "a b"},
 	}
 	for _, tt := range tests {
@@ -206,7 +206,7 @@ func TestSettingsDefaults(t *testing.T) {
 		{TokenURL: Static("x"), Request: RequestType{Method: "PUT"}},
 		{TokenURL: Static("x"), Request: RequestType{Data: "XML"}},
 		{TokenURL: Static("x"), Scopes: map[toolkit.CapabilityName]string{}, ScopesFunc: func(context.Context, json.RawMessage) (map[toolkit.CapabilityName]string, error) { return nil, nil }},
-		{TokenURL: Static("x"), Disable: []toolkit.CapabilityName{toolkit.CapListAccounts}},
+		{TokenURL: Static("x"), Disable: []toolkit.CapabilityName{toolkit.CapListAccounts.Name()}},
 	}
 	for i, b := range bad {
 		_, err := b.withDefaults()

@@ -58,7 +58,7 @@ func newConnector(t *testing.T, auth toolkit.AuthModel, s oauth.Settings) *toolk
 		Version: "1.0.0", Auth: auth, Settings: tenantSettings{},
 		Description: toolkit.DescriptionData{UserFriendlyName: "OAuth test", LogoURL: "https://example.com/logo.png"},
 	})
-	in.Handle(toolkit.CapValidateCredentials, validateCredentials)
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials)
 	if s.TokenURL == nil {
 		s.TokenURL = tenantURL("/token")
 	}
@@ -115,7 +115,7 @@ const redirectURI = "https://app.example/oauth/callback"
 // the connector and returns the redirect and the code verifier.
 func codeFlow(t *testing.T, in *toolkit.Integration, srv *oauthtest.Server, settings any, clientID string, credentialID *string) (redirect string, verifier *string) {
 	t.Helper()
-	au := must[toolkit.AuthorizationUrl](t, call(t, in, toolkit.CapGetAuthorizationURL, toolkit.GetAuthorizationUrl{
+	au := must[toolkit.AuthorizationUrl](t, call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationUrl{
 		CredentialID: credentialID, ClientID: clientID, Scopes: []string{}, RedirectURI: redirectURI, State: "state-1",
 	}, settings, false))
 	redirect, err := srv.Authorize(context.Background(), au.AuthorizationURL)
@@ -129,9 +129,9 @@ func TestGetAuthorizationURL(t *testing.T) {
 	t.Parallel()
 	settings := map[string]any{"base_url": "https://tenant-1.idp.example"}
 	scopes := map[toolkit.CapabilityName]string{
-		toolkit.CapValidateCredentials: "profile",
-		toolkit.CapListAccounts:        "users:read groups:read",
-		toolkit.CapGetAccount:          "users:read",
+		toolkit.CapValidateCredentials.Name(): "profile",
+		toolkit.CapListAccounts.Name():        "users:read groups:read",
+		toolkit.CapGetAccount.Name():          "users:read",
 	}
 	tests := []struct {
 		name      string
@@ -147,7 +147,7 @@ func TestGetAuthorizationURL(t *testing.T) {
 				"&redirect_uri=https%3A%2F%2Fapp.example%2Foauth%2Fcallback&state=s+1%2F2"},
 		{"scopes from a function of the settings", oauth.Settings{ScopesFunc: func(_ context.Context, raw json.RawMessage) (map[toolkit.CapabilityName]string, error) {
 			s, err := toolkit.DecodeSettings[tenantSettings](raw)
-			return map[toolkit.CapabilityName]string{toolkit.CapListAccounts: "read@" + strings.TrimPrefix(s.BaseURL, "https://")}, err
+			return map[toolkit.CapabilityName]string{toolkit.CapListAccounts.Name(): "read@" + strings.TrimPrefix(s.BaseURL, "https://")}, err
 		}}, nil,
 			"https://tenant-1.idp.example/authorize?client_id=my+client&response_type=code&scope=read%40tenant-1.idp.example" +
 				"&redirect_uri=https%3A%2F%2Fapp.example%2Foauth%2Fcallback&state=s+1%2F2"},
@@ -167,7 +167,7 @@ func TestGetAuthorizationURL(t *testing.T) {
 			if requested == nil {
 				requested = []string{}
 			}
-			r := call(t, in, toolkit.CapGetAuthorizationURL, toolkit.GetAuthorizationUrl{
+			r := call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationUrl{
 				ClientID: "my client", Scopes: requested, RedirectURI: redirectURI, State: "s 1/2",
 				FormData: map[string]string{"prompt": "consent"}, // ignored, as upstream
 			}, settings, false)
@@ -204,12 +204,12 @@ func TestCodeFlowClientAuth(t *testing.T) {
 			srv := oauthtest.NewServer(t)
 			srv.AddClient("client-1", "secret-1", "https://app.example")
 			in := newConnector(t, toolkit.AuthOAuth, oauth.Settings{ClientAuth: auth, PKCE: true,
-				Scopes: map[toolkit.CapabilityName]string{toolkit.CapListAccounts: "users:read"}})
+				Scopes: map[toolkit.CapabilityName]string{toolkit.CapListAccounts.Name(): "users:read"}})
 			settings := map[string]any{"base_url": srv.URL}
 
 			redirect, verifier := codeFlow(t, in, srv, settings, "client-1", nil)
 			is.True(strings.HasPrefix(redirect, redirectURI+"?"))
-			r := call(t, in, toolkit.CapHandleAuthorizationCallback, toolkit.HandleAuthorizationCallback{
+			r := call(t, in, toolkit.CapHandleAuthorizationCallback.Name(), toolkit.HandleAuthorizationCallback{
 				ClientID: "client-1", ClientSecret: "secret-1", RedirectURIWithCode: redirect, CodeVerifier: verifier,
 			}, settings, true)
 			creds := must[toolkit.OauthCredentials](t, r)
@@ -232,14 +232,14 @@ func TestCodeFlowClientAuth(t *testing.T) {
 			is.Equal(reqs[0].Form.Get("redirect_uri"), redirectURI) // the redirect without its query
 			is.Equal(reqs[0].Form.Get("code_verifier"), *verifier)
 
-			refreshed := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken, toolkit.RefreshAccessToken{
+			refreshed := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 				ClientID: "client-1", ClientSecret: "secret-1", RefreshToken: *creds.RefreshToken,
 			}, settings, false))
 			is.True(refreshed.AccessToken != creds.AccessToken)
 			is.True(refreshed.RefreshToken != nil && *refreshed.RefreshToken != *creds.RefreshToken) // rotated
 
 			// The server dropped the old refresh token.
-			r = call(t, in, toolkit.CapRefreshAccessToken, toolkit.RefreshAccessToken{
+			r = call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 				ClientID: "client-1", ClientSecret: "secret-1", RefreshToken: *creds.RefreshToken,
 			}, settings, false)
 			is.True(r.IsError)
@@ -284,7 +284,7 @@ func TestCodeFlowFailures(t *testing.T) {
 			redirect, verifier := codeFlow(t, in, srv, settings, "client-1", nil)
 			p := toolkit.HandleAuthorizationCallback{ClientID: "client-1", ClientSecret: "secret-1", RedirectURIWithCode: redirect, CodeVerifier: verifier}
 			tt.mutate(&p)
-			r := call(t, in, toolkit.CapHandleAuthorizationCallback, p, settings, false)
+			r := call(t, in, toolkit.CapHandleAuthorizationCallback.Name(), p, settings, false)
 			is.True(r.IsError)
 			is.Equal(r.Error.ErrorCode, tt.code)
 			if tt.appError != "" {
@@ -298,7 +298,7 @@ func TestCodeFlowFailures(t *testing.T) {
 
 func TestClientCredentials(t *testing.T) {
 	t.Parallel()
-	scopes := map[toolkit.CapabilityName]string{toolkit.CapListAccounts: "users:read", toolkit.CapGetAccount: "users:read audit"}
+	scopes := map[toolkit.CapabilityName]string{toolkit.CapListAccounts.Name(): "users:read", toolkit.CapGetAccount.Name(): "users:read audit"}
 	tests := []struct {
 		name      string
 		s         oauth.Settings
@@ -322,12 +322,12 @@ func TestClientCredentials(t *testing.T) {
 			settings := map[string]any{"base_url": srv.URL}
 			tt.s.FlowType = oauth.ClientCredentialsFlow
 			in := newConnector(t, toolkit.AuthOAuthClientCredentials, tt.s)
-			is.Equal(in.Capabilities(), []toolkit.CapabilityName{toolkit.CapAppInfo, toolkit.CapHandleClientCredentialsRequest,
-				toolkit.CapRefreshAccessToken, toolkit.CapValidateCredentials})
+			is.Equal(in.Capabilities(), []toolkit.CapabilityName{toolkit.CapAppInfo.Name(), toolkit.CapHandleClientCredentialsRequest.Name(),
+				toolkit.CapRefreshAccessToken.Name(), toolkit.CapValidateCredentials.Name()})
 			if tt.requested == nil {
 				tt.requested = []string{}
 			}
-			creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleClientCredentialsRequest, toolkit.HandleClientCredentials{
+			creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.HandleClientCredentials{
 				ClientID: "svc", ClientSecret: "svc-secret", Scopes: tt.requested,
 			}, settings, false))
 			is.True(creds.AccessToken != "")
@@ -346,7 +346,7 @@ func TestClientCredentials(t *testing.T) {
 			is.Equal(values.Has("scope"), tt.wantScope != "")
 			is.Equal(values.Get("scope"), tt.wantScope)
 
-			r := call(t, in, toolkit.CapHandleClientCredentialsRequest, toolkit.HandleClientCredentials{
+			r := call(t, in, toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.HandleClientCredentials{
 				ClientID: "svc", ClientSecret: "wrong", Scopes: tt.requested,
 			}, settings, false)
 			is.True(r.IsError)
@@ -421,7 +421,7 @@ func TestTokenRequestShape(t *testing.T) {
 			is := is.New(t)
 			rec := newRecorder(t, 200, "application/json", answer)
 			in := newConnector(t, toolkit.AuthOAuth, tt.s)
-			must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken, toolkit.RefreshAccessToken{
+			must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 				ClientID: "c", ClientSecret: "s&t", RefreshToken: "r 1",
 			}, map[string]any{"base_url": rec.URL}, false))
 			got := rec.last()
@@ -463,7 +463,7 @@ func TestGitHubStyleAnswers(t *testing.T) {
 			is := is.New(t)
 			rec := newRecorder(t, 200, tt.contentType, tt.answer)
 			in := newConnector(t, toolkit.AuthOAuth, oauth.Settings{})
-			r := call(t, in, toolkit.CapHandleAuthorizationCallback, toolkit.HandleAuthorizationCallback{
+			r := call(t, in, toolkit.CapHandleAuthorizationCallback.Name(), toolkit.HandleAuthorizationCallback{
 				ClientID: "c", ClientSecret: "s", RedirectURIWithCode: redirectURI + "?code=abc&state=x",
 			}, map[string]any{"base_url": rec.URL}, true)
 			if tt.code == "" {
@@ -495,7 +495,7 @@ func TestErrorStatus(t *testing.T) {
 	in := newConnector(t, toolkit.AuthOAuth, oauth.Settings{TokenURL: oauth.FromSettings(func(s tenantSettings) (string, error) {
 		return s.BaseURL + "/token?tenant=t&key=k", nil
 	})})
-	r := call(t, in, toolkit.CapRefreshAccessToken, toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "rrrrrr"},
+	r := call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "rrrrrr"},
 		map[string]any{"base_url": rec.URL}, false)
 	is.True(r.IsError)
 	is.Equal(r.Error.ErrorCode, "api_error")
@@ -508,7 +508,7 @@ func TestErrorStatus(t *testing.T) {
 	closed := "http://" + l.Addr().String()
 	is.NoErr(l.Close())
 	in = newConnector(t, toolkit.AuthOAuth, oauth.Settings{HTTP: httpclient.Options{MaxAttempts: 1}})
-	r = call(t, in, toolkit.CapRefreshAccessToken, toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "rrrrrr"},
+	r = call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "rrrrrr"},
 		map[string]any{"base_url": closed}, false)
 	is.True(r.IsError)
 	is.Equal(r.Error.ErrorCode, "api_error")
@@ -536,20 +536,20 @@ func TestRegistration(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "oauth-own", Version: "1", Auth: toolkit.AuthOAuth})
-	in.Handle(toolkit.CapValidateCredentials, validateCredentials)
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials)
 	own := func(context.Context, toolkit.RefreshAccessTokenRequest) (toolkit.RefreshAccessTokenResponse, error) {
 		return toolkit.RefreshAccessTokenResponse{Response: toolkit.OauthCredentials{AccessToken: "own", TokenType: toolkit.TokenTypeBearer}}, nil
 	}
-	in.Handle(toolkit.CapRefreshAccessToken, own)
-	oauth.Register(in, oauth.Settings{TokenURL: oauth.Static("https://idp.example/token"), Disable: []toolkit.CapabilityName{toolkit.CapGetAuthorizationURL}})
-	is.Equal(in.Capabilities(), []toolkit.CapabilityName{toolkit.CapAppInfo, toolkit.CapHandleAuthorizationCallback,
-		toolkit.CapRefreshAccessToken, toolkit.CapValidateCredentials}) // no authorization URL needed
-	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken, toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "r"}, nil, false))
+	toolkit.Handle(in, toolkit.CapRefreshAccessToken, own)
+	oauth.Register(in, oauth.Settings{TokenURL: oauth.Static("https://idp.example/token"), Disable: []toolkit.CapabilityName{toolkit.CapGetAuthorizationURL.Name()}})
+	is.Equal(in.Capabilities(), []toolkit.CapabilityName{toolkit.CapAppInfo.Name(), toolkit.CapHandleAuthorizationCallback.Name(),
+		toolkit.CapRefreshAccessToken.Name(), toolkit.CapValidateCredentials.Name()}) // no authorization URL needed
+	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "r"}, nil, false))
 	is.Equal(creds.AccessToken, "own")
 	od, ok := in.DescribeOAuth("")
 	is.True(ok)
 	is.Equal(od.Capabilities, map[toolkit.CapabilityName]bool{
-		toolkit.CapGetAuthorizationURL: false, toolkit.CapHandleAuthorizationCallback: true, toolkit.CapRefreshAccessToken: true})
+		toolkit.CapGetAuthorizationURL.Name(): false, toolkit.CapHandleAuthorizationCallback.Name(): true, toolkit.CapRefreshAccessToken.Name(): true})
 
 	panics := []struct {
 		name string
@@ -621,12 +621,12 @@ func TestMultiCredential(t *testing.T) {
 		},
 		Description: toolkit.DescriptionData{UserFriendlyName: "Multi", LogoURL: "https://example.com/logo.png"},
 	})
-	in.Handle(toolkit.CapValidateCredentials, validateCredentials)
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials)
 	oauth.RegisterCredentials(in, map[string]oauth.Settings{
 		"user": {
 			AuthorizationURL: oauth.FromSettings(func(s multiSettings) (string, error) { return s.UsersURL + "/authorize", nil }),
 			TokenURL:         oauth.FromSettings(func(s multiSettings) (string, error) { return s.UsersURL + "/token", nil }),
-			Scopes:           map[toolkit.CapabilityName]string{toolkit.CapListAccounts: "users:read"},
+			Scopes:           map[toolkit.CapabilityName]string{toolkit.CapListAccounts.Name(): "users:read"},
 			PKCE:             true,
 		},
 		"service": {
@@ -635,19 +635,19 @@ func TestMultiCredential(t *testing.T) {
 			ClientAuth: oauth.ClientSecretBasic,
 		},
 	})
-	is.Equal(in.Capabilities(), []toolkit.CapabilityName{toolkit.CapAppInfo, toolkit.CapGetAuthorizationURL, toolkit.CapHandleAuthorizationCallback,
-		toolkit.CapHandleClientCredentialsRequest, toolkit.CapRefreshAccessToken, toolkit.CapValidateCredentialConfig, toolkit.CapValidateCredentials})
+	is.Equal(in.Capabilities(), []toolkit.CapabilityName{toolkit.CapAppInfo.Name(), toolkit.CapGetAuthorizationURL.Name(), toolkit.CapHandleAuthorizationCallback.Name(),
+		toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.CapRefreshAccessToken.Name(), toolkit.CapValidateCredentialConfig.Name(), toolkit.CapValidateCredentials.Name()})
 	settings := map[string]any{"users_url": users.URL, "services_url": services.URL}
 
 	user := toolkit.Ptr("user")
 	redirect, verifier := codeFlow(t, in, users, settings, "web", user)
-	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleAuthorizationCallback, toolkit.HandleAuthorizationCallback{
+	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleAuthorizationCallback.Name(), toolkit.HandleAuthorizationCallback{
 		CredentialID: user, ClientID: "web", ClientSecret: "web-secret", RedirectURIWithCode: redirect, CodeVerifier: verifier,
 	}, settings, false))
-	must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken, toolkit.RefreshAccessToken{
+	must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 		CredentialID: user, ClientID: "web", ClientSecret: "web-secret", RefreshToken: *creds.RefreshToken,
 	}, settings, false))
-	must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleClientCredentialsRequest, toolkit.HandleClientCredentials{
+	must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.HandleClientCredentials{
 		CredentialID: toolkit.Ptr("service"), ClientID: "svc", ClientSecret: "svc-secret", Scopes: []string{},
 	}, settings, false))
 	is.Equal(len(users.TokenRequests()), 2)
@@ -660,11 +660,11 @@ func TestMultiCredential(t *testing.T) {
 		payload    any
 		code       string
 	}{
-		{"no credential_id with two OAuth credentials", toolkit.CapRefreshAccessToken,
+		{"no credential_id with two OAuth credentials", toolkit.CapRefreshAccessToken.Name(),
 			toolkit.RefreshAccessToken{ClientID: "web", ClientSecret: "web-secret", RefreshToken: "r"}, "bad_request"},
-		{"unknown credential_id", toolkit.CapRefreshAccessToken,
+		{"unknown credential_id", toolkit.CapRefreshAccessToken.Name(),
 			toolkit.RefreshAccessToken{CredentialID: toolkit.Ptr("admin"), ClientID: "web", ClientSecret: "web-secret", RefreshToken: "r"}, "bad_request"},
-		{"capability of another flow", toolkit.CapGetAuthorizationURL,
+		{"capability of another flow", toolkit.CapGetAuthorizationURL.Name(),
 			toolkit.GetAuthorizationUrl{CredentialID: toolkit.Ptr("service"), ClientID: "svc", Scopes: []string{}, RedirectURI: redirectURI, State: "s"}, "not_implemented"},
 	}
 	for _, tc := range errCases {
@@ -713,7 +713,7 @@ func TestDescribeSingle(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	in := newConnector(t, toolkit.AuthOAuth, oauth.Settings{
-		Scopes: map[toolkit.CapabilityName]string{toolkit.CapListAccounts: "users:read groups:read", toolkit.CapValidateCredentials: "users:read"},
+		Scopes: map[toolkit.CapabilityName]string{toolkit.CapListAccounts.Name(): "users:read groups:read", toolkit.CapValidateCredentials.Name(): "users:read"},
 	})
 	info, err := in.Info()
 	is.NoErr(err)
@@ -743,7 +743,7 @@ func TestDescribeSingle(t *testing.T) {
 
 	// Computed scopes are not in info, but are in app_info.
 	in = newConnector(t, toolkit.AuthOAuth, oauth.Settings{ScopesFunc: func(context.Context, json.RawMessage) (map[toolkit.CapabilityName]string, error) {
-		return map[toolkit.CapabilityName]string{toolkit.CapListAccounts: "dyn"}, nil
+		return map[toolkit.CapabilityName]string{toolkit.CapListAccounts.Name(): "dyn"}, nil
 	}})
 	info, err = in.Info()
 	is.NoErr(err)
@@ -757,7 +757,7 @@ func TestDescribeSingle(t *testing.T) {
 	}})
 	app = appInfo(t, in, map[string]any{"base_url": "https://t1.idp.example"})
 	is.Equal(app["info"].(map[string]any)["x-oauth-settings"].(map[string]any)["scopes"], map[string]any{})
-	r := call(t, in, toolkit.CapGetAuthorizationURL, toolkit.GetAuthorizationUrl{ClientID: "c", Scopes: []string{}, RedirectURI: "r", State: "s"},
+	r := call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationUrl{ClientID: "c", Scopes: []string{}, RedirectURI: "r", State: "s"},
 		map[string]any{"base_url": "https://t1.idp.example"}, false)
 	is.True(r.IsError)
 	is.Equal(r.Error.ErrorCode, "unexpected_error")
@@ -792,7 +792,7 @@ func TestRefreshTokenNotRotated(t *testing.T) {
 	is := is.New(t)
 	rec := newRecorder(t, 200, "application/json", `{"access_token":"new-access-token","refresh_token":"the-same-refresh-token"}`)
 	in := newConnector(t, toolkit.AuthOAuth, oauth.Settings{})
-	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken, toolkit.RefreshAccessToken{
+	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 		ClientID: "c", ClientSecret: "s", RefreshToken: "the-same-refresh-token",
 	}, map[string]any{"base_url": rec.URL}, false))
 	is.Equal(*creds.RefreshToken, "the-same-refresh-token")

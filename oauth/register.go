@@ -110,9 +110,9 @@ func register(m *module) {
 			}
 		}
 	}
-	if wanted[toolkit.CapGetAuthorizationURL] {
+	if wanted[toolkit.CapGetAuthorizationURL.Name()] {
 		for _, s := range m.all() {
-			if s.FlowType == CodeFlow && s.AuthorizationURL == nil && s.enabled(toolkit.CapGetAuthorizationURL) {
+			if s.FlowType == CodeFlow && s.AuthorizationURL == nil && s.enabled(toolkit.CapGetAuthorizationURL.Name()) {
 				panic(fail(in, "AuthorizationURL is nil; the code flow's get_authorization_url needs it (or disable that capability)"))
 			}
 		}
@@ -120,16 +120,17 @@ func register(m *module) {
 	if err := in.SetOAuth(m); err != nil {
 		panic(err)
 	}
-	handlers := map[toolkit.CapabilityName]any{
-		toolkit.CapGetAuthorizationURL:            m.getAuthorizationURL,
-		toolkit.CapHandleAuthorizationCallback:    m.handleAuthorizationCallback,
-		toolkit.CapHandleClientCredentialsRequest: m.handleClientCredentials,
-		toolkit.CapRefreshAccessToken:             m.refreshAccessToken,
+	if wanted[toolkit.CapGetAuthorizationURL.Name()] {
+		toolkit.Handle(in, toolkit.CapGetAuthorizationURL, m.getAuthorizationURL)
 	}
-	for _, c := range oauthCapabilities {
-		if wanted[c] {
-			in.Handle(c, handlers[c])
-		}
+	if wanted[toolkit.CapHandleAuthorizationCallback.Name()] {
+		toolkit.Handle(in, toolkit.CapHandleAuthorizationCallback, m.handleAuthorizationCallback)
+	}
+	if wanted[toolkit.CapHandleClientCredentialsRequest.Name()] {
+		toolkit.Handle(in, toolkit.CapHandleClientCredentialsRequest, m.handleClientCredentials)
+	}
+	if wanted[toolkit.CapRefreshAccessToken.Name()] {
+		toolkit.Handle(in, toolkit.CapRefreshAccessToken, m.refreshAccessToken)
 	}
 }
 

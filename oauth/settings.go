@@ -29,9 +29,9 @@ const (
 func (f FlowType) Capabilities() []toolkit.CapabilityName {
 	switch f {
 	case CodeFlow:
-		return []toolkit.CapabilityName{toolkit.CapGetAuthorizationURL, toolkit.CapHandleAuthorizationCallback, toolkit.CapRefreshAccessToken}
+		return []toolkit.CapabilityName{toolkit.CapGetAuthorizationURL.Name(), toolkit.CapHandleAuthorizationCallback.Name(), toolkit.CapRefreshAccessToken.Name()}
 	case ClientCredentialsFlow:
-		return []toolkit.CapabilityName{toolkit.CapHandleClientCredentialsRequest, toolkit.CapRefreshAccessToken}
+		return []toolkit.CapabilityName{toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.CapRefreshAccessToken.Name()}
 	}
 	return nil
 }
@@ -135,8 +135,8 @@ type Settings struct {
 
 // oauthCapabilities are the capabilities the module can provide.
 var oauthCapabilities = []toolkit.CapabilityName{
-	toolkit.CapGetAuthorizationURL, toolkit.CapHandleAuthorizationCallback,
-	toolkit.CapHandleClientCredentialsRequest, toolkit.CapRefreshAccessToken,
+	toolkit.CapGetAuthorizationURL.Name(), toolkit.CapHandleAuthorizationCallback.Name(),
+	toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.CapRefreshAccessToken.Name(),
 }
 
 // withDefaults returns s with its empty fields set to upstream's defaults,

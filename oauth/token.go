@@ -27,7 +27,7 @@ const MaxTokenResponseBytes = 1 << 20
 // code_verifier.
 func (m *module) handleAuthorizationCallback(ctx context.Context, req toolkit.HandleAuthorizationCallbackRequest) (toolkit.HandleAuthorizationCallbackResponse, error) {
 	p := req.Request
-	s, err := m.forCapability(toolkit.CapHandleAuthorizationCallback, p.CredentialID)
+	s, err := m.forCapability(toolkit.CapHandleAuthorizationCallback.Name(), p.CredentialID)
 	if err != nil {
 		return toolkit.HandleAuthorizationCallbackResponse{}, err
 	}
@@ -50,7 +50,7 @@ func (m *module) handleAuthorizationCallback(ctx context.Context, req toolkit.Ha
 // request's scopes, else the settings' scopes) only when there is one.
 func (m *module) handleClientCredentials(ctx context.Context, req toolkit.HandleClientCredentialsRequestRequest) (toolkit.HandleClientCredentialsRequestResponse, error) {
 	p := req.Request
-	s, err := m.forCapability(toolkit.CapHandleClientCredentialsRequest, p.CredentialID)
+	s, err := m.forCapability(toolkit.CapHandleClientCredentialsRequest.Name(), p.CredentialID)
 	if err != nil {
 		return toolkit.HandleClientCredentialsRequestResponse{}, err
 	}
@@ -72,7 +72,7 @@ func (m *module) handleClientCredentials(ctx context.Context, req toolkit.Handle
 // refreshAccessToken trades a refresh token for new tokens.
 func (m *module) refreshAccessToken(ctx context.Context, req toolkit.RefreshAccessTokenRequest) (toolkit.RefreshAccessTokenResponse, error) {
 	p := req.Request
-	s, err := m.forCapability(toolkit.CapRefreshAccessToken, p.CredentialID)
+	s, err := m.forCapability(toolkit.CapRefreshAccessToken.Name(), p.CredentialID)
 	if err != nil {
 		return toolkit.RefreshAccessTokenResponse{}, err
 	}

@@ -193,7 +193,7 @@ func TestAppInfoCredentials(t *testing.T) {
 		},
 		Description: toolkit.DescriptionData{UserFriendlyName: "Multi"},
 	})
-	in.Handle(toolkit.CapValidateCredentials, validateCredentials)
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials)
 	doc, raw := appSchema(t, in)
 	checkWellFormed(t, in, doc, raw)
 
@@ -251,8 +251,8 @@ func TestAppInfoAuthorizationCapability(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "oauth-app-info", Version: "1", Auth: toolkit.AuthToken})
-	in.Handle(toolkit.CapValidateCredentials, validateCredentials)
-	in.Handle(toolkit.CapGetAuthorizationURL, getAuthorizationURL, toolkit.WithDescription("Start the OAuth flow."))
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials)
+	toolkit.Handle(in, toolkit.CapGetAuthorizationURL, getAuthorizationURL, toolkit.WithDescription("Start the OAuth flow."))
 	doc, raw := appSchema(t, in)
 	checkWellFormed(t, in, doc, raw)
 
@@ -290,7 +290,7 @@ func TestAppInfoSecuritySchemes(t *testing.T) {
 			is := is.New(t)
 			appID := "scheme-" + strings.ReplaceAll(string(tt.kind), "_", "-")
 			in := toolkit.NewIntegration(toolkit.Declaration{AppID: appID, Version: "1", Auth: tt.kind})
-			in.Handle(toolkit.CapValidateCredentials, validateCredentials)
+			toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials)
 			doc, raw := appSchema(t, in)
 			scheme := object(t, doc, "components", "securitySchemes", appID)
 			delete(scheme, "description")

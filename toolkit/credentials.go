@@ -60,8 +60,7 @@ func credentialProblems(cred AuthCredential, m AuthModel) []string {
 	v := reflect.ValueOf(cred)
 	var kind reflect.Value
 	for i := range v.NumField() {
-		key, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-		if key == string(m) {
+		if tags, ok := readTags(v.Type().Field(i)); ok && tags.key == string(m) {
 			kind = v.Field(i)
 		}
 	}
@@ -98,7 +97,7 @@ func walkStrings(v reflect.Value, f func(s string, required bool)) {
 				continue
 			}
 			if fv := v.Field(i); fv.Kind() == reflect.String {
-				f(fv.String(), field.Tag.Get("required") == "true")
+				f(fv.String(), tagsOf(field.Tag).required)
 			} else {
 				walkStrings(fv, f)
 			}

@@ -18,7 +18,7 @@ func multiCredential(validate toolkit.CredentialValidator) *toolkit.Integration 
 		{ID: "api", Type: toolkit.AuthToken, Validate: validate},
 		{ID: "admin", Type: toolkit.AuthBasic, Optional: true},
 	}})
-	in.Handle(toolkit.CapListAccounts, listAccountsOK)
+	toolkit.Handle(in, toolkit.CapListAccounts, listAccountsOK)
 	return in
 }
 
@@ -68,14 +68,14 @@ func TestValidateCredentialConfig(t *testing.T) {
 func TestValidateCredentialConfigRegistration(t *testing.T) {
 	is := is.New(t)
 	in := multiCredential(nil)
-	is.True(containsCap(in.Capabilities(), toolkit.CapValidateCredentialConfig)) // registered for multi-credential connectors
+	is.True(containsCap(in.Capabilities(), toolkit.CapValidateCredentialConfig.Name())) // registered for multi-credential connectors
 	msg := panicMessage(func() {
-		in.Handle(toolkit.CapValidateCredentialConfig, func(context.Context, toolkit.ValidateCredentialConfigRequest) (toolkit.ValidateCredentialConfigResponse, error) {
+		toolkit.Handle(in, toolkit.CapValidateCredentialConfig, func(context.Context, toolkit.ValidateCredentialConfigRequest) (toolkit.ValidateCredentialConfigResponse, error) {
 			return toolkit.ValidateCredentialConfigResponse{}, errors.New("x")
 		})
 	})
 	is.True(strings.Contains(msg, "CredentialConfig.Validate"))                       // points to the way to customize it
-	is.True(!containsCap(demo().Capabilities(), toolkit.CapValidateCredentialConfig)) // not for single-auth connectors
+	is.True(!containsCap(demo().Capabilities(), toolkit.CapValidateCredentialConfig.Name())) // not for single-auth connectors
 }
 
 func containsCap(list []toolkit.CapabilityName, name toolkit.CapabilityName) bool {

@@ -2,7 +2,6 @@ package toolkit_test
 
 import (
 	"context"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -26,8 +25,8 @@ func syncGroupsHandler(_ context.Context, req toolkit.CustomRequest[syncGroups])
 
 func customDemo() *toolkit.Integration {
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "custom-demo", Version: "1", Auth: toolkit.AuthToken})
-	in.Handle(toolkit.CapListAccounts, listAccountsOK)
-	in.HandleCustom("sync_groups", syncGroupsHandler, toolkit.WithDescription("Sync the given groups now."))
+	toolkit.Handle(in, toolkit.CapListAccounts, listAccountsOK)
+	toolkit.HandleCustom(in, "sync_groups", syncGroupsHandler, toolkit.WithDescription("Sync the given groups now."))
 	return in
 }
 
@@ -81,27 +80,31 @@ func TestCustomCapabilityInInfo(t *testing.T) {
 }
 
 func TestHandleCustomRejects(t *testing.T) {
+	nonStruct := func(context.Context, toolkit.CustomRequest[string]) (toolkit.CustomResponse[int], error) {
+		return toolkit.CustomResponse[int]{}, nil
+	}
 	tests := []struct {
-		name string
-		cap  toolkit.CapabilityName
-		fn   any
-		want string
+		name     string
+		register func(in *toolkit.Integration)
+		want     string
 	}{
-		{"standard name", "list_accounts", syncGroupsHandler, "is a standard capability name and cannot be a custom one"},
-		{"upper case", "SyncGroups", syncGroupsHandler, "lower-case letters in words joined by '_'"},
-		{"digits", "sync2", syncGroupsHandler, "lower-case letters"},
-		{"hyphen", "sync-groups", syncGroupsHandler, "lower-case letters"},
-		{"double underscore", "sync__groups", syncGroupsHandler, "lower-case letters"},
-		{"standard envelope", "sync_groups", listAccountsOK, "want func(context.Context, toolkit.CustomRequest[P]) (toolkit.CustomResponse[R], error)"},
-		{"nil", "sync_groups", nil, "handler has type nil"},
-		{"non-struct payload", "sync_groups", func(context.Context, toolkit.CustomRequest[string]) (toolkit.CustomResponse[int], error) {
-			return toolkit.CustomResponse[int]{}, nil
-		}, "payload type string must be a struct"},
+		{"standard name", func(in *toolkit.Integration) { toolkit.HandleCustom(in, "list_accounts", syncGroupsHandler) },
+			"is a standard capability name and cannot be a custom one"},
+		{"upper case", func(in *toolkit.Integration) { toolkit.HandleCustom(in, "SyncGroups", syncGroupsHandler) },
+			"lower-case letters in words joined by '_'"},
+		{"digits", func(in *toolkit.Integration) { toolkit.HandleCustom(in, "sync2", syncGroupsHandler) }, "lower-case letters"},
+		{"hyphen", func(in *toolkit.Integration) { toolkit.HandleCustom(in, "sync-groups", syncGroupsHandler) }, "lower-case letters"},
+		{"double underscore", func(in *toolkit.Integration) { toolkit.HandleCustom(in, "sync__groups", syncGroupsHandler) }, "lower-case letters"},
+		{"nil", func(in *toolkit.Integration) {
+			toolkit.HandleCustom[syncGroups, syncResult](in, "sync_groups", nil)
+		}, "handler is nil"},
+		{"non-struct payload", func(in *toolkit.Integration) { toolkit.HandleCustom(in, "sync_groups", nonStruct) },
+			"payload type string must be a struct"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := toolkit.NewIntegration(toolkit.Declaration{AppID: "custom-demo", Version: "1", Auth: toolkit.AuthToken})
-			msg := panicMessage(func() { in.HandleCustom(tt.cap, tt.fn) })
+			msg := panicMessage(func() { tt.register(in) })
 			if !strings.Contains(msg, tt.want) || !strings.Contains(msg, `connector "custom-demo"`) {
 				t.Fatalf("panic %q does not name the connector or contain %q", msg, tt.want)
 			}
@@ -109,18 +112,6 @@ func TestHandleCustomRejects(t *testing.T) {
 	}
 	is := is.New(t)
 	in := customDemo()
-	msg := panicMessage(func() { in.HandleCustom("sync_groups", syncGroupsHandler) })
+	msg := panicMessage(func() { toolkit.HandleCustom(in, "sync_groups", syncGroupsHandler) })
 	is.True(strings.Contains(msg, "registered twice"))
-	msg = panicMessage(func() { in.Handle("sync_users", syncGroupsHandler) })
-	is.True(strings.Contains(msg, "HandleCustom")) // Handle points custom names to HandleCustom
-}
-
-// TestEnvelopeLayout pins where the result sits in each success envelope,
-// which the dispatch pipeline relies on without looking it up.
-func TestEnvelopeLayout(t *testing.T) {
-	is := is.New(t)
-	is.Equal(reflect.TypeFor[toolkit.Response[int]]().Field(0).Name, "Response")
-	is.Equal(reflect.TypeFor[toolkit.CustomResponse[int]]().Field(2).Name, "Response")
-	is.Equal(reflect.TypeFor[toolkit.Response[int]]().Field(1).Name, "RawData")
-	is.Equal(reflect.TypeFor[toolkit.CustomResponse[int]]().Field(1).Name, "RawData")
 }

@@ -35,7 +35,7 @@ type optionalUpdateID struct {
 func TestCustomizedCreateAccount(t *testing.T) {
 	is := is.New(t)
 	in := toolkit.NewIntegration(validDeclaration("customized"))
-	in.Handle(toolkit.CapCreateAccount, func(_ context.Context, req toolkit.Request[githubInvite]) (toolkit.Response[createdWithURL], error) {
+	toolkit.HandleExtended(in, toolkit.CapCreateAccount, func(_ context.Context, req toolkit.Request[githubInvite]) (toolkit.Response[createdWithURL], error) {
 		out := createdWithURL{CreatedAccount: toolkit.CreatedAccount{ID: req.Request.Email, Status: toolkit.AccountStatusPending, Created: true},
 			InvitationURL: toolkit.Ptr("https://example.com/invite/" + req.Request.Role)}
 		sum, err := toolkit.Summarize(req.Request, toolkit.Created(), true)
@@ -57,30 +57,50 @@ func TestCustomizedCreateAccount(t *testing.T) {
 
 func TestCustomizationRules(t *testing.T) {
 	tests := []struct {
-		name string
-		cap  toolkit.CapabilityName
-		fn   any
-		want string
+		name     string
+		register func(in *toolkit.Integration)
+		want     string
 	}{
-		{"retyped field", toolkit.CapCreateAccount,
-			func(context.Context, toolkit.Request[retypedEntitlements]) (toolkit.Response[toolkit.CreatedAccount], error) {
-				return toolkit.Response[toolkit.CreatedAccount]{}, nil
-			}, `field "entitlements" is a JSON string, not array as in the standard payload`},
-		{"required dropped", toolkit.CapUpdateAccount,
-			func(context.Context, toolkit.Request[optionalUpdateID]) (toolkit.Response[toolkit.UpdateableAccount], error) {
-				return toolkit.Response[toolkit.UpdateableAccount]{}, nil
-			}, `field "id" must stay required`},
-		{"result dropped a field", toolkit.CapCreateAccount,
-			func(context.Context, toolkit.Request[githubInvite]) (toolkit.Response[toolkit.UpdateableAccount], error) {
-				return toolkit.Response[toolkit.UpdateableAccount]{}, nil
-			}, `result toolkit.UpdateableAccount does not extend the standard result: field "status" is missing`},
+		{"retyped field", func(in *toolkit.Integration) {
+			toolkit.HandleExtended(in, toolkit.CapCreateAccount,
+				func(context.Context, toolkit.Request[retypedEntitlements]) (toolkit.Response[toolkit.CreatedAccount], error) {
+					return toolkit.Response[toolkit.CreatedAccount]{}, nil
+				})
+		}, `field "entitlements" is a JSON string, not array as in the standard payload`},
+		{"required dropped", func(in *toolkit.Integration) {
+			toolkit.HandleExtended(in, toolkit.CapUpdateAccount,
+				func(context.Context, toolkit.Request[optionalUpdateID]) (toolkit.Response[toolkit.UpdateableAccount], error) {
+					return toolkit.Response[toolkit.UpdateableAccount]{}, nil
+				})
+		}, `field "id" must stay required`},
+		{"result dropped a field", func(in *toolkit.Integration) {
+			toolkit.HandleExtended(in, toolkit.CapCreateAccount,
+				func(context.Context, toolkit.Request[githubInvite]) (toolkit.Response[toolkit.UpdateableAccount], error) {
+					return toolkit.Response[toolkit.UpdateableAccount]{}, nil
+				})
+		}, `result toolkit.UpdateableAccount does not extend the standard result: field "status" is missing`},
+		{"foreign payload", func(in *toolkit.Integration) {
+			toolkit.HandleExtended(in, toolkit.CapCreateAccount,
+				func(context.Context, toolkit.Request[toolkit.ListAccounts]) (toolkit.Response[toolkit.CreatedAccount], error) {
+					return toolkit.Response[toolkit.CreatedAccount]{}, nil
+				})
+		}, `payload toolkit.ListAccounts does not extend the standard payload: field "entitlements" is missing`},
+		{"not extendable", func(in *toolkit.Integration) {
+			toolkit.HandleExtended(in, toolkit.CapDeleteAccount,
+				func(context.Context, toolkit.Request[toolkit.DeleteAccount]) (toolkit.Response[toolkit.DeletedAccount], error) {
+					return toolkit.Response[toolkit.DeletedAccount]{}, nil
+				})
+		}, `cannot be extended; register it with Handle and the standard types func(context.Context, toolkit.DeleteAccountRequest) (toolkit.DeleteAccountResponse, error)`},
+		{"nil handler", func(in *toolkit.Integration) {
+			toolkit.HandleExtended[githubInvite, toolkit.CreatedAccount](in, toolkit.CapCreateAccount, nil)
+		}, `handler is nil`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := toolkit.NewIntegration(validDeclaration("customized"))
-			msg := panicMessage(func() { in.Handle(tt.cap, tt.fn) })
-			if !strings.Contains(msg, tt.want) {
-				t.Fatalf("panic %q does not contain %q", msg, tt.want)
+			msg := panicMessage(func() { tt.register(in) })
+			if !strings.Contains(msg, tt.want) || !strings.Contains(msg, `connector "customized"`) {
+				t.Fatalf("panic %q does not name the connector or contain %q", msg, tt.want)
 			}
 		})
 	}

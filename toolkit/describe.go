@@ -33,17 +33,19 @@ func fieldType(t reflect.Type, name string) reflect.Type {
 	return f.Type
 }
 
-func (s signature) info(name CapabilityName) CapabilityInfo {
-	return CapabilityInfo{Name: name, Level: s.level, Summary: s.summary, DisplayName: name.DisplayName(),
+func (s *capSpec) info() CapabilityInfo {
+	return CapabilityInfo{Name: s.name, Level: s.level, Summary: s.summary, DisplayName: s.name.DisplayName(),
 		Request: s.request, Response: s.response}
 }
 
 // StandardCapabilities describes every standard capability a connector can
 // register (or that lumos provides, like app_info), sorted by name.
 func StandardCapabilities() []CapabilityInfo {
-	out := make([]CapabilityInfo, 0, len(signatures))
-	for name, s := range signatures {
-		out = append(out, s.info(name))
+	out := make([]CapabilityInfo, 0, len(standard))
+	for _, s := range standard {
+		if s.request != nil {
+			out = append(out, s.info())
+		}
 	}
 	slices.SortFunc(out, func(a, b CapabilityInfo) int { return strings.Compare(string(a.Name), string(b.Name)) })
 	return out
@@ -55,7 +57,7 @@ func (in *Integration) CapabilityInfos() []CapabilityInfo {
 	out := make([]CapabilityInfo, 0, len(names))
 	for _, name := range names {
 		c := in.capability(name)
-		ci := c.sig.info(name)
+		ci := c.spec.info()
 		ci.Summary = in.Summary(name)
 		if c.displayName != "" {
 			ci.DisplayName = c.displayName

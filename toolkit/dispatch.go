@@ -98,7 +98,7 @@ func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string,
 	// answer may rightly repeat a secret of the request (a refresh token that
 	// was not rotated), so it is not masked. Their logs and errors still are.
 	_, failed := doc.(ErrorResponse)
-	cl.maskOutput = failed || c == nil || c.sig.level != LevelAuth
+	cl.maskOutput = failed || c == nil || c.spec.level != LevelAuth
 	out, err := cl.encode(doc)
 	if err != nil {
 		// The handler's result could not be encoded (e.g. a func or NaN in extra_data).
@@ -127,31 +127,31 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if nestingDeeperThan(body, MaxNestingDepth) {
 		return nil, badRequestf("Invalid request - objects and arrays are nested deeper than the limit of %d levels", MaxNestingDepth)
 	}
-	p, err := planFor(c.sig.request)
+	p, err := planFor(c.spec.request)
 	if err != nil {
 		return nil, err
 	}
-	req := reflect.New(c.sig.request)
-	if problems := decodeStrict(body, req.Interface(), p); len(problems) > 0 {
+	req := c.handler.newRequest()
+	if problems := decodeStrict(body, req, p); len(problems) > 0 {
 		return nil, badRequestf("Invalid request - %s", joinFieldErrors(problems))
 	}
-	env := req.Interface().(envelope).envelopeFields()
+	env := req.(envelope).envelopeFields()
 	if !isNull(env.settings) && bytes.TrimSpace(env.settings)[0] != '{' {
 		return nil, badRequestf("Invalid request - settings: expected object, got %s", jsonKind(env.settings))
 	}
 	if err := checkPage(env.page); err != nil {
 		return nil, err
 	}
-	if _, noAuth := req.Interface().(unauthenticated); !noAuth && c.name != CapAppInfo {
+	if _, noAuth := req.(unauthenticated); !noAuth && c.spec != CapAppInfo.spec {
 		if creds := in.authAsCredentials(env.auth, env.credentials); creds != nil {
-			req.Interface().(credentialSetter).useCredentials(creds)
+			req.(credentialSetter).useCredentials(creds)
 			env.auth, env.credentials = nil, creds
 		}
 		if err := in.checkCredentials(env.auth, env.credentials); err != nil {
 			return nil, err
 		}
 	}
-	if in.settingsType != nil && c.name != CapAppInfo {
+	if in.settingsType != nil && c.spec != CapAppInfo.spec {
 		if err := in.checkSettings(env.settings); err != nil {
 			return nil, err
 		}
@@ -159,11 +159,11 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if cl := callOf(ctx); cl != nil {
 		cl.rawWanted = env.includeRawData
 	}
-	resp, err := in.execute(ctx, c, req.Elem())
+	resp, err := in.execute(ctx, c, req)
 	if err != nil {
 		return nil, &handlerError{err}
 	}
-	return responseValue(resp, c.sig.resultIndex, callOf(ctx).rawData()), nil
+	return resp, nil
 }
 
 // checkCredentials applies the protocol's auth and credentials checks, with
@@ -291,19 +291,15 @@ func (in *Integration) checkSettings(raw json.RawMessage) error {
 }
 
 // execute calls the handler, turning a panic into an error.
-func (in *Integration) execute(ctx context.Context, c *capability, req reflect.Value) (resp reflect.Value, err error) {
+func (in *Integration) execute(ctx context.Context, c *capability, req any) (resp any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			Logger(ctx).Error("capability panicked", "app_id", in.decl.AppID, "capability", string(c.name),
+			Logger(ctx).Error("capability panicked", "app_id", in.decl.AppID, "capability", string(c.spec.name),
 				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			err = &panicError{value: r}
 		}
 	}()
-	out := c.fn.Call([]reflect.Value{reflect.ValueOf(ctx), req})
-	if e, _ := out[1].Interface().(error); e != nil {
-		return reflect.Value{}, e
-	}
-	return out[0], nil
+	return c.handler.call(ctx, req)
 }
 
 // handlerError marks an error returned or raised by a handler, as opposed
@@ -317,33 +313,35 @@ type panicError struct{ value any }
 
 func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
 
-// responseValue is the success envelope to encode. A nil list payload is
-// written as [] rather than null, as the protocol requires a list.
-//
-// When the request asked for raw data and the handler left raw_data unset,
-// it is filled with what the call collected (see AddRawData).
-func responseValue(resp reflect.Value, result int, raw []any) any {
-	payload := resp.Field(result)
-	emptyList := payload.Kind() == reflect.Slice && payload.IsNil()
-	rawField := resp.Field(rawDataIndex)
-	addRaw := raw != nil && rawField.IsNil()
-	if emptyList || addRaw {
-		fixed := reflect.New(resp.Type()).Elem()
-		fixed.Set(resp)
-		if emptyList {
-			fixed.Field(result).Set(reflect.MakeSlice(payload.Type(), 0, 0))
-		}
-		if addRaw {
-			fixed.Field(rawDataIndex).Set(reflect.ValueOf(raw))
-		}
-		resp = fixed
-	}
-	return resp.Interface()
+// responseEnvelope is a success envelope (Response or CustomResponse) the
+// pipeline completes before encoding it.
+type responseEnvelope interface {
+	// finish writes a nil list result as [] (the protocol requires a list)
+	// and, when the handler left raw_data unset, fills it with raw, what
+	// the call collected through AddRawData (nil unless it was asked for).
+	finish(raw []any)
 }
 
-// rawDataIndex is the index of raw_data in every success envelope
-// (Response and CustomResponse); TestEnvelopeLayout pins it.
-const rawDataIndex = 1
+func (r *Response[P]) finish(raw []any) {
+	emptyListIfNil(&r.Response)
+	if r.RawData == nil && raw != nil {
+		r.RawData = raw
+	}
+}
+
+func (r *CustomResponse[R]) finish(raw []any) {
+	emptyListIfNil(&r.Response)
+	if r.RawData == nil && raw != nil {
+		r.RawData = raw
+	}
+}
+
+// emptyListIfNil sets *p to an empty slice when it is a nil slice.
+func emptyListIfNil[T any](p *T) {
+	if v := reflect.ValueOf(p).Elem(); v.Kind() == reflect.Slice && v.IsNil() {
+		v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+	}
+}
 
 // errorResponse renders err as an ErrorResponse. c is the capability whose
 // handler failed, or nil for the pipeline's own checks, which (as upstream)

@@ -23,17 +23,17 @@ type demoSettings struct {
 // demo is a connector whose handlers show what the pipeline did.
 func demo() *toolkit.Integration {
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "demo", Version: "0.1.0", Auth: toolkit.AuthToken, Settings: demoSettings{}})
-	in.Handle(toolkit.CapValidateCredentials, func(_ context.Context, req toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
+	toolkit.Handle(in, toolkit.CapValidateCredentials, func(_ context.Context, req toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
 		s, err := toolkit.DecodeSettings[demoSettings](req.Settings)
 		if err != nil {
 			return toolkit.ValidateCredentialsResponse{}, err
 		}
 		return toolkit.ValidateCredentialsResponse{Response: toolkit.ValidatedCredentials{Valid: true, UniqueTenantID: s.Org + "/" + req.Auth.Token.Token}}, nil
 	})
-	in.Handle(toolkit.CapListAccounts, func(_ context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
+	toolkit.Handle(in, toolkit.CapListAccounts, func(_ context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
 		return toolkit.ListAccountsResponse{}, nil // nil list: must be written as []
 	})
-	in.Handle(toolkit.CapGetAccount, func(ctx context.Context, req toolkit.GetAccountRequest) (toolkit.GetAccountResponse, error) {
+	toolkit.Handle(in, toolkit.CapGetAccount, func(ctx context.Context, req toolkit.GetAccountRequest) (toolkit.GetAccountResponse, error) {
 		switch req.Request.AccountID {
 		case "connector-error":
 			return toolkit.GetAccountResponse{}, &errs.Error{Message: "gone", Code: errs.NotFound, AppErrorCode: "E404"}
@@ -50,7 +50,7 @@ func demo() *toolkit.Integration {
 		return toolkit.GetAccountResponse{Response: toolkit.FoundAccountData{IntegrationSpecificID: req.Request.AccountID,
 			Email: toolkit.Ptr("a<b>&c@example.com"), UserStatus: toolkit.Ptr(toolkit.AccountStatusActive)}}, nil
 	})
-	in.Handle(toolkit.CapGetLastActivity, func(_ context.Context, req toolkit.GetLastActivityRequest) (toolkit.GetLastActivityResponse, error) {
+	toolkit.Handle(in, toolkit.CapGetLastActivity, func(_ context.Context, req toolkit.GetLastActivityRequest) (toolkit.GetLastActivityResponse, error) {
 		return toolkit.GetLastActivityResponse{Response: []toolkit.LastActivityData{}}, nil
 	})
 	return in
@@ -187,7 +187,7 @@ func TestDispatchMultiCredentials(t *testing.T) {
 		{ID: "api", Type: toolkit.AuthToken},
 		{ID: "admin", Type: toolkit.AuthBasic, Optional: true},
 	}})
-	in.Handle(toolkit.CapValidateCredentials, func(_ context.Context, req toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
+	toolkit.Handle(in, toolkit.CapValidateCredentials, func(_ context.Context, req toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
 		return toolkit.ValidateCredentialsResponse{Response: toolkit.ValidatedCredentials{Valid: true, UniqueTenantID: *req.Credentials[0].ID}}, nil
 	})
 	tests := []struct {

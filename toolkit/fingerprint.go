@@ -56,12 +56,8 @@ func uniqueKeys(t reflect.Type) []string {
 	}
 	var keys []string
 	for _, f := range reflect.VisibleFields(t) {
-		if f.Tag.Get("unique") == "true" {
-			key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if key == "" {
-				key = f.Name
-			}
-			keys = append(keys, key)
+		if tags, ok := readTags(f); ok && tags.unique {
+			keys = append(keys, tags.key)
 		}
 	}
 	return keys

@@ -11,32 +11,41 @@ import (
 
 // capability is a registered handler with what dispatch and `info` need.
 type capability struct {
-	name        CapabilityName
-	sig         signature
-	fn          reflect.Value
+	spec        *capSpec // the standard contract, or the connector's own for custom and extended ones
+	handler     boundHandler
 	displayName string
 	description string
 }
 
-// raisedIn names where a handler error came from: "<package>:<capability>".
-func (c *capability) raisedIn() string { return handlerPackage(c.fn) + ":" + string(c.name) }
+// boundHandler is a handler bound to its request and response types: the
+// pipeline calls it without reflection.
+type boundHandler struct {
+	newRequest func() any                                 // a pointer to a zero request envelope
+	call       func(ctx context.Context, req any) (any, error) // runs the handler on what newRequest returned
+	pc         uintptr                                    // the handler's code, to name its package in errors
+}
 
-// matches reports whether fn is a handler of exactly this signature. It
-// compares parameter types one by one rather than building the func type,
-// which keeps registration at start-up cheap.
-func (s signature) matches(fn reflect.Value) bool {
-	if fn.Kind() != reflect.Func || fn.IsNil() {
-		return false
+// bind wraps fn so the pipeline can call it with a decoded *Req and gets
+// back the success envelope, completed by finishResponse.
+func bind[Req, Resp any](fn func(context.Context, Req) (Resp, error)) boundHandler {
+	return boundHandler{
+		newRequest: func() any { return new(Req) },
+		call: func(ctx context.Context, req any) (any, error) {
+			resp, err := fn(ctx, *req.(*Req))
+			if err != nil {
+				return nil, err
+			}
+			if r, ok := any(&resp).(responseEnvelope); ok {
+				r.finish(callOf(ctx).rawData())
+			}
+			return resp, nil
+		},
+		pc: reflect.ValueOf(fn).Pointer(),
 	}
-	t := fn.Type()
-	return !t.IsVariadic() && t.NumIn() == 2 && t.NumOut() == 2 &&
-		t.In(0) == contextType && t.In(1) == s.request && t.Out(0) == s.response && t.Out(1) == errorType
 }
 
-// handlerType is the function type a handler of this signature has.
-func (s signature) handlerType() reflect.Type {
-	return reflect.FuncOf([]reflect.Type{contextType, s.request}, []reflect.Type{s.response, errorType}, false)
-}
+// raisedIn names where a handler error came from: "<package>:<capability>".
+func (c *capability) raisedIn() string { return handlerPackage(c.handler.pc) + ":" + string(c.spec.name) }
 
 // CapabilityOption adjusts how a capability is presented.
 type CapabilityOption func(*capability)
@@ -53,165 +62,122 @@ func WithDescription(text string) CapabilityOption {
 	return func(c *capability) { c.description = text }
 }
 
-var (
-	contextType = reflect.TypeFor[context.Context]()
-	errorType   = reflect.TypeFor[error]()
-)
-
-// Handle registers fn as the implementation of the standard capability name.
-// fn must be a plain function of the capability's standard types, e.g.
+// Handle registers fn as in's implementation of the standard capability c.
+// The compiler checks fn against c: for CapListAccounts it must be a
 //
 //	func(context.Context, toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error)
 //
-// create_account and update_account also accept payload and result types
-// that extend the standard ones (keep every standard field, its JSON type and
-// its required-ness), wrapped in Request[...] and Response[...].
-//
-// Handle panics, naming the connector, the capability and the fix, when the
-// name is unknown or already registered or fn has another signature.
-func (in *Integration) Handle(name CapabilityName, fn any, opts ...CapabilityOption) {
-	if err := in.add(name, fn, registerStandard, opts...); err != nil {
-		panic(err)
+// Handle panics, naming the connector, the capability and the fix, when fn
+// is nil, c is answered by lumos itself (info, app_info) or c is already
+// registered. Call it from init, before Register.
+func Handle[Req, Resp any](in *Integration, c Capability[Req, Resp], fn func(context.Context, Req) (Resp, error), opts ...CapabilityOption) {
+	must(in.add(c.spec, fn == nil, func() boundHandler { return bind(fn) }, opts))
+}
+
+// HandleExtended registers fn for create_account or update_account with a
+// payload P and result R of the connector's own that extend the standard
+// ones: every standard field kept, with its JSON type and its
+// required-ness (embedding the standard type keeps them all). The
+// capability's schemas, `info` and app_info then show the connector's
+// types. HandleExtended panics, naming the fix, when c cannot be extended
+// or P or R do not extend the standard types.
+func HandleExtended[P, R, StdP, StdR any](in *Integration, c Capability[Request[StdP], Response[StdR]], fn func(context.Context, Request[P]) (Response[R], error), opts ...CapabilityOption) {
+	spec, err := c.spec.extendedBy(reflect.TypeFor[Request[P]](), reflect.TypeFor[Response[R]]())
+	if err != nil {
+		panic(in.registrationError(c.spec.name, "%v", err))
 	}
+	must(in.add(spec, fn == nil, func() boundHandler { return bind(fn) }, opts))
 }
 
 // HandleCustom registers fn as the connector's own capability name:
-// lower-case letters in words joined by "_", not a standard name. fn takes a
-// CustomRequest of any payload struct and returns a CustomResponse of any
-// result type. The capability then appears in `info`, the CLI and the specs
-// like a standard one. HandleCustom panics, naming the fix, on a bad name, a
-// duplicate or a wrong signature.
-func (in *Integration) HandleCustom(name CapabilityName, fn any, opts ...CapabilityOption) {
-	if err := in.add(name, fn, registerCustom, opts...); err != nil {
+// lower-case letters in words joined by "_", not a standard name. P is its
+// payload struct and R its result. The capability then appears in `info`,
+// the CLI and the specs like a standard one. HandleCustom panics, naming
+// the fix, on a bad name, a duplicate or a payload that is not a struct.
+func HandleCustom[P, R any](in *Integration, name CapabilityName, fn func(context.Context, CustomRequest[P]) (CustomResponse[R], error), opts ...CapabilityOption) {
+	spec, err := customSpec(name, reflect.TypeFor[CustomRequest[P]](), reflect.TypeFor[CustomResponse[R]]())
+	if err != nil {
+		panic(in.registrationError(name, "%v", err))
+	}
+	must(in.add(spec, fn == nil, func() boundHandler { return bind(fn) }, opts))
+}
+
+func must(err error) {
+	if err != nil {
 		panic(err)
 	}
 }
 
-// registration says who registers a capability and so which names are allowed.
-type registration int
+// registrationError names the connector and the capability in a registration failure.
+func (in *Integration) registrationError(name CapabilityName, format string, args ...any) error {
+	return fmt.Errorf("lumos: connector %q: capability %q: %s", in.decl.AppID, name, fmt.Sprintf(format, args...))
+}
 
-const (
-	registerStandard registration = iota // Handle: a standard name
-	registerCustom                       // HandleCustom: a name of the connector's own
-	registerBuiltin                      // lumos itself: app_info
-)
-
-// add registers a handler under name.
-func (in *Integration) add(name CapabilityName, fn any, how registration, opts ...CapabilityOption) error {
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("lumos: connector %q: capability %q: %s", in.decl.AppID, name, fmt.Sprintf(format, args...))
-	}
-	v := reflect.ValueOf(fn)
-	sig, ok := signatures[name]
+// add registers a handler for spec. bind is called only once the
+// registration is known to be valid.
+func (in *Integration) add(spec *capSpec, nilHandler bool, bind func() boundHandler, opts []CapabilityOption) error {
 	switch {
-	case how != registerBuiltin && (name == CapInfo || name == CapAppInfo || name == CapConnectedInfo):
-		return fail("is provided by lumos itself and cannot be registered")
-	case how == registerCustom && name.IsStandard():
-		return fail("is a standard capability name and cannot be a custom one; register it with Handle")
-	case how == registerStandard && !name.IsStandard():
-		return fail("is not a standard capability name; use one of the toolkit.Cap* constants, or HandleCustom for a capability of your own")
-	case ok:
-		if fn == nil {
-			return fail("handler is nil; pass a function of type %s", describeFunc(sig.handlerType()))
-		}
-		if !sig.matches(v) {
-			ext, err := sig.extendedBy(v)
-			if err != nil {
-				return fail("%v", err)
-			}
-			sig = ext
-		}
-	case name.IsStandard():
-		return fail("is a standard capability this version of lumos cannot register yet")
-	default:
-		if !wordsJoinedBy(string(name), "_", false) {
-			return fail("is not a standard capability, and a custom capability name must be lower-case letters in words joined by '_' (e.g. \"sync_groups\")")
-		}
-		custom, err := customSignature(v)
-		if err != nil {
-			return fail("%v", err)
-		}
-		sig = custom
+	case spec.builtin:
+		return in.registrationError(spec.name, "is provided by lumos itself and cannot be registered")
+	case nilHandler:
+		return in.registrationError(spec.name, "handler is nil; pass a function of type %s", describeFunc(spec.request, spec.response))
 	}
+	return in.install(spec, bind(), opts)
+}
+
+// install adds a checked handler; lumos's own capabilities (app_info) come
+// here directly.
+func (in *Integration) install(spec *capSpec, h boundHandler, opts []CapabilityOption) error {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if _, dup := in.caps[name]; dup {
-		if name == CapValidateCredentialConfig && len(in.decl.Credentials) > 0 {
-			return fail("is provided by lumos for connectors that declare Credentials; check a credential further with CredentialConfig.Validate")
+	if _, dup := in.caps[spec.name]; dup {
+		if spec.name == CapValidateCredentialConfig.Name() && len(in.decl.Credentials) > 0 {
+			return in.registrationError(spec.name, "is provided by lumos for connectors that declare Credentials; check a credential further with CredentialConfig.Validate")
 		}
-		return fail("is registered twice; remove one of the Handle calls")
+		return in.registrationError(spec.name, "is registered twice; remove one of the Handle calls")
 	}
-	c := &capability{name: name, sig: sig, fn: v}
+	c := &capability{spec: spec, handler: h}
 	for _, o := range opts {
 		o(c)
 	}
-	in.caps[name] = c
+	in.caps[spec.name] = c
 	in.info = nil
 	return nil
 }
 
-// isGeneric reports whether t is an instantiation of the toolkit's generic type named base.
-func isGeneric(t reflect.Type, base string) bool {
-	return t.PkgPath() == toolkitPath && strings.HasPrefix(t.Name(), base+"[")
-}
-
-var toolkitPath = reflect.TypeFor[Page]().PkgPath()
-
-// handlerTypes returns the request and response types of a handler
-// func(context.Context, Req) (Resp, error).
-func handlerTypes(fn reflect.Value) (req, resp reflect.Type, ok bool) {
-	if !fn.IsValid() || fn.Kind() != reflect.Func || fn.IsNil() {
-		return nil, nil, false
-	}
-	t := fn.Type()
-	if t.IsVariadic() || t.NumIn() != 2 || t.NumOut() != 2 || t.In(0) != contextType || t.Out(1) != errorType {
-		return nil, nil, false
-	}
-	return t.In(1), t.Out(0), true
-}
-
-// customSignature checks a custom capability's handler and returns its signature.
-func customSignature(fn reflect.Value) (signature, error) {
-	req, resp, ok := handlerTypes(fn)
-	if !ok || !isGeneric(req, "CustomRequest") || !isGeneric(resp, "CustomResponse") {
-		got := "nil"
-		if fn.IsValid() {
-			got = describeFunc(fn.Type())
-		}
-		return signature{}, fmt.Errorf("handler has type %s; want func(context.Context, toolkit.CustomRequest[P]) (toolkit.CustomResponse[R], error) for payload and result types P and R of your own", got)
+// customSpec checks a custom capability's name and payload and returns its contract.
+func customSpec(name CapabilityName, req, resp reflect.Type) (*capSpec, error) {
+	switch {
+	case name.IsStandard():
+		return nil, fmt.Errorf("is a standard capability name and cannot be a custom one; register it with Handle")
+	case !wordsJoinedBy(string(name), "_", false):
+		return nil, fmt.Errorf("is not a standard capability, and a custom capability name must be lower-case letters in words joined by '_' (e.g. \"sync_groups\")")
 	}
 	if p := fieldType(req, "Request"); p.Kind() != reflect.Struct {
-		return signature{}, fmt.Errorf("payload type %s must be a struct", p)
+		return nil, fmt.Errorf("payload type %s must be a struct", p)
 	}
 	if _, err := planFor(req); err != nil {
-		return signature{}, fmt.Errorf("payload type: %w", err)
+		return nil, fmt.Errorf("payload type: %w", err)
 	}
-	return newSignature(req, resp, LevelWrite, "A capability of this connector's own."), nil
+	return &capSpec{name: name, level: LevelWrite, summary: "A capability of this connector's own.", request: req, response: resp}, nil
 }
 
-// extendedBy checks a handler of a customizable capability whose types are
-// not the standard ones: its payload and result must extend the standard
-// ones. It returns the signature with the connector's types.
-func (s signature) extendedBy(fn reflect.Value) (signature, error) {
-	want := func() error { // built only on failure: spelling types out is costly
-		return fmt.Errorf("handler has type %s; want %s", describeFuncValue(fn), describeFunc(s.handlerType()))
-	}
+// extendedBy checks a customized create or update capability's types
+// against the standard ones and returns the contract with the connector's
+// types.
+func (s *capSpec) extendedBy(req, resp reflect.Type) (*capSpec, error) {
 	if !s.customizable {
-		return signature{}, want()
-	}
-	req, resp, ok := handlerTypes(fn)
-	if !ok || !isGeneric(req, "Request") || !isGeneric(resp, "Response") {
-		return signature{}, fmt.Errorf("%w (or Request[P] and Response[R] whose P and R extend the standard payload and result)", want())
+		return nil, fmt.Errorf("cannot be extended; register it with Handle and the standard types %s", describeFunc(s.request, s.response))
 	}
 	if err := extends(fieldType(s.request, "Request"), fieldType(req, "Request")); err != nil {
-		return signature{}, fmt.Errorf("payload %s does not extend the standard payload: %w", fieldType(req, "Request"), err)
+		return nil, fmt.Errorf("payload %s does not extend the standard payload: %w", fieldType(req, "Request"), err)
 	}
 	if err := extends(fieldType(s.response, "Response"), fieldType(resp, "Response")); err != nil {
-		return signature{}, fmt.Errorf("result %s does not extend the standard result: %w", fieldType(resp, "Response"), err)
+		return nil, fmt.Errorf("result %s does not extend the standard result: %w", fieldType(resp, "Response"), err)
 	}
-	ext := newSignature(req, resp, s.level, s.summary)
-	ext.customizable = true
-	return ext, nil
+	ext := *s
+	ext.request, ext.response = req, resp
+	return &ext, nil
 }
 
 // extends checks upstream's rules for a customized payload: every base
@@ -240,62 +206,38 @@ func extends(base, ext reflect.Type) error {
 }
 
 // shallowFields describes t's JSON fields (embedded ones included), in
-// order, without looking into nested types: cheap enough for registration
-// at start-up.
+// order, without looking into nested types.
 func shallowFields(t reflect.Type) []fieldPlan {
 	var out []fieldPlan
 	for _, f := range reflect.VisibleFields(t) {
-		if !f.IsExported() || f.Anonymous {
+		tags, ok := readTags(f)
+		if !ok {
 			continue
 		}
-		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if key == "-" {
-			continue
-		}
-		if key == "" {
-			key = f.Name
-		}
-		out = append(out, fieldPlan{key: key, required: f.Tag.Get("required") == "true", jsonType: jsonTypeName(f.Type)})
+		out = append(out, fieldPlan{key: tags.key, required: tags.required, jsonType: jsonTypeName(f.Type)})
 	}
 	return out
 }
 
-func describeFuncValue(fn reflect.Value) string {
-	if !fn.IsValid() {
-		return "nil"
-	}
-	return describeFunc(fn.Type())
-}
-
-// describeFunc writes a function type with the toolkit's aliases spelled as
-// a connector author writes them.
-func describeFunc(t reflect.Type) string {
-	s := t.String()
-	for alias, typ := range aliasNames() {
-		s = strings.ReplaceAll(s, typ, alias)
+// describeFunc writes the handler type of a request and a response type,
+// with the toolkit's aliases spelled as a connector author writes them.
+func describeFunc(req, resp reflect.Type) string {
+	s := "func(context.Context, " + req.String() + ") (" + resp.String() + ", error)"
+	for _, spec := range standard {
+		if spec.request == nil {
+			continue
+		}
+		base := spec.name.pascal()
+		s = strings.ReplaceAll(s, spec.request.String(), "toolkit."+base+"Request")
+		s = strings.ReplaceAll(s, spec.response.String(), "toolkit."+base+"Response")
 	}
 	return s
 }
 
-// aliasNames maps the spelled-out generic envelope types to their aliases.
-func aliasNames() map[string]string {
-	out := map[string]string{}
-	for name, s := range signatures {
-		base := pascal(string(name))
-		out["toolkit."+base+"Request"] = s.request.String()
-		out["toolkit."+base+"Response"] = s.response.String()
-	}
-	return out
-}
-
-// pascal turns a snake_case name into PascalCase.
-func pascal(s string) string {
-	return strings.ReplaceAll(CapabilityName(s).DisplayName(), " ", "")
-}
-
-// handlerPackage returns the last element of the import path of fn's package.
-func handlerPackage(fn reflect.Value) string {
-	f := runtime.FuncForPC(fn.Pointer())
+// handlerPackage returns the last element of the import path of the
+// package whose code is at pc.
+func handlerPackage(pc uintptr) string {
+	f := runtime.FuncForPC(pc)
 	if f == nil {
 		return "unknown"
 	}

@@ -157,7 +157,7 @@ func (in *Integration) payloadSchemas(names []CapabilityName) (map[reflect.Type]
 	seen := map[reflect.Type]bool{}
 	for _, name := range names {
 		c := in.capability(name)
-		for _, t := range []reflect.Type{fieldType(c.sig.request, "Request"), fieldType(c.sig.response, "Response")} {
+		for _, t := range []reflect.Type{fieldType(c.spec.request, "Request"), fieldType(c.spec.response, "Response")} {
 			if t.Kind() == reflect.Struct && !seen[t] {
 				seen[t] = true
 				types = append(types, t)
@@ -225,10 +225,10 @@ func (c *capability) schema(schemas map[reflect.Type]map[string]any) (Capability
 		}
 		return cp
 	}
-	arg := payload(fieldType(c.sig.request, "Request"))
-	c.sig.level.annotate(arg)
-	out := payload(fieldType(c.sig.response, "Response"))
-	cs := CapabilitySchema{Argument: arg, Output: out, DisplayName: c.name.DisplayName()}
+	arg := payload(fieldType(c.spec.request, "Request"))
+	c.spec.level.annotate(arg)
+	out := payload(fieldType(c.spec.response, "Response"))
+	cs := CapabilitySchema{Argument: arg, Output: out, DisplayName: c.spec.name.DisplayName()}
 	if c.displayName != "" {
 		cs.DisplayName = c.displayName
 	}

@@ -37,7 +37,7 @@ func compileSchema(t *testing.T, name string, s map[string]any) {
 func TestInfo(t *testing.T) {
 	is := is.New(t)
 	in := demo()
-	in.Handle(toolkit.CapListCustomAttributesSchema,
+	toolkit.Handle(in, toolkit.CapListCustomAttributesSchema,
 		func(context.Context, toolkit.ListCustomAttributesSchemaRequest) (toolkit.ListCustomAttributesSchemaResponse, error) {
 			return toolkit.ListCustomAttributesSchemaResponse{}, nil
 		}, toolkit.WithDisplayName("Custom attributes"), toolkit.WithDescription("What can be asked for.\nMore detail."))
@@ -63,7 +63,7 @@ func TestInfo(t *testing.T) {
 	is.Equal(info.CapabilitySchema["list_accounts"].Output, map[string]any{"properties": map[string]any{}, "title": "Empty", "type": "object"})
 	is.Equal(info.CapabilitySchema["list_custom_attributes_schema"].DisplayName, "Custom attributes")
 	is.Equal(*info.CapabilitySchema["list_custom_attributes_schema"].Description, "What can be asked for.\nMore detail.")
-	is.Equal(in.Summary(toolkit.CapListCustomAttributesSchema), "What can be asked for.")
+	is.Equal(in.Summary(toolkit.CapListCustomAttributesSchema.Name()), "What can be asked for.")
 
 	settings := info.RequestSettingsSchema
 	compileSchema(t, "settings", settings)
@@ -90,7 +90,7 @@ func TestInfoWithoutSettingsAndWithCredentials(t *testing.T) {
 		{ID: "api", Type: toolkit.AuthToken, Description: "An API token."},
 		{ID: "admin", Type: toolkit.AuthBasic, Optional: true},
 	}})
-	in.Handle(toolkit.CapListAccounts, listAccountsOK)
+	toolkit.Handle(in, toolkit.CapListAccounts, listAccountsOK)
 	info, err := in.Info()
 	is.NoErr(err)
 	is.Equal(info.AuthenticationSchema, map[string]any{})
@@ -121,7 +121,7 @@ func TestEveryCredentialModelHasAValidSchema(t *testing.T) {
 		t.Run(string(m), func(t *testing.T) {
 			is := is.New(t)
 			in := toolkit.NewIntegration(toolkit.Declaration{AppID: "cred-" + strings.ReplaceAll(string(m), "_", "-"), Version: "1", Auth: m})
-			in.Handle(toolkit.CapListAccounts, listAccountsOK)
+			toolkit.Handle(in, toolkit.CapListAccounts, listAccountsOK)
 			info, err := in.Info()
 			is.NoErr(err)
 			compileSchema(t, string(m), info.AuthenticationSchema)

@@ -204,11 +204,11 @@ func newIntegration(d Declaration) (*Integration, error) {
 		}
 		in.settingsType = t
 	}
-	if err := in.add(CapAppInfo, in.appInfoHandler, registerBuiltin); err != nil {
+	if err := in.install(CapAppInfo.spec, bind(in.appInfoHandler), nil); err != nil {
 		return nil, err
 	}
 	if len(d.Credentials) > 0 {
-		if err := in.add(CapValidateCredentialConfig, in.validateCredentialConfig, registerBuiltin); err != nil {
+		if err := in.install(CapValidateCredentialConfig.spec, bind(in.validateCredentialConfig), nil); err != nil {
 			return nil, err
 		}
 	}
@@ -253,7 +253,7 @@ func (in *Integration) Summary(name CapabilityName) string {
 		first, _, _ := strings.Cut(c.description, "\n")
 		return first
 	}
-	return c.sig.summary
+	return c.spec.summary
 }
 
 func (in *Integration) capability(name CapabilityName) *capability {

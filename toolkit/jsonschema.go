@@ -21,11 +21,11 @@ func (in *Integration) JSONSchema(name CapabilityName, response bool) (map[strin
 	if response {
 		return in.responseSchema(c)
 	}
-	s, err := SchemaOf(c.sig.request)
+	s, err := SchemaOf(c.spec.request)
 	if err != nil {
 		return nil, err
 	}
-	s["title"] = pascal(string(name)) + "Request"
+	s["title"] = name.pascal() + "Request"
 	if in.settingsType != nil {
 		settings, err := SchemaOf(in.settingsType)
 		if err != nil {
@@ -47,7 +47,7 @@ func (in *Integration) JSONSchema(name CapabilityName, response bool) (map[strin
 }
 
 func (in *Integration) responseSchema(c *capability) (map[string]any, error) {
-	ok, err := SchemaOf(c.sig.response)
+	ok, err := SchemaOf(c.spec.response)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (in *Integration) responseSchema(c *capability) (map[string]any, error) {
 		}
 		delete(s, "$defs")
 	}
-	okName := pascal(string(c.name)) + "Response"
+	okName := c.spec.name.pascal() + "Response"
 	ok["title"] = okName
 	defs[okName], defs["ErrorResponse"] = ok, failed
 	return map[string]any{

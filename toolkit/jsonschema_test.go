@@ -46,7 +46,7 @@ func instance(t *testing.T, doc string) any {
 
 func TestJSONSchemaOfRequest(t *testing.T) {
 	is := is.New(t)
-	s, err := demo().JSONSchema(toolkit.CapGetAccount, false)
+	s, err := demo().JSONSchema(toolkit.CapGetAccount.Name(), false)
 	is.NoErr(err)
 	is.Equal(s["$schema"], "https://json-schema.org/draft/2020-12/schema")
 	is.Equal(s["title"], "GetAccountRequest")
@@ -75,7 +75,7 @@ func TestJSONSchemaOfRequest(t *testing.T) {
 func TestJSONSchemaOfResponseAcceptsRealOutput(t *testing.T) {
 	is := is.New(t)
 	in := demo()
-	s, err := in.JSONSchema(toolkit.CapGetAccount, true)
+	s, err := in.JSONSchema(toolkit.CapGetAccount.Name(), true)
 	is.NoErr(err)
 	sch := compiled(t, s)
 	ok := in.Dispatch(context.Background(), "get_account", []byte(`{"request":{"account_id":"a"},`+okAuth+`,`+okSettings+`}`))

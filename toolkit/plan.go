@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -58,33 +57,27 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 	p := &plan{typ: t}
 	building[t] = p
 	for _, f := range reflect.VisibleFields(t) {
-		if !f.IsExported() || f.Anonymous {
+		tags, ok := readTags(f)
+		if !ok {
 			continue
-		}
-		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if key == "-" {
-			continue
-		}
-		if key == "" {
-			key = f.Name
 		}
 		fp := fieldPlan{
 			index:    f.Index,
-			key:      key,
-			title:    f.Tag.Get("title"),
-			required: f.Tag.Get("required") == "true",
-			nullable: f.Tag.Get("nullable") == "true",
-			secret:   f.Tag.Get("secret") == "true",
+			key:      tags.key,
+			title:    tags.title,
+			required: tags.required,
+			nullable: tags.nullable,
+			secret:   tags.secret,
 			jsonType: jsonTypeName(f.Type),
 		}
 		if fp.title == "" {
-			fp.title = CapabilityName(key).DisplayName()
+			fp.title = CapabilityName(tags.key).DisplayName()
 		}
-		if d, ok := f.Tag.Lookup("default"); ok {
-			if err := checkDefault(f.Type, d); err != nil {
-				return nil, fmt.Errorf("field %s: default %q: %v", f.Name, d, err)
+		if tags.hasDefault {
+			if err := checkDefault(f.Type, tags.dflt); err != nil {
+				return nil, fmt.Errorf("field %s: default %q: %v", f.Name, tags.dflt, err)
 			}
-			fp.dflt, fp.hasDflt = d, true
+			fp.dflt, fp.hasDflt = tags.dflt, true
 			p.hasDefaults = true
 		}
 		elem := f.Type

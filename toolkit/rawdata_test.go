@@ -12,7 +12,7 @@ import (
 
 func TestRawDataCollected(t *testing.T) {
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "raw", Version: "1", Auth: toolkit.AuthToken})
-	in.Handle(toolkit.CapListAccounts, func(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
+	toolkit.Handle(in, toolkit.CapListAccounts, func(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
 		toolkit.AddRawData(ctx, map[string]any{"page": 1, "echo": req.Auth.Token.Token})
 		toolkit.AddRawData(ctx, map[string]any{"page": 2})
 		if req.Request.CustomAttributes != nil {
@@ -20,7 +20,7 @@ func TestRawDataCollected(t *testing.T) {
 		}
 		return toolkit.ListAccountsResponse{}, nil
 	})
-	in.Handle(toolkit.CapGetAccount, func(ctx context.Context, req toolkit.GetAccountRequest) (toolkit.GetAccountResponse, error) {
+	toolkit.Handle(in, toolkit.CapGetAccount, func(ctx context.Context, req toolkit.GetAccountRequest) (toolkit.GetAccountResponse, error) {
 		toolkit.AddRawData(ctx, "ignored: the handler sets raw_data itself")
 		return toolkit.GetAccountResponse{Response: toolkit.FoundAccountData{IntegrationSpecificID: "a"}, RawData: "mine"}, nil
 	})

@@ -83,45 +83,27 @@ func listAccountsOK(context.Context, toolkit.ListAccountsRequest) (toolkit.ListA
 
 func TestHandleRejectsWrongRegistrations(t *testing.T) {
 	tests := []struct {
-		name string
-		cap  toolkit.CapabilityName
-		fn   any
-		want []string
+		name     string
+		register func(in *toolkit.Integration)
+		want     []string
 	}{
-		{"nil handler", toolkit.CapListAccounts, nil, []string{"handler is nil", "func(context.Context, toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error)"}},
-		{"not a function", toolkit.CapListAccounts, 42, []string{"handler has type int"}},
-		{"wrong request type", toolkit.CapListAccounts,
-			func(context.Context, toolkit.GetAccountRequest) (toolkit.ListAccountsResponse, error) {
-				return toolkit.ListAccountsResponse{}, nil
-			}, []string{"toolkit.GetAccountRequest", "want func(context.Context, toolkit.ListAccountsRequest)"}},
-		{"missing context", toolkit.CapListAccounts,
-			func(toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
-				return toolkit.ListAccountsResponse{}, nil
-			},
-			[]string{"want func(context.Context, toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error)"}},
-		{"no error result", toolkit.CapListAccounts,
-			func(context.Context, toolkit.ListAccountsRequest) toolkit.ListAccountsResponse {
-				return toolkit.ListAccountsResponse{}
-			},
-			[]string{"want func"}},
-		{"unknown name", "list_everything", listAccountsOK, []string{`capability "list_everything"`, "not a standard capability name"}},
-		{"info", toolkit.CapInfo, listAccountsOK, []string{"provided by lumos itself"}},
-		{"app_info", toolkit.CapAppInfo, listAccountsOK, []string{"provided by lumos itself"}},
-		{"customizable with a foreign payload", toolkit.CapCreateAccount,
-			func(context.Context, toolkit.Request[toolkit.ListAccounts]) (toolkit.Response[toolkit.CreatedAccount], error) {
-				return toolkit.Response[toolkit.CreatedAccount]{}, nil
-			}, []string{`payload toolkit.ListAccounts does not extend the standard payload: field "entitlements" is missing`}},
-		{"not customizable", toolkit.CapListAccounts,
-			func(context.Context, toolkit.Request[toolkit.ListAccounts]) (toolkit.Response[[]toolkit.FoundResourceData], error) {
-				return toolkit.Response[[]toolkit.FoundResourceData]{}, nil
-			}, []string{"want func(context.Context, toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error)"}},
-		{"connected_info", toolkit.CapConnectedInfo, listAccountsOK, []string{"provided by lumos itself"}},
+		{"nil handler", func(in *toolkit.Integration) { toolkit.Handle(in, toolkit.CapListAccounts, nil) },
+			[]string{`capability "list_accounts"`, "handler is nil", "func(context.Context, toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error)"}},
+		{"app_info", func(in *toolkit.Integration) {
+			toolkit.Handle(in, toolkit.CapAppInfo, func(context.Context, toolkit.AppInfoRequest) (toolkit.AppInfoResponse, error) {
+				return toolkit.AppInfoResponse{}, nil
+			})
+		}, []string{`capability "app_info"`, "provided by lumos itself"}},
+		{"info", func(in *toolkit.Integration) { toolkit.Handle(in, toolkit.CapInfo, nil) },
+			[]string{`capability "info"`, "provided by lumos itself"}},
+		{"connected_info", func(in *toolkit.Integration) { toolkit.Handle(in, toolkit.CapConnectedInfo, nil) },
+			[]string{`capability "connected_info"`, "provided by lumos itself"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			in := toolkit.NewIntegration(validDeclaration("demo"))
-			msg := panicMessage(func() { in.Handle(tt.cap, tt.fn) })
+			msg := panicMessage(func() { tt.register(in) })
 			is.True(strings.Contains(msg, `connector "demo"`)) // names the connector
 			for _, w := range tt.want {
 				if !strings.Contains(msg, w) {
@@ -135,8 +117,8 @@ func TestHandleRejectsWrongRegistrations(t *testing.T) {
 func TestHandleRejectsDuplicates(t *testing.T) {
 	is := is.New(t)
 	in := toolkit.NewIntegration(validDeclaration("demo"))
-	in.Handle(toolkit.CapListAccounts, listAccountsOK)
-	msg := panicMessage(func() { in.Handle(toolkit.CapListAccounts, listAccountsOK) })
+	toolkit.Handle(in, toolkit.CapListAccounts, listAccountsOK)
+	msg := panicMessage(func() { toolkit.Handle(in, toolkit.CapListAccounts, listAccountsOK) })
 	is.True(strings.Contains(msg, `capability "list_accounts": is registered twice`))
 }
 
@@ -153,11 +135,11 @@ func TestRegistry(t *testing.T) {
 	prefix := fmt.Sprintf("registry%d-", registryRuns)
 	for _, id := range []string{"zeta", "alpha", "mid"} {
 		in := toolkit.NewIntegration(validDeclaration(prefix + id))
-		in.Handle(toolkit.CapListAccounts, listAccountsOK)
+		toolkit.Handle(in, toolkit.CapListAccounts, listAccountsOK)
 		toolkit.Register(in)
 	}
 	again := toolkit.NewIntegration(validDeclaration(prefix + "alpha"))
-	again.Handle(toolkit.CapListAccounts, listAccountsOK)
+	toolkit.Handle(again, toolkit.CapListAccounts, listAccountsOK)
 	msg = panicMessage(func() { toolkit.Register(again) })
 	is.True(strings.Contains(msg, `connector "`+prefix+`alpha" is registered twice`))
 
@@ -182,9 +164,9 @@ func TestCapabilityNames(t *testing.T) {
 	is := is.New(t)
 	names := toolkit.StandardCapabilityNames()
 	is.Equal(len(names), 43)
-	is.Equal(names[0], toolkit.CapAppInfo)
-	is.Equal(names[len(names)-1], toolkit.CapValidateCredentialConfig)
-	is.Equal(toolkit.CapGetAccountEntitlementAssociations.DisplayName(), "Get Account Entitlement Associations")
-	is.True(toolkit.CapListAccounts.IsStandard())
+	is.Equal(names[0], toolkit.CapAppInfo.Name())
+	is.Equal(names[len(names)-1], toolkit.CapValidateCredentialConfig.Name())
+	is.Equal(toolkit.CapGetAccountEntitlementAssociations.Name().DisplayName(), "Get Account Entitlement Associations")
+	is.True(toolkit.CapListAccounts.Name().IsStandard())
 	is.True(!toolkit.CapabilityName("list_everything").IsStandard())
 }

@@ -141,7 +141,7 @@ func propertyExtras(p jsonschema.InterceptPropParams) error {
 	if !p.Processed || p.PropertySchema == nil {
 		return nil
 	}
-	ps, tag := p.PropertySchema, p.Field.Tag
+	ps, tag := p.PropertySchema, tagsOf(p.Field.Tag)
 	if ps.Ref != nil && p.Field.Type.Kind() == reflect.Pointer {
 		// An optional field of a named type: the reference or null.
 		ref := jsonschema.Schema{Ref: ps.Ref}
@@ -151,32 +151,33 @@ func propertyExtras(p jsonschema.InterceptPropParams) error {
 		ps.AnyOf = []jsonschema.SchemaOrBool{ref.ToSchemaOrBool(), null.ToSchemaOrBool()}
 	}
 	if ps.Ref == nil && ps.Title == nil {
-		title := tag.Get("title")
+		title := tag.title
 		if title == "" {
 			title = CapabilityName(p.Name).DisplayName()
 		}
 		ps.WithTitle(title)
 	}
-	if tag.Get("secret") == "true" {
+	if tag.secret {
 		ps.WithExtraPropertiesItem("x-secret", true)
-		if tag.Get("fieldType") == "" {
+		if tag.fieldType == "" {
 			ps.WithExtraPropertiesItem("x-field_type", "SECRET")
 		}
 	}
-	if ft := tag.Get("fieldType"); ft != "" {
-		ps.WithExtraPropertiesItem("x-field_type", ft)
+	extras := []struct {
+		key string
+		set bool
+		val any
+	}{
+		{"x-field_type", tag.fieldType != "", tag.fieldType},
+		{"x-semantic", tag.semantic != "", tag.semantic},
+		{"x-unique", tag.unique, true},
+		{"x-resource-type", tag.resourceType, true},
+		{"x-entitlement-type", tag.entitlementType, true},
 	}
-	if sem := tag.Get("semantic"); sem != "" {
-		ps.WithExtraPropertiesItem("x-semantic", sem)
-	}
-	if tag.Get("unique") == "true" {
-		ps.WithExtraPropertiesItem("x-unique", true)
-	}
-	if tag.Get("resourceType") == "true" {
-		ps.WithExtraPropertiesItem("x-resource-type", true)
-	}
-	if tag.Get("entitlementType") == "true" {
-		ps.WithExtraPropertiesItem("x-entitlement-type", true)
+	for _, x := range extras {
+		if x.set {
+			ps.WithExtraPropertiesItem(x.key, x.val)
+		}
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ type leakySettings struct {
 // leaky is a connector whose handlers try hard to leak the request's secrets.
 func leaky() *toolkit.Integration {
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "leaky", Version: "1", Auth: toolkit.AuthToken, Settings: leakySettings{}})
-	in.Handle(toolkit.CapGetAccount, func(ctx context.Context, req toolkit.GetAccountRequest) (toolkit.GetAccountResponse, error) {
+	toolkit.Handle(in, toolkit.CapGetAccount, func(ctx context.Context, req toolkit.GetAccountRequest) (toolkit.GetAccountResponse, error) {
 		s, _ := toolkit.DecodeSettings[leakySettings](req.Settings)
 		tok := req.Auth.Token.Token
 		toolkit.Logger(ctx).Error("calling upstream with "+tok, "signer", s.Signer)

@@ -189,7 +189,7 @@ func listAccounts(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit
 		return toolkit.ListAccountsResponse{}, err
 	}
 	// The switches decide the phases: a token is valid only with the same ones.
-	scope := fmt.Sprintf("%s/%t/%t", ss.scope(toolkit.CapListAccounts), ss.s.IncludeOutsideCollaborators, ss.s.IncludePendingInvitations)
+	scope := fmt.Sprintf("%s/%t/%t", ss.scope(toolkit.CapListAccounts.Name()), ss.s.IncludeOutsideCollaborators, ss.s.IncludePendingInvitations)
 	l := newLister[toolkit.FoundAccountData](scope, req.Page)
 	l.whole = true
 	l.phases = ss.accountPhases()

@@ -96,7 +96,7 @@ func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlemen
 	if err != nil {
 		return toolkit.FindEntitlementAssociationsResponse{}, err
 	}
-	l := newLister[assoc](ss.scope(toolkit.CapFindEntitlementAssociations), req.Page)
+	l := newLister[assoc](ss.scope(toolkit.CapFindEntitlementAssociations.Name()), req.Page)
 	orgRole := func(githubRole, ent string) phase[assoc] {
 		return phase[assoc]{first: ss.orgPath("/members?role=%s&per_page=%d", githubRole, l.perPage),
 			fetch: func(ctx context.Context, path string) ([]assoc, string, error) {

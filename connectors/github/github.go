@@ -109,49 +109,49 @@ var Integration = toolkit.NewIntegration(toolkit.Declaration{
 
 // Scopes are the classic OAuth scopes the code flow asks for, per capability.
 var Scopes = map[toolkit.CapabilityName]string{
-	toolkit.CapValidateCredentials:               "read:org",
-	toolkit.CapListAccounts:                      "read:org",
-	toolkit.CapGetAccount:                        "read:org",
-	toolkit.CapListResources:                     "read:org repo",
-	toolkit.CapListEntitlements:                  "read:org repo",
-	toolkit.CapFindEntitlementAssociations:       "read:org repo",
-	toolkit.CapGetAccountEntitlementAssociations: "read:org repo",
-	toolkit.CapAssignEntitlement:                 "admin:org repo",
-	toolkit.CapUnassignEntitlement:               "admin:org repo",
-	toolkit.CapCreateAccount:                     "admin:org",
-	toolkit.CapDeleteAccount:                     "admin:org",
+	toolkit.CapValidateCredentials.Name():               "read:org",
+	toolkit.CapListAccounts.Name():                      "read:org",
+	toolkit.CapGetAccount.Name():                        "read:org",
+	toolkit.CapListResources.Name():                     "read:org repo",
+	toolkit.CapListEntitlements.Name():                  "read:org repo",
+	toolkit.CapFindEntitlementAssociations.Name():       "read:org repo",
+	toolkit.CapGetAccountEntitlementAssociations.Name(): "read:org repo",
+	toolkit.CapAssignEntitlement.Name():                 "admin:org repo",
+	toolkit.CapUnassignEntitlement.Name():               "admin:org repo",
+	toolkit.CapCreateAccount.Name():                     "admin:org",
+	toolkit.CapDeleteAccount.Name():                     "admin:org",
 }
 
 func init() {
 	in := Integration
-	in.Handle(toolkit.CapValidateCredentials, validateCredentials, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials, toolkit.WithDescription(
 		"Check that the organization is reachable and its members readable; unique_tenant_id is the organization's numeric id."))
-	in.Handle(toolkit.CapListAccounts, listAccounts, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapListAccounts, listAccounts, toolkit.WithDescription(
 		"List owners, members, outside collaborators and pending invitations (PENDING), in that order, paged.\n"+
 			"One upstream request per 100 accounts: a Lumos page holds whole GitHub pages of min(size, 100)."))
-	in.Handle(toolkit.CapGetAccount, getAccount, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapGetAccount, getAccount, toolkit.WithDescription(
 		"Fetch one account by its numeric GitHub user id, or a pending invitation by invitation:<id>."))
-	in.Handle(toolkit.CapListResources, listResources, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapListResources, listResources, toolkit.WithDescription(
 		"List the organization (id \"\"), its teams (team:<slug>) and its repositories (repo:<name>), paged."))
-	in.Handle(toolkit.CapListEntitlements, listEntitlements, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapListEntitlements, listEntitlements, toolkit.WithDescription(
 		"List organization roles (owner, member), team roles (member, maintainer) per team and repository permissions "+
 			"(read, triage, write, maintain, admin, custom roles from the settings) per repository, paged."))
-	in.Handle(toolkit.CapFindEntitlementAssociations, findEntitlementAssociations, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapFindEntitlementAssociations, findEntitlementAssociations, toolkit.WithDescription(
 		"List who holds what: organization roles of members, direct team memberships and direct repository collaborators "+
 			"(with GitHub's role_name, the highest role the person has on the repository), paged."))
-	in.Handle(toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations, toolkit.WithDescription(
 		"List one account's organization role, direct team memberships and direct repository access.\n"+
 			"Costs one request per team and per repository (GitHub has no reverse lookup for another user)."))
-	in.Handle(toolkit.CapAssignEntitlement, assignEntitlement, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapAssignEntitlement, assignEntitlement, toolkit.WithDescription(
 		"Grant an organization role, a team role or a repository permission; a noop when the account already holds it.\n"+
 			"Granting to a non-member invites them (GitHub's behaviour): the grant is pending until they accept."))
-	in.Handle(toolkit.CapUnassignEntitlement, unassignEntitlement, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapUnassignEntitlement, unassignEntitlement, toolkit.WithDescription(
 		"Revoke an organization role (owner → member; member → removal from the organization), a team role or a direct "+
 			"repository grant; a noop when the account does not hold it."))
-	in.Handle(toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
+	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Invite a person by email or GitHub login, with an organization role (owner or member) and teams; "+
 			"returns invitation:<id> (PENDING). A noop when the person is already a member or invited."))
-	in.Handle(toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"Remove a member or outside collaborator from the organization, or cancel an invitation; a noop when already gone."))
 
 	// The OAuth app code flow, against github.com or the Enterprise Server host.

@@ -146,7 +146,7 @@ func listResources(ctx context.Context, req toolkit.ListResourcesRequest) (toolk
 		return toolkit.ListResourcesResponse{}, err
 	}
 	type R = toolkit.FoundResourceData
-	l := newLister[R](ss.scope(toolkit.CapListResources), req.Page)
+	l := newLister[R](ss.scope(toolkit.CapListResources.Name()), req.Page)
 	l.phases = []phase[R]{
 		{static: func(ctx context.Context) ([]R, error) {
 			o, err := ss.organization(ctx)
@@ -220,7 +220,7 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 	if err != nil {
 		return toolkit.ListEntitlementsResponse{}, err
 	}
-	l := newLister[ent](ss.scope(toolkit.CapListEntitlements), req.Page)
+	l := newLister[ent](ss.scope(toolkit.CapListEntitlements.Name()), req.Page)
 	l.phases = []phase[ent]{
 		{static: func(context.Context) ([]ent, error) { return orgEntitlements(ss.s.Org), nil }},
 		{first: ss.teamsFirst(maxPerPage), fetch: func(ctx context.Context, path string) ([]ent, string, error) {

@@ -78,11 +78,11 @@ func TestValidateCredentialsPinsAPIVersionAndStatus(t *testing.T) {
 func TestInfoAndAppInfo(t *testing.T) {
 	is := newIs(t)
 	caps := Integration.Capabilities()
-	for _, c := range []toolkit.CapabilityName{toolkit.CapValidateCredentials, toolkit.CapListAccounts, toolkit.CapGetAccount,
-		toolkit.CapListResources, toolkit.CapListEntitlements, toolkit.CapFindEntitlementAssociations,
-		toolkit.CapGetAccountEntitlementAssociations, toolkit.CapAssignEntitlement, toolkit.CapUnassignEntitlement,
-		toolkit.CapCreateAccount, toolkit.CapDeleteAccount, toolkit.CapGetAuthorizationURL, toolkit.CapHandleAuthorizationCallback,
-		toolkit.CapValidateCredentialConfig} {
+	for _, c := range []toolkit.CapabilityName{toolkit.CapValidateCredentials.Name(), toolkit.CapListAccounts.Name(), toolkit.CapGetAccount.Name(),
+		toolkit.CapListResources.Name(), toolkit.CapListEntitlements.Name(), toolkit.CapFindEntitlementAssociations.Name(),
+		toolkit.CapGetAccountEntitlementAssociations.Name(), toolkit.CapAssignEntitlement.Name(), toolkit.CapUnassignEntitlement.Name(),
+		toolkit.CapCreateAccount.Name(), toolkit.CapDeleteAccount.Name(), toolkit.CapGetAuthorizationURL.Name(), toolkit.CapHandleAuthorizationCallback.Name(),
+		toolkit.CapValidateCredentialConfig.Name()} {
 		found := false
 		for _, have := range caps {
 			found = found || have == c
@@ -90,7 +90,7 @@ func TestInfoAndAppInfo(t *testing.T) {
 		is.True(found) // capability registered
 	}
 	for _, c := range caps {
-		is.True(c != toolkit.CapGetLastActivity) // GitHub cannot answer it outside Enterprise Cloud
+		is.True(c != toolkit.CapGetLastActivity.Name()) // GitHub cannot answer it outside Enterprise Cloud
 	}
 	var env struct {
 		IsError bool `json:"is_error"`

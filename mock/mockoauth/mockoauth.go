@@ -6,8 +6,6 @@ package mockoauth
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/lumosgo/lumos/errs"
@@ -30,11 +28,11 @@ type Settings struct {
 
 // Scopes are the scopes mock-oauth asks for, per capability.
 var Scopes = map[toolkit.CapabilityName]string{
-	toolkit.CapValidateCredentials: "profile",
-	toolkit.CapListAccounts:        "accounts:read",
-	toolkit.CapGetAccount:          "accounts:read",
-	toolkit.CapListResources:       "resources:read",
-	toolkit.CapListEntitlements:    "entitlements:read",
+	toolkit.CapValidateCredentials.Name(): "profile",
+	toolkit.CapListAccounts.Name():        "accounts:read",
+	toolkit.CapGetAccount.Name():          "accounts:read",
+	toolkit.CapListResources.Name():       "resources:read",
+	toolkit.CapListEntitlements.Name():    "entitlements:read",
 }
 
 // Integration is the mock connector's OAuth variant, app id
@@ -93,14 +91,11 @@ func validateOAuthCredentials(_ context.Context, req toolkit.ValidateCredentials
 
 func init() {
 	in := Integration
-	in.Handle(toolkit.CapValidateCredentials, validateOAuthCredentials, toolkit.WithDescription(
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateOAuthCredentials, toolkit.WithDescription(
 		"Accept any non-empty OAuth access token (the authorization server is not asked)."))
 
 	// The mock's reads, unchanged: they read only the settings.
-	reads := mock.ReadHandlers()
-	for _, name := range slices.Sorted(maps.Keys(reads)) {
-		in.Handle(name, reads[name])
-	}
+	mock.RegisterReads(in)
 
 	// The OAuth code flow with PKCE, from package oauth.
 	oauth.Register(in, oauth.Settings{

@@ -61,7 +61,7 @@ func TestMockOAuthCodeFlow(t *testing.T) {
 	settings := map[string]any{"host": "h", "tenant_size": 3, "oauth_base_url": srv.URL + "/"}
 	const redirect = "https://lumos.example/oauth/callback"
 
-	au := oauthOK[toolkit.AuthorizationUrl](t, oauthCall(t, toolkit.CapGetAuthorizationURL, nil, toolkit.GetAuthorizationUrl{
+	au := oauthOK[toolkit.AuthorizationUrl](t, oauthCall(t, toolkit.CapGetAuthorizationURL.Name(), nil, toolkit.GetAuthorizationUrl{
 		ClientID: "lumos", Scopes: []string{}, RedirectURI: redirect, State: "st-1",
 	}, settings))
 	u, err := url.Parse(au.AuthorizationURL)
@@ -80,28 +80,28 @@ func TestMockOAuthCodeFlow(t *testing.T) {
 	is.True(bu.Query().Get("code") != "")
 
 	callback := toolkit.HandleAuthorizationCallback{ClientID: "lumos", ClientSecret: "lumos-secret", RedirectURIWithCode: back, CodeVerifier: au.CodeVerifier}
-	creds := oauthOK[toolkit.OauthCredentials](t, oauthCall(t, toolkit.CapHandleAuthorizationCallback, nil, callback, settings))
+	creds := oauthOK[toolkit.OauthCredentials](t, oauthCall(t, toolkit.CapHandleAuthorizationCallback.Name(), nil, callback, settings))
 	is.True(creds.AccessToken != "")
 	is.Equal(creds.TokenType, toolkit.TokenTypeBearer)
 	is.True(creds.RefreshToken != nil)
 
 	// A code is good once.
-	r := oauthCall(t, toolkit.CapHandleAuthorizationCallback, nil, callback, settings)
+	r := oauthCall(t, toolkit.CapHandleAuthorizationCallback.Name(), nil, callback, settings)
 	is.True(r.IsError)
 	is.Equal(r.Error.ErrorCode, "api_error")
 	is.Equal(r.Error.AppID, "mock-oauth")
 
 	// The token works for the reads.
 	auth := map[string]any{"oauth": map[string]any{"access_token": creds.AccessToken}}
-	v := oauthOK[toolkit.ValidatedCredentials](t, oauthCall(t, toolkit.CapValidateCredentials, auth, map[string]any{}, settings))
+	v := oauthOK[toolkit.ValidatedCredentials](t, oauthCall(t, toolkit.CapValidateCredentials.Name(), auth, map[string]any{}, settings))
 	is.Equal(v, toolkit.ValidatedCredentials{Valid: true, UniqueTenantID: mock.TenantID})
-	accounts := oauthOK[[]toolkit.FoundAccountData](t, oauthCall(t, toolkit.CapListAccounts, auth, map[string]any{}, settings))
+	accounts := oauthOK[[]toolkit.FoundAccountData](t, oauthCall(t, toolkit.CapListAccounts.Name(), auth, map[string]any{}, settings))
 	is.Equal(len(accounts), 3)
-	r = oauthCall(t, toolkit.CapListAccounts, map[string]any{"basic": map[string]any{"username": "u", "password": "p"}}, map[string]any{}, settings)
+	r = oauthCall(t, toolkit.CapListAccounts.Name(), map[string]any{"basic": map[string]any{"username": "u", "password": "p"}}, map[string]any{}, settings)
 	is.Equal(r.Error.ErrorCode, "bad_request") // mock-oauth takes an OAuth credential
 
 	// Refresh, with rotation.
-	refreshed := oauthOK[toolkit.OauthCredentials](t, oauthCall(t, toolkit.CapRefreshAccessToken, nil, toolkit.RefreshAccessToken{
+	refreshed := oauthOK[toolkit.OauthCredentials](t, oauthCall(t, toolkit.CapRefreshAccessToken.Name(), nil, toolkit.RefreshAccessToken{
 		ClientID: "lumos", ClientSecret: "lumos-secret", RefreshToken: *creds.RefreshToken,
 	}, settings))
 	is.True(refreshed.AccessToken != creds.AccessToken)
@@ -139,14 +139,14 @@ func TestMockOAuthFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			is := is.New(t)
-			au := oauthOK[toolkit.AuthorizationUrl](t, oauthCall(t, toolkit.CapGetAuthorizationURL, nil, toolkit.GetAuthorizationUrl{
+			au := oauthOK[toolkit.AuthorizationUrl](t, oauthCall(t, toolkit.CapGetAuthorizationURL.Name(), nil, toolkit.GetAuthorizationUrl{
 				ClientID: "lumos", Scopes: []string{"profile"}, RedirectURI: "https://lumos.example/oauth/callback", State: "s",
 			}, settings))
 			back, err := srv.Authorize(context.Background(), au.AuthorizationURL)
 			is.NoErr(err)
 			p := toolkit.HandleAuthorizationCallback{ClientID: "lumos", ClientSecret: "lumos-secret", RedirectURIWithCode: back, CodeVerifier: au.CodeVerifier}
 			tt.change(&p)
-			r := oauthCall(t, toolkit.CapHandleAuthorizationCallback, nil, p, settings)
+			r := oauthCall(t, toolkit.CapHandleAuthorizationCallback.Name(), nil, p, settings)
 			is.True(r.IsError)
 			is.Equal(r.Error.ErrorCode, tt.code)
 			is.True(strings.HasPrefix(r.Error.Message, tt.prefix))
@@ -164,9 +164,9 @@ func TestMockOAuthDescribed(t *testing.T) {
 
 	info, err := in.Info()
 	is.NoErr(err)
-	is.True(!contains(info.Capabilities, toolkit.CapHandleClientCredentialsRequest)) // code flow only
-	for _, c := range []toolkit.CapabilityName{toolkit.CapGetAuthorizationURL, toolkit.CapHandleAuthorizationCallback, toolkit.CapRefreshAccessToken,
-		toolkit.CapValidateCredentials, toolkit.CapListAccounts} {
+	is.True(!contains(info.Capabilities, toolkit.CapHandleClientCredentialsRequest.Name())) // code flow only
+	for _, c := range []toolkit.CapabilityName{toolkit.CapGetAuthorizationURL.Name(), toolkit.CapHandleAuthorizationCallback.Name(), toolkit.CapRefreshAccessToken.Name(),
+		toolkit.CapValidateCredentials.Name(), toolkit.CapListAccounts.Name()} {
 		is.True(contains(info.Capabilities, c)) // c
 	}
 	want := map[string]string{}

@@ -37,7 +37,7 @@ type Case struct {
 	// Name names the case in failures (and subtests); default
 	// "<capability> #<n>", or the file name for LoadCases.
 	Name string `json:"name,omitempty"`
-	// Capability is the capability to call, e.g. toolkit.CapListAccounts.
+	// Capability is the capability to call, e.g. toolkit.CapListAccounts.Name().
 	Capability toolkit.CapabilityName `json:"capability"`
 	// Request is the request document: raw JSON (string, []byte or
 	// json.RawMessage) or a Go value marshalled to JSON, such as a

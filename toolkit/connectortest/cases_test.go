@@ -36,14 +36,14 @@ func exampleCases() []connectortest.Case {
 	return []connectortest.Case{
 		{
 			Name:       "validate: two calls, tenant from the organisation",
-			Capability: toolkit.CapValidateCredentials,
+			Capability: toolkit.CapValidateCredentials.Name(),
 			Request:    exampleRequest(`{}`),
 			Calls:      validateCalls(),
 			Response:   `{"response":{"valid":true,"unique_tenant_id":"org-42"}}`,
 		},
 		{
 			Name:       "list_accounts: a first page with a next link",
-			Capability: toolkit.CapListAccounts,
+			Capability: toolkit.CapListAccounts.Name(),
 			Request:    `{` + exampleAuth + `,"request":{},"page":{"size":2},"settings":{"org":"acme"}}`,
 			Calls: []connectortest.Call{{Method: "GET", Path: "/orgs/acme/members?per_page=2",
 				Response: connectortest.Reply{
@@ -59,7 +59,7 @@ func exampleCases() []connectortest.Case {
 		},
 		{
 			Name:       "list_accounts: the last page, from a token naming the server",
-			Capability: toolkit.CapListAccounts,
+			Capability: toolkit.CapListAccounts.Name(),
 			Request: func(base string) any {
 				page, err := examplePages.Resume("", exampleFirstPage(exampleSettings{Org: "acme"}, 2))
 				if err != nil {
@@ -81,7 +81,7 @@ func exampleCases() []connectortest.Case {
 		},
 		{
 			Name:       "validate: a 401 is unauthorized, with the URL in the message",
-			Capability: toolkit.CapValidateCredentials,
+			Capability: toolkit.CapValidateCredentials.Name(),
 			Request:    exampleRequest(`{}`),
 			Calls: []connectortest.Call{{Method: "GET", Path: "/user",
 				Response: connectortest.Reply{Status: 401, Body: `{"message":"Bad credentials"}`}}},
@@ -90,7 +90,7 @@ func exampleCases() []connectortest.Case {
 		},
 		{
 			Name:       "assign: the request body, then created",
-			Capability: toolkit.CapAssignEntitlement,
+			Capability: toolkit.CapAssignEntitlement.Name(),
 			Request: exampleRequest(`{"account_integration_specific_id":"ada","resource_integration_specific_id":"core",` +
 				`"resource_type":"team","entitlement_type":"member","entitlement_integration_specific_id":"member"}`),
 			Calls: []connectortest.Call{{Method: "PUT", Path: "/teams/core/memberships/ada", Body: map[string]any{"role": "member"},
@@ -100,13 +100,13 @@ func exampleCases() []connectortest.Case {
 		},
 		{
 			Name:       "pipeline errors need no upstream call",
-			Capability: toolkit.CapListAccounts,
+			Capability: toolkit.CapListAccounts.Name(),
 			Request:    `{"request":{},"settings":{}}`,
 			Error:      &connectortest.ExpectedError{Code: "bad_request", Message: "Missing auth/credentials in request"},
 		},
 		{
 			Name:       "raw JSON that is not an object is sent as it is",
-			Capability: toolkit.CapListAccounts,
+			Capability: toolkit.CapListAccounts.Name(),
 			Request:    `[`,
 			Error:      &connectortest.ExpectedError{Code: "bad_request"},
 		},
@@ -281,7 +281,7 @@ func TestLoadCasesRejectsBadFiles(t *testing.T) {
 
 // The case file format is the Case type's JSON form.
 func TestCaseRoundTripsThroughJSON(t *testing.T) {
-	c := connectortest.Case{Name: "n", Capability: toolkit.CapListAccounts, Request: map[string]any{"request": map[string]any{}},
+	c := connectortest.Case{Name: "n", Capability: toolkit.CapListAccounts.Name(), Request: map[string]any{"request": map[string]any{}},
 		Calls: []connectortest.Call{{Method: "GET", Path: "/x", Response: connectortest.Reply{Status: 204}}},
 		Error: &connectortest.ExpectedError{Code: "not_found"}}
 	b, err := json.Marshal(c)

@@ -22,11 +22,11 @@ import (
 var broken = func() *toolkit.Integration {
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "broken", Version: "0.0.1", Auth: toolkit.AuthBasic,
 		Description: toolkit.DescriptionData{UserFriendlyName: "Broken"}})
-	in.Handle(toolkit.CapValidateCredentials, func(context.Context, toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
+	toolkit.Handle(in, toolkit.CapValidateCredentials, func(context.Context, toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
 		return toolkit.ValidateCredentialsResponse{Response: toolkit.ValidatedCredentials{Valid: true, UniqueTenantID: "broken"}}, nil
 	})
 	account := func(id string) toolkit.FoundAccountData { return toolkit.FoundAccountData{IntegrationSpecificID: id} }
-	in.Handle(toolkit.CapListAccounts, func(_ context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
+	toolkit.Handle(in, toolkit.CapListAccounts, func(_ context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
 		switch token(req.Page) {
 		case "":
 			return toolkit.ListAccountsResponse{Response: []toolkit.FoundAccountData{account("u1"), account("u2")}, Page: &toolkit.Page{Token: "again", Size: 2}}, nil
@@ -38,14 +38,14 @@ var broken = func() *toolkit.Integration {
 	resource := func(id string) toolkit.FoundResourceData {
 		return toolkit.FoundResourceData{IntegrationSpecificID: id, Label: id, ResourceType: "group"}
 	}
-	in.Handle(toolkit.CapListResources, func(_ context.Context, req toolkit.ListResourcesRequest) (toolkit.ListResourcesResponse, error) {
+	toolkit.Handle(in, toolkit.CapListResources, func(_ context.Context, req toolkit.ListResourcesRequest) (toolkit.ListResourcesResponse, error) {
 		if token(req.Page) == "" {
 			return toolkit.ListResourcesResponse{Response: []toolkit.FoundResourceData{resource("r1"), resource("r2")}, Page: &toolkit.Page{Token: "p2", Size: 2}}, nil
 		}
 		// Any token is taken for page 2, which repeats r2.
 		return toolkit.ListResourcesResponse{Response: []toolkit.FoundResourceData{resource("r2"), resource("r3")}}, nil
 	})
-	in.Handle(toolkit.CapListEntitlements, func(context.Context, toolkit.ListEntitlementsRequest) (toolkit.ListEntitlementsResponse, error) {
+	toolkit.Handle(in, toolkit.CapListEntitlements, func(context.Context, toolkit.ListEntitlementsRequest) (toolkit.ListEntitlementsResponse, error) {
 		panic("entitlements are not ready")
 	})
 	return in
@@ -116,11 +116,11 @@ var ledgerIntegration = func() *toolkit.Integration {
 		ResourceTypes:    []toolkit.ResourceType{{TypeID: "team", TypeLabel: "Team"}},
 		EntitlementTypes: []toolkit.EntitlementType{{TypeID: "member", TypeLabel: "Member", ResourceTypeID: "team"}},
 	})
-	in.Handle(toolkit.CapValidateCredentials, func(context.Context, toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
+	toolkit.Handle(in, toolkit.CapValidateCredentials, func(context.Context, toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
 		return toolkit.ValidateCredentialsResponse{Response: toolkit.ValidatedCredentials{Valid: true, UniqueTenantID: "ledger"}}, nil
 	})
 	accounts := []string{"a1", "a2", "a3", "a4", "a5"}
-	in.Handle(toolkit.CapListAccounts, func(_ context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
+	toolkit.Handle(in, toolkit.CapListAccounts, func(_ context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
 		ids, page, err := pageOf("ledger/accounts", accounts, req.Page)
 		out := toolkit.ListAccountsResponse{Page: page}
 		for _, id := range ids {
@@ -128,17 +128,17 @@ var ledgerIntegration = func() *toolkit.Integration {
 		}
 		return out, err
 	})
-	in.Handle(toolkit.CapListResources, func(context.Context, toolkit.ListResourcesRequest) (toolkit.ListResourcesResponse, error) {
+	toolkit.Handle(in, toolkit.CapListResources, func(context.Context, toolkit.ListResourcesRequest) (toolkit.ListResourcesResponse, error) {
 		return toolkit.ListResourcesResponse{Response: []toolkit.FoundResourceData{
 			{IntegrationSpecificID: "t1", Label: "Team 1", ResourceType: "team"},
 			{IntegrationSpecificID: "t2", Label: "Team 2", ResourceType: "team"}}}, nil
 	})
-	in.Handle(toolkit.CapListEntitlements, func(context.Context, toolkit.ListEntitlementsRequest) (toolkit.ListEntitlementsResponse, error) {
+	toolkit.Handle(in, toolkit.CapListEntitlements, func(context.Context, toolkit.ListEntitlementsRequest) (toolkit.ListEntitlementsResponse, error) {
 		return toolkit.ListEntitlementsResponse{Response: []toolkit.FoundEntitlementData{
 			{EntitlementType: "member", IntegrationSpecificID: "member", IntegrationSpecificResourceID: "t1", Label: "Team 1 member"},
 			{EntitlementType: "member", IntegrationSpecificID: "member", IntegrationSpecificResourceID: "t2", Label: "Team 2 member"}}}, nil
 	})
-	in.Handle(toolkit.CapFindEntitlementAssociations, func(_ context.Context, req toolkit.FindEntitlementAssociationsRequest) (toolkit.FindEntitlementAssociationsResponse, error) {
+	toolkit.Handle(in, toolkit.CapFindEntitlementAssociations, func(_ context.Context, req toolkit.FindEntitlementAssociationsRequest) (toolkit.FindEntitlementAssociationsResponse, error) {
 		ledgerState.mu.Lock()
 		keys := slices.SortedFunc(maps.Keys(ledgerState.held), func(a, b [2]string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) })
 		ledgerState.mu.Unlock()
@@ -148,13 +148,13 @@ var ledgerIntegration = func() *toolkit.Integration {
 		}
 		return out, nil
 	})
-	in.Handle(toolkit.CapAssignEntitlement, func(_ context.Context, req toolkit.AssignEntitlementRequest) (toolkit.AssignEntitlementResponse, error) {
+	toolkit.Handle(in, toolkit.CapAssignEntitlement, func(_ context.Context, req toolkit.AssignEntitlementRequest) (toolkit.AssignEntitlementResponse, error) {
 		p := req.Request
 		effect := ledgerState.set(p.AccountIntegrationSpecificID, p.ResourceIntegrationSpecificID, true)
 		sum, err := toolkit.Summarize(p, effect, true)
 		return toolkit.AssignEntitlementResponse{Response: toolkit.AssignedEntitlement{Assigned: true}, ExecutionSummary: sum}, err
 	})
-	in.Handle(toolkit.CapUnassignEntitlement, func(_ context.Context, req toolkit.UnassignEntitlementRequest) (toolkit.UnassignEntitlementResponse, error) {
+	toolkit.Handle(in, toolkit.CapUnassignEntitlement, func(_ context.Context, req toolkit.UnassignEntitlementRequest) (toolkit.UnassignEntitlementResponse, error) {
 		p := req.Request
 		effect := ledgerState.set(p.AccountIntegrationSpecificID, p.ResourceIntegrationSpecificID, false)
 		sum, err := toolkit.Summarize(p, effect, true)

@@ -13,7 +13,7 @@
 // request body, or a different answer (compared as JSON, not as text):
 //
 //	connectortest.RunCases(t, demo.Integration, "base_url", []connectortest.Case{{
-//		Capability: toolkit.CapListAccounts,
+//		Capability: toolkit.CapListAccounts.Name(),
 //		Request:    `{"auth":{"token":{"token":"t"}},"request":{},"settings":{}}`,
 //		Calls: []connectortest.Call{{Method: "GET", Path: "/users?per_page=100",
 //			Response: connectortest.Reply{Body: `[{"id":1,"login":"ada"}]`}}},

@@ -34,9 +34,9 @@ var example = func() *toolkit.Integration {
 		EntitlementTypes: []toolkit.EntitlementType{{TypeID: "member", TypeLabel: "Member", ResourceTypeID: "team"}},
 		ErrorHandlers:    []errs.Rule{{Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HTTPHandler}},
 	})
-	in.Handle(toolkit.CapValidateCredentials, exampleValidate)
-	in.Handle(toolkit.CapListAccounts, exampleListAccounts)
-	in.Handle(toolkit.CapAssignEntitlement, exampleAssign)
+	toolkit.Handle(in, toolkit.CapValidateCredentials, exampleValidate)
+	toolkit.Handle(in, toolkit.CapListAccounts, exampleListAccounts)
+	toolkit.Handle(in, toolkit.CapAssignEntitlement, exampleAssign)
 	return in
 }()
 

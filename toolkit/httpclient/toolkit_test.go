@@ -35,7 +35,7 @@ func TestRawData(t *testing.T) {
 	_, missing := serve(t, reply{status: 404, body: `{"message":"Not Found"}`})
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "rawtest", Version: "1", Auth: toolkit.AuthToken,
 		ErrorHandlers: rules})
-	in.Handle(toolkit.CapListAccounts, func(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
+	toolkit.Handle(in, toolkit.CapListAccounts, func(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
 		base := srv.URL
 		if req.Request.CustomAttributes != nil {
 			base = missing.URL

@@ -245,9 +245,9 @@ func (r *runner) parseRequest() error {
 func (r *runner) run() {
 	r.step("info", "", r.checkInfo)
 	r.step("schemas", "", r.checkSchemas)
-	r.step("app_info", toolkit.CapAppInfo, r.checkAppInfo)
-	if r.has(toolkit.CapValidateCredentials) {
-		r.step("validate_credentials", toolkit.CapValidateCredentials, r.checkValidateCredentials)
+	r.step("app_info", toolkit.CapAppInfo.Name(), r.checkAppInfo)
+	if r.has(toolkit.CapValidateCredentials.Name()) {
+		r.step("validate_credentials", toolkit.CapValidateCredentials.Name(), r.checkValidateCredentials)
 	} else {
 		r.add(Result{Name: "validate_credentials", Status: Skip, Summary: "the connector does not register validate_credentials"})
 	}

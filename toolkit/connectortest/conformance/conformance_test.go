@@ -22,11 +22,11 @@ const basicAuth = `{"auth":{"basic":{"username":"u","password":"p"}}}`
 func newConnector(t *testing.T, appID string, list func(context.Context, toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error)) *toolkit.Integration {
 	t.Helper()
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: appID, Version: "1.0.0", Auth: toolkit.AuthBasic})
-	in.Handle(toolkit.CapValidateCredentials, func(context.Context, toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
+	toolkit.Handle(in, toolkit.CapValidateCredentials, func(context.Context, toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
 		return toolkit.ValidateCredentialsResponse{Response: toolkit.ValidatedCredentials{Valid: true, UniqueTenantID: appID}}, nil
 	})
 	if list != nil {
-		in.Handle(toolkit.CapListAccounts, list)
+		toolkit.Handle(in, toolkit.CapListAccounts, list)
 	}
 	return in
 }
@@ -172,7 +172,7 @@ func TestWithoutCredentials(t *testing.T) {
 // its list.
 func TestSecretsCheck(t *testing.T) {
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "leaky", Version: "1.0.0", Auth: toolkit.AuthBasic})
-	in.Handle(toolkit.CapValidateCredentials, func(_ context.Context, req toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
+	toolkit.Handle(in, toolkit.CapValidateCredentials, func(_ context.Context, req toolkit.ValidateCredentialsRequest) (toolkit.ValidateCredentialsResponse, error) {
 		var s struct {
 			Shout string `json:"shout"`
 		}

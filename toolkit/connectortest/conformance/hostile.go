@@ -14,7 +14,7 @@ import (
 // else validate_credentials, else the first authenticated read.
 func (r *runner) hostileTarget() toolkit.CapabilityName {
 	caps := r.in.CapabilityInfos()
-	for _, want := range []toolkit.CapabilityName{toolkit.CapListAccounts, toolkit.CapValidateCredentials} {
+	for _, want := range []toolkit.CapabilityName{toolkit.CapListAccounts.Name(), toolkit.CapValidateCredentials.Name()} {
 		for _, ci := range caps {
 			if ci.Name == want {
 				return want

@@ -14,7 +14,7 @@ import (
 
 // checkAppInfo calls app_info and checks the OpenAPI document it returns.
 func (r *runner) checkAppInfo() Result {
-	a, err := r.call(toolkit.CapAppInfo, nil, nil)
+	a, err := r.call(toolkit.CapAppInfo.Name(), nil, nil)
 	if err != nil {
 		return Result{Status: Fail, Summary: err.Error()}
 	}
@@ -44,7 +44,7 @@ func (r *runner) checkAppInfo() Result {
 			problems = append(problems, "the OpenAPI validator rejects the document: "+oneLine(err.Error(), 2000))
 		}
 	}
-	if validate := r.schemas.of(toolkit.CapAppInfo); validate != nil {
+	if validate := r.schemas.of(toolkit.CapAppInfo.Name()); validate != nil {
 		if err := validate(a.raw); err != nil {
 			problems = append(problems, "the answer does not match the response schema: "+schemaError(err))
 		}

@@ -154,7 +154,7 @@ func (r *runner) checkSchemas() Result {
 
 // checkValidateCredentials calls validate_credentials.
 func (r *runner) checkValidateCredentials() Result {
-	a, err := r.call(toolkit.CapValidateCredentials, nil, nil)
+	a, err := r.call(toolkit.CapValidateCredentials.Name(), nil, nil)
 	if err != nil {
 		return Result{Status: Fail, Summary: err.Error()}
 	}
@@ -173,7 +173,7 @@ func (r *runner) checkValidateCredentials() Result {
 		res.Status = Fail
 		res.Problems = append(res.Problems, "unique_tenant_id is empty")
 	}
-	if validate := r.schemas.of(toolkit.CapValidateCredentials); validate != nil {
+	if validate := r.schemas.of(toolkit.CapValidateCredentials.Name()); validate != nil {
 		if err := validate(a.raw); err != nil {
 			res.Status = Fail
 			res.Problems = append(res.Problems, "the answer does not match the response schema: "+schemaError(err))

@@ -34,13 +34,13 @@ type entKey struct{ id, resource string }
 
 // writeChecks runs the write checks, when allowed.
 func (r *runner) writeChecks() {
-	hasAssign, hasUnassign := r.has(toolkit.CapAssignEntitlement), r.has(toolkit.CapUnassignEntitlement)
+	hasAssign, hasUnassign := r.has(toolkit.CapAssignEntitlement.Name()), r.has(toolkit.CapUnassignEntitlement.Name())
 	skipBoth := func(why string) {
 		r.add(Result{Name: assignCheck, Status: Skip, Summary: why})
 		r.add(Result{Name: unassignCheck, Status: Skip, Summary: why})
 	}
 	switch {
-	case r.skipped("writes:", "") || (r.skipped(assignCheck, toolkit.CapAssignEntitlement) && r.skipped(unassignCheck, toolkit.CapUnassignEntitlement)):
+	case r.skipped("writes:", "") || (r.skipped(assignCheck, toolkit.CapAssignEntitlement.Name()) && r.skipped(unassignCheck, toolkit.CapUnassignEntitlement.Name())):
 		skipBoth("skipped by Options.Skip")
 		return
 	case !r.opts.AllowWrites:
@@ -71,7 +71,7 @@ func (r *runner) writeChecks() {
 		capability toolkit.CapabilityName
 		has        bool
 		held       bool
-	}{{assignCheck, toolkit.CapAssignEntitlement, hasAssign, true}, {unassignCheck, toolkit.CapUnassignEntitlement, hasUnassign, false}} {
+	}{{assignCheck, toolkit.CapAssignEntitlement.Name(), hasAssign, true}, {unassignCheck, toolkit.CapUnassignEntitlement.Name(), hasUnassign, false}} {
 		r.step(w.name, w.capability, func() Result {
 			if !w.has {
 				return Result{Status: Skip, Summary: "the connector does not register " + string(w.capability)}
@@ -110,7 +110,7 @@ func (r *runner) writeChecks() {
 // unassigns it twice; each second call must be a noop.
 func (r *runner) roundTrip() (assign, unassign Result) {
 	assign, unassign = Result{Name: assignCheck}, Result{Name: unassignCheck}
-	if r.skipped(assignCheck, toolkit.CapAssignEntitlement) || r.skipped(unassignCheck, toolkit.CapUnassignEntitlement) {
+	if r.skipped(assignCheck, toolkit.CapAssignEntitlement.Name()) || r.skipped(unassignCheck, toolkit.CapUnassignEntitlement.Name()) {
 		assign.Status, assign.Summary = Skip, "skipped by Options.Skip (the round trip needs both writes)"
 		unassign.Status, unassign.Summary = Skip, assign.Summary
 		return
@@ -121,16 +121,16 @@ func (r *runner) roundTrip() (assign, unassign Result) {
 		unassign.Status, unassign.Summary = Skip, assign.Summary
 		return
 	}
-	a1, a1Err := r.write(toolkit.CapAssignEntitlement, g.assignPayload())
+	a1, a1Err := r.write(toolkit.CapAssignEntitlement.Name(), g.assignPayload())
 	if a1Err != "" {
 		assign.Status, assign.Summary = Fail, g.label+": the first assign_entitlement failed"
 		assign.Problems = []string{a1Err}
 		unassign.Status, unassign.Summary = Skip, "not run: the assign_entitlement before it failed"
 		return
 	}
-	a2, a2Err := r.write(toolkit.CapAssignEntitlement, g.assignPayload())
-	u1, u1Err := r.write(toolkit.CapUnassignEntitlement, g.unassignPayload())
-	u2, u2Err := r.write(toolkit.CapUnassignEntitlement, g.unassignPayload())
+	a2, a2Err := r.write(toolkit.CapAssignEntitlement.Name(), g.assignPayload())
+	u1, u1Err := r.write(toolkit.CapUnassignEntitlement.Name(), g.unassignPayload())
+	u2, u2Err := r.write(toolkit.CapUnassignEntitlement.Name(), g.unassignPayload())
 
 	assign.Status, assign.Summary = Pass, fmt.Sprintf("%s (not held): %s, then %s", g.label, a1, a2)
 	switch {
@@ -188,8 +188,8 @@ func (r *runner) write(name toolkit.CapabilityName, payload any) (effect, proble
 // entitlement's type must have no maximum, so assigning it cannot displace
 // another (e.g. a second tenant role replacing the first).
 func (r *runner) pickGrant(held, free bool) (*grant, string) {
-	accounts := r.listings[toolkit.CapListAccounts]
-	ents := r.listings[toolkit.CapListEntitlements]
+	accounts := r.listings[toolkit.CapListAccounts.Name()]
+	ents := r.listings[toolkit.CapListEntitlements.Name()]
 	switch {
 	case accounts == nil || len(accounts.items) == 0:
 		return nil, "list_accounts listed no account"
@@ -201,7 +201,7 @@ func (r *runner) pickGrant(held, free bool) (*grant, string) {
 		types[et.TypeID] = et
 	}
 	resourceTypes := map[string]string{}
-	if res := r.listings[toolkit.CapListResources]; res != nil {
+	if res := r.listings[toolkit.CapListResources.Name()]; res != nil {
 		for _, it := range res.items {
 			resourceTypes[str(it, "integration_specific_id")] = str(it, "resource_type")
 		}
@@ -271,10 +271,10 @@ func (r *runner) pickGrant(held, free bool) (*grant, string) {
 // find_entitlement_associations listing; nil and why when neither can tell.
 func (r *runner) heldBy(account string) (map[entKey]bool, string) {
 	out := map[entKey]bool{}
-	if r.has(toolkit.CapGetAccountEntitlementAssociations) {
+	if r.has(toolkit.CapGetAccountEntitlementAssociations.Name()) {
 		var page *toolkit.Page
 		for pages := 0; pages < r.opts.MaxPages; pages++ {
-			a, err := r.call(toolkit.CapGetAccountEntitlementAssociations, map[string]any{"account_id": account}, page)
+			a, err := r.call(toolkit.CapGetAccountEntitlementAssociations.Name(), map[string]any{"account_id": account}, page)
 			if err != nil {
 				return nil, "get_account_entitlement_associations: " + err.Error()
 			}
@@ -295,7 +295,7 @@ func (r *runner) heldBy(account string) (map[entKey]bool, string) {
 		}
 		return nil, "get_account_entitlement_associations did not end within MaxPages"
 	}
-	l := r.listings[toolkit.CapFindEntitlementAssociations]
+	l := r.listings[toolkit.CapFindEntitlementAssociations.Name()]
 	if l == nil || !l.complete || len(l.items) < l.total {
 		return nil, "telling which entitlements an account holds needs get_account_entitlement_associations or a complete find_entitlement_associations listing"
 	}
