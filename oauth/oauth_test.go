@@ -19,9 +19,9 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/internal/oauthdesc"
 	"github.com/lumosgo/lumos/oauth"
 	"github.com/lumosgo/lumos/oauth/oauthtest"
-	_ "github.com/lumosgo/lumos/openapi" // the app_info builder
 	"github.com/lumosgo/lumos/toolkit"
 	"github.com/lumosgo/lumos/toolkit/httpclient"
 )
@@ -546,10 +546,9 @@ func TestRegistration(t *testing.T) {
 		toolkit.CapRefreshAccessToken.Name(), toolkit.CapValidateCredentials.Name()}) // no authorization URL needed
 	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "r"}, nil, false))
 	is.Equal(creds.AccessToken, "own")
-	od, ok := in.DescribeOAuth("")
+	od, ok := oauthdesc.Of(in).DescribeOAuth("")
 	is.True(ok)
-	is.Equal(od.Capabilities, map[toolkit.CapabilityName]bool{
-		toolkit.CapGetAuthorizationURL.Name(): false, toolkit.CapHandleAuthorizationCallback.Name(): true, toolkit.CapRefreshAccessToken.Name(): true})
+	is.Equal(od.Capabilities, map[string]bool{"get_authorization_url": false, "handle_authorization_callback": true, "refresh_access_token": true})
 
 	panics := []struct {
 		name string

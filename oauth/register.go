@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/internal/oauthdesc"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -117,8 +118,8 @@ func register(m *module) {
 			}
 		}
 	}
-	if err := in.SetOAuth(m); err != nil {
-		panic(err)
+	if err := oauthdesc.Attach(in, m); err != nil {
+		panic(fail(in, "%v", err))
 	}
 	if wanted[toolkit.CapGetAuthorizationURL.Name()] {
 		toolkit.Handle(in, toolkit.CapGetAuthorizationURL, m.getAuthorizationURL)
@@ -161,8 +162,8 @@ func (m *module) settingsFor(credentialID *string) (*Settings, error) {
 	return s, nil
 }
 
-// DescribeOAuth implements toolkit.OAuthDescriber.
-func (m *module) DescribeOAuth(credentialID string) (toolkit.OAuthDescription, bool) {
+// DescribeOAuth describes the OAuth settings of a credential for `info` and app_info.
+func (m *module) DescribeOAuth(credentialID string) (oauthdesc.Description, bool) {
 	var s *Settings
 	switch {
 	case m.single != nil && credentialID == "":
@@ -171,20 +172,20 @@ func (m *module) DescribeOAuth(credentialID string) (toolkit.OAuthDescription, b
 		s = m.byID[credentialID]
 	}
 	if s == nil {
-		return toolkit.OAuthDescription{}, false
+		return oauthdesc.Description{}, false
 	}
 	registered := m.in.Capabilities()
-	caps := map[toolkit.CapabilityName]bool{}
+	caps := map[string]bool{}
 	for _, c := range s.FlowType.Capabilities() {
 		// As upstream: available when enabled, or implemented by the connector.
-		caps[c] = !slices.Contains(s.Disable, c) || slices.Contains(registered, c)
+		caps[string(c)] = !slices.Contains(s.Disable, c) || slices.Contains(registered, c)
 	}
-	return toolkit.OAuthDescription{
+	return oauthdesc.Description{
 		FlowType:     string(s.FlowType),
 		PKCE:         s.PKCE,
 		Capabilities: caps,
-		Scopes:       s.Scopes,
-		Resolve: func(ctx context.Context, settings json.RawMessage) toolkit.OAuthEndpoints {
+		Scopes:       scopeNames(s.Scopes),
+		Resolve: func(ctx context.Context, settings json.RawMessage) oauthdesc.Endpoints {
 			return s.resolve(ctx, settings)
 		},
 	}, true
@@ -193,15 +194,27 @@ func (m *module) DescribeOAuth(credentialID string) (toolkit.OAuthDescription, b
 // resolve computes the endpoints and scopes for app_info; what fails is
 // left empty, as upstream does. A panicking URL or scopes function counts
 // as failing.
-func (s *Settings) resolve(ctx context.Context, settings json.RawMessage) toolkit.OAuthEndpoints {
-	out := toolkit.OAuthEndpoints{Scopes: map[toolkit.CapabilityName]string{}}
+func (s *Settings) resolve(ctx context.Context, settings json.RawMessage) oauthdesc.Endpoints {
+	out := oauthdesc.Endpoints{Scopes: map[string]string{}}
 	if s.FlowType == CodeFlow && s.AuthorizationURL != nil {
 		out.AuthorizationURL = quietly(func() (string, error) { return s.AuthorizationURL(ctx, settings) })
 	}
 	out.TokenURL = quietly(func() (string, error) { return s.TokenURL(ctx, settings) })
 	scopes, _ := quietlyScopes(func() (map[toolkit.CapabilityName]string, error) { return s.scopes(ctx, settings) })
 	for c, v := range scopes {
-		out.Scopes[c] = v
+		out.Scopes[string(c)] = v
+	}
+	return out
+}
+
+// scopeNames is a fixed scopes map keyed by plain names; nil stays nil (no fixed map).
+func scopeNames(scopes map[toolkit.CapabilityName]string) map[string]string {
+	if scopes == nil {
+		return nil
+	}
+	out := make(map[string]string, len(scopes))
+	for c, v := range scopes {
+		out[string(c)] = v
 	}
 	return out
 }
@@ -273,4 +286,4 @@ func unionScopes(byCap map[toolkit.CapabilityName]string) string {
 }
 
 // Check the interfaces are satisfied.
-var _ toolkit.OAuthDescriber = (*module)(nil)
+var _ oauthdesc.Describer = (*module)(nil)

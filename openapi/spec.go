@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/lumosgo/lumos/internal/oas"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -65,24 +66,24 @@ func Spec(lumosVersion string, v Version) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	comps := components{}
-	if err := comps.hoist(map[string]any{"$defs": defs}, ""); err != nil {
+	comps := oas.Components{}
+	if err := comps.Hoist(map[string]any{"$defs": defs}, ""); err != nil {
 		return nil, err
 	}
-	errSchema, err := comps.adopt(errType, reflected[0], "")
+	errSchema, err := adopt(comps, errType, reflected[0], "")
 	if err != nil {
 		return nil, err
 	}
-	if err := comps.add("ErrorResponse", errSchema); err != nil {
+	if err := comps.Add("ErrorResponse", errSchema); err != nil {
 		return nil, err
 	}
 	paths := map[string]any{}
 	for i, c := range caps {
 		reqName, respName := pascal(c.Name)+"Request", pascal(c.Name)+"Response"
-		if err := comps.envelope(c.Request, reflected[1+2*i], reqName); err != nil {
+		if err := addEnvelope(comps, c.Request, reflected[1+2*i], reqName); err != nil {
 			return nil, fmt.Errorf("openapi: capability %s: %w", c.Name, err)
 		}
-		if err := comps.envelope(c.Response, reflected[2+2*i], respName); err != nil {
+		if err := addEnvelope(comps, c.Response, reflected[2+2*i], respName); err != nil {
 			return nil, fmt.Errorf("openapi: capability %s: %w", c.Name, err)
 		}
 		paths["/{connector_id}/"+string(c.Name)] = map[string]any{"post": specOperation(c, reqName, respName)}
@@ -101,25 +102,25 @@ func Spec(lumosVersion string, v Version) (*Document, error) {
 		},
 		"paths": paths,
 	}
-	comps.prune(tree)
+	comps.Prune(tree)
 	if v == OpenAPI30 {
 		for _, s := range comps {
-			toOpenAPI30(s)
+			oas.ToOpenAPI30(s)
 		}
 	}
 	tree["components"] = map[string]any{"schemas": map[string]map[string]any(comps)}
-	doc, err := jsonValue(tree)
+	doc, err := oas.JSONValue(tree)
 	if err != nil {
 		return nil, err
 	}
 	return &Document{version: v, tree: doc.(map[string]any)}, nil
 }
 
-// envelope adds the schema of a request or response envelope type, as
+// addEnvelope adds the schema of a request or response envelope type, as
 // SchemaOf reflected it, as the component name. Each capability reflects its own envelope, so two
 // capabilities sharing a Go envelope type still get a component each.
-func (c components) envelope(t reflect.Type, reflected map[string]any, name string) error {
-	s, err := c.adopt(t, reflected, name)
+func addEnvelope(c oas.Components, t reflect.Type, reflected map[string]any, name string) error {
+	s, err := adopt(c, t, reflected, name)
 	if err != nil {
 		return err
 	}
@@ -128,11 +129,11 @@ func (c components) envelope(t reflect.Type, reflected map[string]any, name stri
 		// A list result is written as [] when empty, never null.
 		if resp, ok := props["response"].(map[string]any); ok && t.Kind() == reflect.Struct {
 			if f, ok := t.FieldByName("Response"); ok && f.Type.Kind() == reflect.Slice {
-				dropNull(resp)
+				oas.DropNull(resp)
 			}
 		}
 	}
-	return c.add(name, s)
+	return c.Add(name, s)
 }
 
 func specOperation(c toolkit.CapabilityInfo, reqName, respName string) map[string]any {
@@ -149,13 +150,13 @@ func specOperation(c toolkit.CapabilityInfo, reqName, respName string) map[strin
 		}},
 		"requestBody": map[string]any{
 			"required": true,
-			"content":  map[string]any{"application/json": map[string]any{"schema": ref(reqName)}},
+			"content":  map[string]any{"application/json": map[string]any{"schema": oas.Ref(reqName)}},
 		},
 		"responses": map[string]any{
 			"200": map[string]any{
 				"description": "The capability's response envelope, or an ErrorResponse (is_error: true) when it failed.",
 				"content": map[string]any{"application/json": map[string]any{
-					"schema": map[string]any{"anyOf": []any{ref(respName), ref("ErrorResponse")}},
+					"schema": map[string]any{"anyOf": []any{oas.Ref(respName), oas.Ref("ErrorResponse")}},
 				}},
 			},
 		},

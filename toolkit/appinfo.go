@@ -1,11 +1,6 @@
 package toolkit
 
-import (
-	"context"
-	"sync/atomic"
-
-	"github.com/lumosgo/lumos/errs"
-)
+import "context"
 
 // AppInfoRequestPayload is the payload of app_info; it has no fields.
 type AppInfoRequestPayload struct{}
@@ -22,24 +17,9 @@ type (
 	AppInfoResponse = Response[AppInfo]
 )
 
-// AppInfoFunc builds a connector's app_info document. Package openapi
-// provides it and installs it with SetAppInfoFunc when it is linked in; the
-// toolkit cannot import it without importing upward.
-type AppInfoFunc func(ctx context.Context, in *Integration, req AppInfoRequest) (map[string]any, error)
-
-var appInfoFunc atomic.Pointer[AppInfoFunc]
-
-// SetAppInfoFunc installs the builder behind every connector's app_info.
-func SetAppInfoFunc(f AppInfoFunc) { appInfoFunc.Store(&f) }
-
 // appInfoHandler is the app_info capability every integration gets.
 func (in *Integration) appInfoHandler(ctx context.Context, req AppInfoRequest) (AppInfoResponse, error) {
-	f := appInfoFunc.Load()
-	if f == nil || *f == nil {
-		return AppInfoResponse{}, errs.New(errs.NotImplemented,
-			"app_info needs the OpenAPI builder: import github.com/lumosgo/lumos/openapi")
-	}
-	schema, err := (*f)(ctx, in, req)
+	schema, err := appInfoDocument(ctx, in, req)
 	if err != nil {
 		return AppInfoResponse{}, err
 	}

@@ -74,7 +74,7 @@ func TestValidateCredentialConfigRegistration(t *testing.T) {
 			return toolkit.ValidateCredentialConfigResponse{}, errors.New("x")
 		})
 	})
-	is.True(strings.Contains(msg, "CredentialConfig.Validate"))                       // points to the way to customize it
+	is.True(strings.Contains(msg, "CredentialConfig.Validate"))                              // points to the way to customize it
 	is.True(!containsCap(demo().Capabilities(), toolkit.CapValidateCredentialConfig.Name())) // not for single-auth connectors
 }
 

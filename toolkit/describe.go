@@ -68,6 +68,3 @@ func (in *Integration) CapabilityInfos() []CapabilityInfo {
 	}
 	return out
 }
-
-// SettingsType is the connector's settings struct type, or nil when it has none.
-func (in *Integration) SettingsType() reflect.Type { return in.settingsType }

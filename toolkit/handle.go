@@ -20,9 +20,9 @@ type capability struct {
 // boundHandler is a handler bound to its request and response types: the
 // pipeline calls it without reflection.
 type boundHandler struct {
-	newRequest func() any                                 // a pointer to a zero request envelope
+	newRequest func() any                                      // a pointer to a zero request envelope
 	call       func(ctx context.Context, req any) (any, error) // runs the handler on what newRequest returned
-	pc         uintptr                                    // the handler's code, to name its package in errors
+	pc         uintptr                                         // the handler's code, to name its package in errors
 }
 
 // bind wraps fn so the pipeline can call it with a decoded *Req and gets
@@ -45,7 +45,9 @@ func bind[Req, Resp any](fn func(context.Context, Req) (Resp, error)) boundHandl
 }
 
 // raisedIn names where a handler error came from: "<package>:<capability>".
-func (c *capability) raisedIn() string { return handlerPackage(c.handler.pc) + ":" + string(c.spec.name) }
+func (c *capability) raisedIn() string {
+	return handlerPackage(c.handler.pc) + ":" + string(c.spec.name)
+}
 
 // CapabilityOption adjusts how a capability is presented.
 type CapabilityOption func(*capability)

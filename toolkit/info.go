@@ -115,10 +115,11 @@ func (in *Integration) Info() (Info, error) {
 // prints it: the response envelope, keys sorted at every depth, Python's
 // separators, non-ASCII escaped. It is computed once and cached.
 func (in *Integration) InfoDocument() ([]byte, error) {
+	withOAuth := in.oauthDescriber() != nil
 	in.mu.RLock()
-	cached := in.info
+	cached, cachedWithOAuth := in.info, in.infoWithOAuth
 	in.mu.RUnlock()
-	if cached != nil {
+	if cached != nil && cachedWithOAuth == withOAuth {
 		return cached, nil
 	}
 	info, err := in.Info()
@@ -130,7 +131,7 @@ func (in *Integration) InfoDocument() ([]byte, error) {
 		return nil, err
 	}
 	in.mu.Lock()
-	in.info = doc
+	in.info, in.infoWithOAuth = doc, withOAuth
 	in.mu.Unlock()
 	return doc, nil
 }

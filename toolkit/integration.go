@@ -3,12 +3,13 @@ package toolkit
 import (
 	"fmt"
 
-	"github.com/lumosgo/lumos/errs"
-	"github.com/lumosgo/lumos/toolkit/redact"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit/redact"
 )
 
 // Declaration is everything a connector states about itself, apart from its
@@ -95,12 +96,11 @@ type Integration struct {
 	mu   sync.RWMutex // guards caps and info
 	caps map[CapabilityName]*capability
 
-	info []byte // cached `info` document, cleared by Handle
+	info          []byte // cached `info` document, cleared by Handle
+	infoWithOAuth bool   // whether info shows OAuth settings; attaching them makes it stale
 
 	keysOnce sync.Once
 	keys     redact.Keys // secret keys of requests, see secretKeys
-
-	oauth OAuthDescriber // the connector's OAuth settings, if any (SetOAuth)
 }
 
 // wordsJoinedBy reports whether s is one or more words of lower-case

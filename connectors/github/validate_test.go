@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	_ "github.com/lumosgo/lumos/openapi" // app_info
 	"github.com/lumosgo/lumos/toolkit"
 )
 

@@ -14,7 +14,6 @@ import (
 	"github.com/lumosgo/lumos/mock"
 	"github.com/lumosgo/lumos/mock/mockoauth"
 	"github.com/lumosgo/lumos/oauth/oauthtest"
-	_ "github.com/lumosgo/lumos/openapi" // the app_info builder
 	"github.com/lumosgo/lumos/toolkit"
 )
 

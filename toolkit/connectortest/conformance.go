@@ -12,7 +12,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	_ "github.com/lumosgo/lumos/openapi" // app_info's builder: the suite checks app_info
 	"github.com/lumosgo/lumos/toolkit"
 	"github.com/lumosgo/lumos/toolkit/connectortest/conformance"
 )

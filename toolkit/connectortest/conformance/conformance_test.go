@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/lumosgo/lumos/errs"
-	_ "github.com/lumosgo/lumos/openapi" // app_info's builder
 	"github.com/lumosgo/lumos/toolkit"
 	"github.com/lumosgo/lumos/toolkit/connectortest/conformance"
 )

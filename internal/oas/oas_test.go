@@ -1,8 +1,9 @@
-package openapi
+package oas_test
 
 import (
 	"testing"
 
+	"github.com/lumosgo/lumos/internal/oas"
 	"github.com/matryer/is"
 )
 
@@ -36,7 +37,7 @@ func TestToOpenAPI30(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			is := is.New(t)
-			is.Equal(toOpenAPI30(tt.in), tt.want)
+			is.Equal(oas.ToOpenAPI30(tt.in), tt.want)
 		})
 	}
 }

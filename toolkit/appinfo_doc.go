@@ -1,4 +1,4 @@
-package openapi
+package toolkit
 
 import (
 	"context"
@@ -7,10 +7,9 @@ import (
 	"reflect"
 	"slices"
 
-	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/internal/oas"
+	"github.com/lumosgo/lumos/internal/oauthdesc"
 )
-
-func init() { toolkit.SetAppInfoFunc(AppInfo) }
 
 // The five tags of every app_info document, in upstream's order.
 var appInfoTags = []any{
@@ -26,34 +25,34 @@ var appInfoTags = []any{
 // x-capability-category (capitalized); validation capabilities get the
 // declared "Validation" tag rather than upstream's undeclared
 // "Validation Capabilities".
-func appInfoTag(l toolkit.Level) string {
+func appInfoTag(l Level) string {
 	switch l {
-	case toolkit.LevelRead:
+	case LevelRead:
 		return "Read Capabilities"
-	case toolkit.LevelWrite:
+	case LevelWrite:
 		return "Write Capabilities"
-	case toolkit.LevelAuth:
+	case LevelAuth:
 		return "Authorization"
-	case toolkit.LevelSpec:
+	case LevelSpec:
 		return "Specification"
-	case toolkit.LevelValidation:
+	case LevelValidation:
 		return "Validation"
 	}
 	return "Capabilities"
 }
 
-// AppInfo builds a connector's own OpenAPI 3.0.0 document, the app_schema
+// appInfoDocument builds a connector's own OpenAPI 3.0.0 document, the app_schema
 // of its app_info response, as upstream's InfoModule does: the connector's
 // catalogue data as info extensions, one POST /<capability> path per
 // registered capability, and the Settings, Auth or Credentials components
-// its requests carry. It is installed in the toolkit from init.
-func AppInfo(ctx context.Context, in *toolkit.Integration, req toolkit.AppInfoRequest) (map[string]any, error) {
+// its requests carry.
+func appInfoDocument(ctx context.Context, in *Integration, req AppInfoRequest) (map[string]any, error) {
 	d := in.Declaration()
 	info, err := in.Info() // the settings and credential schemas with their field order
 	if err != nil {
 		return nil, err
 	}
-	comps := components{}
+	comps := oas.Components{}
 	if err := addFieldOrdered(comps, "Settings", info.RequestSettingsSchema); err != nil {
 		return nil, err
 	}
@@ -71,7 +70,7 @@ func AppInfo(ctx context.Context, in *toolkit.Integration, req toolkit.AppInfoRe
 			return nil, err
 		}
 		kind := string(d.Auth)
-		if err := comps.add("Auth", map[string]any{
+		if err := comps.Add("Auth", map[string]any{
 			"type":       "object",
 			"properties": map[string]any{kind: cred},
 			"required":   []any{kind},
@@ -115,7 +114,7 @@ func AppInfo(ctx context.Context, in *toolkit.Integration, req toolkit.AppInfoRe
 		if len(byID) > 0 {
 			oauthSettings = byID
 		}
-		if err := comps.add("Credentials", map[string]any{"type": "array", "items": map[string]any{"allOf": alts}}); err != nil {
+		if err := comps.Add("Credentials", map[string]any{"type": "array", "items": map[string]any{"allOf": alts}}); err != nil {
 			return nil, err
 		}
 	}
@@ -126,7 +125,7 @@ func AppInfo(ctx context.Context, in *toolkit.Integration, req toolkit.AppInfoRe
 		names = append(names, string(c.Name))
 		op, err := appInfoOperation(comps, c, authKey, security)
 		if err != nil {
-			return nil, fmt.Errorf("openapi: app_info of %s: capability %s: %w", d.AppID, c.Name, err)
+			return nil, fmt.Errorf("app_info of %s: capability %s: %w", d.AppID, c.Name, err)
 		}
 		paths["/"+string(c.Name)] = map[string]any{"post": op}
 	}
@@ -138,22 +137,22 @@ func AppInfo(ctx context.Context, in *toolkit.Integration, req toolkit.AppInfoRe
 		"tags":    appInfoTags,
 		"paths":   paths,
 	}
-	comps.prune(tree, keep...)
+	comps.Prune(tree, keep...)
 	schemas := []any{paths}
 	for _, s := range comps {
 		schemas = append(schemas, s)
 	}
-	setTypeEnums(schemas, "x-entitlement-type", typeIDs(d.EntitlementTypes, func(t toolkit.EntitlementType) string { return t.TypeID }))
-	setTypeEnums(schemas, "x-resource-type", typeIDs(d.ResourceTypes, func(t toolkit.ResourceType) string { return t.TypeID }))
+	setTypeEnums(schemas, "x-entitlement-type", typeIDs(d.EntitlementTypes, func(t EntitlementType) string { return t.TypeID }))
+	setTypeEnums(schemas, "x-resource-type", typeIDs(d.ResourceTypes, func(t ResourceType) string { return t.TypeID }))
 	for _, s := range comps {
-		toOpenAPI30(s)
+		oas.ToOpenAPI30(s)
 	}
 	for _, p := range paths {
-		toOpenAPI30(p.(map[string]any)["post"].(map[string]any)["requestBody"])
-		toOpenAPI30(p.(map[string]any)["post"].(map[string]any)["responses"])
+		oas.ToOpenAPI30(p.(map[string]any)["post"].(map[string]any)["requestBody"])
+		oas.ToOpenAPI30(p.(map[string]any)["post"].(map[string]any)["responses"])
 	}
 	tree["components"] = map[string]any{"schemas": map[string]map[string]any(comps), "securitySchemes": schemes}
-	doc, err := jsonValue(tree)
+	doc, err := oas.JSONValue(tree)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +160,7 @@ func AppInfo(ctx context.Context, in *toolkit.Integration, req toolkit.AppInfoRe
 }
 
 // appInfoInfo is the info object: the catalogue entry as extensions.
-func appInfoInfo(in *toolkit.Integration, capabilities []any, oauthSettings any) map[string]any {
+func appInfoInfo(in *Integration, capabilities []any, oauthSettings any) map[string]any {
 	d := in.Declaration()
 	title := d.Description.UserFriendlyName
 	if title == "" {
@@ -207,13 +206,13 @@ func appInfoInfo(in *toolkit.Integration, capabilities []any, oauthSettings any)
 }
 
 // appInfoOperation is the POST operation of one capability.
-func appInfoOperation(comps components, c toolkit.CapabilityInfo, authKey string, security []any) (map[string]any, error) {
+func appInfoOperation(comps oas.Components, c CapabilityInfo, authKey string, security []any) (map[string]any, error) {
 	request, err := inlineSchema(comps, c.Payload())
 	if err != nil {
 		return nil, err
 	}
 	switch c.Level {
-	case toolkit.LevelAuth, toolkit.LevelSpec:
+	case LevelAuth, LevelSpec:
 		request["x-capability-category"] = string(c.Level)
 	default:
 		request["x-capability-level"] = string(c.Level)
@@ -224,15 +223,15 @@ func appInfoOperation(comps components, c toolkit.CapabilityInfo, authKey string
 	}
 	body := map[string]any{
 		"type":       "object",
-		"properties": map[string]any{"request": request, "settings": ref("Settings")},
+		"properties": map[string]any{"request": request, "settings": oas.Ref("Settings")},
 		"required":   []any{"request", "settings"},
 	}
-	if c.Level != toolkit.LevelAuth && hasField(c.Request, "Auth") {
+	if c.Level != LevelAuth && hasField(c.Request, "Auth") {
 		name := "Auth"
 		if authKey == "credentials" {
 			name = "Credentials"
 		}
-		body["properties"].(map[string]any)[authKey] = ref(name)
+		body["properties"].(map[string]any)[authKey] = oas.Ref(name)
 		body["required"] = append(body["required"].([]any), authKey)
 	}
 	op := map[string]any{
@@ -261,21 +260,24 @@ func appInfoOperation(comps components, c toolkit.CapabilityInfo, authKey string
 // inlineSchema is the schema of a payload or result type, written in
 // place as upstream does. A named root is also added as a component, which
 // a recursive type refers to (pruned when nothing does).
-func inlineSchema(comps components, t reflect.Type) (map[string]any, error) {
+func inlineSchema(comps oas.Components, t reflect.Type) (map[string]any, error) {
 	if t == nil {
 		return map[string]any{"type": "object", "properties": map[string]any{}}, nil
 	}
-	s, err := comps.reflect(t, "")
+	s, err := SchemaOf(t)
 	if err != nil {
 		return nil, err
 	}
+	if s, err = comps.Adopt(s, DefinitionName(t), t.String()); err != nil {
+		return nil, err
+	}
 	if t.Name() != "" {
-		if err := comps.add(toolkit.DefinitionName(t), deepCopy(s).(map[string]any)); err != nil {
+		if err := comps.Add(DefinitionName(t), oas.DeepCopy(s).(map[string]any)); err != nil {
 			return nil, err
 		}
 	}
 	if t.Kind() == reflect.Slice {
-		dropNull(s) // a list result is [] when empty
+		oas.DropNull(s) // a list result is [] when empty
 	}
 	return s, nil
 }
@@ -290,49 +292,49 @@ func hasField(t reflect.Type, name string) bool {
 
 // addFieldOrdered adds a model schema from Info, whose "field_order"
 // becomes upstream's "x-field_order", as the component name.
-func addFieldOrdered(comps components, name string, s map[string]any) error {
+func addFieldOrdered(comps oas.Components, name string, s map[string]any) error {
 	if err := hoistFieldOrdered(comps, s, name); err != nil {
 		return err
 	}
-	return comps.add(name, s)
+	return comps.Add(name, s)
 }
 
 // hoistFieldOrdered renames "field_order" and hoists the definitions of a
 // model schema from Info; root is the component the schema stands for.
-func hoistFieldOrdered(comps components, s map[string]any, root string) error {
+func hoistFieldOrdered(comps oas.Components, s map[string]any, root string) error {
 	if order, ok := s["field_order"]; ok {
 		delete(s, "field_order")
 		s["x-field_order"] = order
 	}
-	return comps.hoist(s, root)
+	return comps.Hoist(s, root)
 }
 
 // securityScheme describes how a credential of kind m is presented.
 // OpenAPI has no scheme for most of the protocol's kinds; like upstream,
 // they are an Authorization header. The OAuth URLs are empty here; a
 // credential with OAuth settings gets its scheme from resolveOAuth.
-func securityScheme(m toolkit.AuthModel) map[string]any {
+func securityScheme(m AuthModel) map[string]any {
 	apiKey := func(desc string) map[string]any {
 		return map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": desc}
 	}
 	switch m {
-	case toolkit.AuthBasic:
+	case AuthBasic:
 		return map[string]any{"type": "http", "scheme": "basic", "description": "A user name and password."}
-	case toolkit.AuthToken:
+	case AuthToken:
 		return apiKey("An API token or API key.")
-	case toolkit.AuthJWT:
+	case AuthJWT:
 		return apiKey("A signed JSON Web Token.")
-	case toolkit.AuthServiceAccount:
+	case AuthServiceAccount:
 		return apiKey("A cloud platform's service-account key.")
-	case toolkit.AuthOAuth1:
+	case AuthOAuth1:
 		return apiKey("An OAuth 1.0a consumer and token key pair, to sign requests with.")
-	case toolkit.AuthKeyPair:
+	case AuthKeyPair:
 		return apiKey("A key identifier and its private key.")
-	case toolkit.AuthOAuth:
+	case AuthOAuth:
 		return map[string]any{"type": "oauth2", "flows": map[string]any{
 			"authorizationCode": map[string]any{"authorizationUrl": "", "tokenUrl": "", "scopes": map[string]any{}},
 		}}
-	case toolkit.AuthOAuthClientCredentials:
+	case AuthOAuthClientCredentials:
 		return map[string]any{"type": "oauth2", "flows": map[string]any{
 			"clientCredentials": map[string]any{"tokenUrl": "", "scopes": map[string]any{}},
 		}}
@@ -347,7 +349,7 @@ func setTypeEnums(v any, mark string, ids []any) {
 	if len(ids) == 0 {
 		return
 	}
-	walk(v, func(m map[string]any) {
+	oas.Walk(v, func(m map[string]any) {
 		props, ok := m["properties"].(map[string]any)
 		if !ok {
 			return
@@ -368,13 +370,6 @@ func typeIDs[T any](types []T, id func(T) string) []any {
 	return out
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 // oauthParts are what app_info shows of a credential's OAuth settings.
 type oauthParts struct {
 	settings map[string]any // the x-oauth-settings object
@@ -392,18 +387,18 @@ type oauthParts struct {
 // and scopes; and the scope strings for the security requirement. Upstream
 // fills neither the scopes of a multi-credential connector nor the token URL
 // and scopes of a single-credential connector's scheme; here both are.
-func resolveOAuth(ctx context.Context, in *toolkit.Integration, credentialID string, settings json.RawMessage) (oauthParts, bool) {
-	od, ok := in.DescribeOAuth(credentialID)
+func resolveOAuth(ctx context.Context, in *Integration, credentialID string, settings json.RawMessage) (oauthParts, bool) {
+	od, ok := in.describeOAuth(credentialID)
 	if !ok {
 		return oauthParts{}, false
 	}
-	var ep toolkit.OAuthEndpoints
+	var ep oauthdesc.Endpoints
 	if od.Resolve != nil {
 		ep = od.Resolve(ctx, settings)
 	}
 	// Capabilities in name order; a scope string named by several keeps its
 	// first place and the last capability, as a Python dict comprehension does.
-	caps := make([]toolkit.CapabilityName, 0, len(ep.Scopes))
+	caps := make([]string, 0, len(ep.Scopes))
 	for c := range ep.Scopes {
 		caps = append(caps, c)
 	}
@@ -418,11 +413,11 @@ func resolveOAuth(ctx context.Context, in *toolkit.Integration, credentialID str
 		if _, seen := scopes[s]; !seen {
 			order = append(order, s)
 		}
-		scopes[s] = "Required for " + string(c)
+		scopes[s] = "Required for " + c
 	}
 	capabilities := map[string]any{}
 	for c, on := range od.Capabilities {
-		capabilities[string(c)] = on
+		capabilities[c] = on
 	}
 	flow := map[string]any{"tokenUrl": ep.TokenURL, "scopes": scopes}
 	flowName := "clientCredentials"
@@ -436,7 +431,7 @@ func resolveOAuth(ctx context.Context, in *toolkit.Integration, credentialID str
 			"token_url":         ep.TokenURL,
 			"authorization_url": ep.AuthorizationURL,
 			"capabilities":      capabilities,
-			"scopes":            deepCopy(scopes),
+			"scopes":            oas.DeepCopy(scopes),
 			"pkce_enabled":      od.PKCE,
 		},
 		scheme: map[string]any{"type": "oauth2", "flows": map[string]any{flowName: flow}},
