@@ -309,38 +309,10 @@ func hoistFieldOrdered(comps oas.Components, s map[string]any, root string) erro
 	return comps.Hoist(s, root)
 }
 
-// securityScheme describes how a credential of kind m is presented.
-// OpenAPI has no scheme for most of the protocol's kinds; like upstream,
-// they are an Authorization header. The OAuth URLs are empty here; a
-// credential with OAuth settings gets its scheme from resolveOAuth.
-func securityScheme(m AuthModel) map[string]any {
-	apiKey := func(desc string) map[string]any {
-		return map[string]any{"type": "apiKey", "in": "header", "name": "Authorization", "description": desc}
-	}
-	switch m {
-	case AuthBasic:
-		return map[string]any{"type": "http", "scheme": "basic", "description": "A user name and password."}
-	case AuthToken:
-		return apiKey("An API token or API key.")
-	case AuthJWT:
-		return apiKey("A signed JSON Web Token.")
-	case AuthServiceAccount:
-		return apiKey("A cloud platform's service-account key.")
-	case AuthOAuth1:
-		return apiKey("An OAuth 1.0a consumer and token key pair, to sign requests with.")
-	case AuthKeyPair:
-		return apiKey("A key identifier and its private key.")
-	case AuthOAuth:
-		return map[string]any{"type": "oauth2", "flows": map[string]any{
-			"authorizationCode": map[string]any{"authorizationUrl": "", "tokenUrl": "", "scopes": map[string]any{}},
-		}}
-	case AuthOAuthClientCredentials:
-		return map[string]any{"type": "oauth2", "flows": map[string]any{
-			"clientCredentials": map[string]any{"tokenUrl": "", "scopes": map[string]any{}},
-		}}
-	}
-	return apiKey(string(m))
-}
+// securityScheme describes how a credential of kind m is presented. The
+// OAuth URLs are empty here; a credential with OAuth settings gets its
+// scheme from resolveOAuth.
+func securityScheme(m AuthModel) map[string]any { return kindOf(m).scheme() }
 
 // setTypeEnums gives every property marked with the extension mark (e.g.
 // x-entitlement-type) the connector's declared type ids as its enum. With

@@ -17,32 +17,6 @@ type AuthCredential struct {
 	KeyPair                *KeyPairCredential        `json:"key_pair"`
 }
 
-// Has reports whether the credential of kind m is present.
-func (a *AuthCredential) Has(m AuthModel) bool {
-	if a == nil {
-		return false
-	}
-	switch m {
-	case AuthOAuth:
-		return a.OAuth != nil
-	case AuthOAuthClientCredentials:
-		return a.OAuthClientCredentials != nil
-	case AuthOAuth1:
-		return a.OAuth1 != nil
-	case AuthBasic:
-		return a.Basic != nil
-	case AuthToken:
-		return a.Token != nil
-	case AuthJWT:
-		return a.JWT != nil
-	case AuthServiceAccount:
-		return a.ServiceAccount != nil
-	case AuthKeyPair:
-		return a.KeyPair != nil
-	}
-	return false
-}
-
 // credentialType tags a credential model's schema with the auth model it implements.
 func credentialType(s *jsonschema.Schema, m AuthModel) error {
 	s.WithExtraPropertiesItem("x-credential-type", string(m))

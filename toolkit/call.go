@@ -167,10 +167,8 @@ func (cl *call) release() {
 func (in *Integration) secretKeys() redact.Keys {
 	in.keysOnce.Do(func() {
 		var extra []string
-		types := []any{OAuthCredential{}, OAuthClientCredential{}, OAuth1Credential{}, BasicCredential{}, TokenCredential{},
-			JWTCredential{}, ServiceAccountCredential{}, KeyPairCredential{}}
-		for _, v := range types {
-			extra = append(extra, secretFields(typeOf(v))...)
+		for _, k := range authKinds {
+			extra = append(extra, secretFields(k.typ)...)
 		}
 		if in.settingsType != nil {
 			extra = append(extra, secretFields(in.settingsType)...)

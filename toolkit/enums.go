@@ -80,7 +80,8 @@ func (AppCategory) Enum() []any { return enumOf(allCategories...) }
 // credential sits in an AuthCredential object.
 type AuthModel string
 
-// Credential kinds, with their exact wire values.
+// Credential kinds, with their exact wire values. Everything else lumos
+// knows about each kind is in one table, authKinds.
 const (
 	AuthOAuth                  AuthModel = "oauth"
 	AuthOAuthClientCredentials AuthModel = "oauth_client_credentials"
@@ -91,9 +92,6 @@ const (
 	AuthServiceAccount         AuthModel = "service_account"
 	AuthKeyPair                AuthModel = "key_pair"
 )
-
-var allAuthModels = []AuthModel{AuthOAuth, AuthOAuthClientCredentials, AuthOAuth1, AuthBasic, AuthToken,
-	AuthJWT, AuthServiceAccount, AuthKeyPair}
 
 // Enum lists the wire values, for JSON schema reflection.
 func (AuthModel) Enum() []any { return enumOf(allAuthModels...) }

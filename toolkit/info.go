@@ -36,17 +36,6 @@ type CapabilitySchema struct {
 	Description *string        `json:"description"`
 }
 
-// credentialModels maps each credential kind to its model type.
-var credentialModels = map[AuthModel]reflect.Type{
-	AuthOAuth:                  reflect.TypeFor[OAuthCredential](),
-	AuthOAuthClientCredentials: reflect.TypeFor[OAuthClientCredential](),
-	AuthOAuth1:                 reflect.TypeFor[OAuth1Credential](),
-	AuthBasic:                  reflect.TypeFor[BasicCredential](),
-	AuthToken:                  reflect.TypeFor[TokenCredential](),
-	AuthJWT:                    reflect.TypeFor[JWTCredential](),
-	AuthServiceAccount:         reflect.TypeFor[ServiceAccountCredential](),
-	AuthKeyPair:                reflect.TypeFor[KeyPairCredential](),
-}
 
 // emptySchema stands in for list payloads and connectors without settings,
 // as upstream does.
@@ -85,14 +74,14 @@ func (in *Integration) Info() (Info, error) {
 		info.CapabilitySchema[string(name)] = cs
 	}
 	if d.Auth != "" {
-		if info.AuthenticationSchema, err = modelSchema(credentialModels[d.Auth]); err != nil {
+		if info.AuthenticationSchema, err = modelSchema(kindOf(d.Auth).typ); err != nil {
 			return Info{}, err
 		}
 	} else {
 		info.AuthenticationSchema = map[string]any{}
 	}
 	for _, cfg := range d.Credentials {
-		s, err := modelSchema(credentialModels[cfg.Type])
+		s, err := modelSchema(kindOf(cfg.Type).typ)
 		if err != nil {
 			return Info{}, err
 		}
