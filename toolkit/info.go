@@ -36,7 +36,6 @@ type CapabilitySchema struct {
 	Description *string        `json:"description"`
 }
 
-
 // emptySchema stands in for list payloads and connectors without settings,
 // as upstream does.
 func emptySchema(title string) map[string]any {
