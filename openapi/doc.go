@@ -1,13 +1,9 @@
-// Package openapi builds the OpenAPI documents of the Lumos connector
-// protocol:
-//
-//   - Spec is the protocol-wide document, as upstream's `connector spec`
-//     prints it: one POST /{connector_id}/<capability> operation per standard
-//     capability, in OpenAPI 3.0 or 3.1, written as YAML or JSON.
-//   - AppInfo is one connector's own OpenAPI 3.0.0 document, the result of
-//     its app_info capability. The package installs it in the toolkit from
-//     init, so importing it (the cli package does) is enough to make
-//     app_info work.
+// Package openapi builds the protocol-wide OpenAPI document of the Lumos
+// connector protocol, as upstream's `connector spec` prints it: one POST
+// /{connector_id}/<capability> operation per standard capability, in
+// OpenAPI 3.0 or 3.1, written as YAML or JSON. (One connector's own
+// document, the result of app_info, is built by the toolkit; both share
+// internal/oas.)
 //
 // Every schema comes from toolkit.SchemaOf, so the documents carry the same
 // models, titles and x- extensions as `info`. Component names are the
