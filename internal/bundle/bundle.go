@@ -368,51 +368,17 @@ func thirdPartyLicences(ctx context.Context, goTool, root, bin, appID, version, 
 		}
 	}
 	slices.SortFunc(deps, func(a, b *debug.Module) int { return strings.Compare(a.Path, b.Path) })
-	dirs := map[string]string{} // module path → folder
-	if len(deps) > 0 {
-		args := []string{"list", "-m", "-json"}
-		for _, d := range deps {
-			args = append(args, d.Path)
-		}
-		cmd := exec.CommandContext(ctx, goTool, args...)
-		cmd.Dir = root
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return nil, 0, fmt.Errorf("go list -m -json: %v\n%s", err, stderr.Bytes())
-		}
-		dec := json.NewDecoder(bytes.NewReader(out))
-		for {
-			var m goModule
-			if err := dec.Decode(&m); err == io.EOF {
-				break
-			} else if err != nil {
-				return nil, 0, fmt.Errorf("reading go list -m -json: %w", err)
-			}
-			dir := m.Dir
-			if m.Replace != nil && m.Replace.Dir != "" {
-				dir = m.Replace.Dir
-			}
-			if dir != "" && !filepath.IsAbs(dir) {
-				dir = filepath.Join(root, dir)
-			}
-			dirs[m.Path] = dir
-		}
+	dirs, err := moduleDirs(ctx, goTool, root, deps)
+	if err != nil {
+		return nil, 0, err
 	}
-
-	type entry struct {
-		name, version, source, dir string
-		files                      []string
-		licence                    string
-	}
-	var entries []entry
+	var entries []licenceEntry
 	for _, d := range deps {
 		m := d
 		if d.Replace != nil {
 			m = d.Replace
 		}
-		e := entry{name: d.Path, version: m.Version, dir: dirs[d.Path]}
+		e := licenceEntry{name: d.Path, version: m.Version, dir: dirs[d.Path]}
 		if d.Replace != nil {
 			e.name = d.Path + " => " + m.Path
 		}
@@ -427,32 +393,9 @@ func thirdPartyLicences(ctx context.Context, goTool, root, bin, appID, version, 
 	if out, err := cmd.Output(); err == nil {
 		goroot = strings.TrimSpace(string(out))
 	}
-	entries = append(entries, entry{name: "Go standard library and runtime", version: info.GoVersion, dir: goroot, source: "https://go.dev/"})
-
+	entries = append(entries, licenceEntry{name: "Go standard library and runtime", version: info.GoVersion, dir: goroot, source: "https://go.dev/"})
 	for i := range entries {
-		e := &entries[i]
-		if e.dir == "" {
-			continue
-		}
-		ents, err := os.ReadDir(e.dir)
-		if err != nil {
-			continue
-		}
-		for _, de := range ents {
-			upper := strings.ToUpper(de.Name())
-			if !de.IsDir() && (strings.HasPrefix(upper, "LICENSE") || strings.HasPrefix(upper, "LICENCE") ||
-				strings.HasPrefix(upper, "COPYING") || strings.HasPrefix(upper, "NOTICE") ||
-				strings.HasPrefix(upper, "COPYRIGHT") || strings.HasPrefix(upper, "PATENTS") || upper == "UNLICENSE") {
-				e.files = append(e.files, de.Name())
-			}
-		}
-		var texts []string
-		for _, f := range e.files {
-			if b, err := os.ReadFile(filepath.Join(e.dir, f)); err == nil {
-				texts = append(texts, string(b))
-			}
-		}
-		e.licence = ClassifyLicence(strings.Join(texts, "\n"))
+		entries[i].findLicence()
 	}
 
 	var b bytes.Buffer
@@ -465,30 +408,115 @@ func thirdPartyLicences(ctx context.Context, goTool, root, bin, appID, version, 
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.name, e.version, e.licence)
 	}
 	tw.Flush()
-	rule := strings.Repeat("=", 80)
 	for _, e := range entries {
-		fmt.Fprintf(&b, "\n%s\n%s %s\nLicence: %s\n", rule, e.name, e.version, e.licence)
-		if e.source != "" {
-			fmt.Fprintf(&b, "Source: %s\n", e.source)
-		}
-		if len(e.files) == 0 {
-			fmt.Fprintf(&b, "\n(No licence file was found in the module's folder%s.)\n", func() string {
-				if e.dir == "" {
-					return ", which is not in the module cache"
-				}
-				return " " + e.dir
-			}())
-			continue
-		}
-		for _, f := range e.files {
-			text, err := os.ReadFile(filepath.Join(e.dir, f))
-			if err != nil {
-				continue
-			}
-			fmt.Fprintf(&b, "%s\n%s:\n\n%s\n", strings.Repeat("-", 80), f, strings.TrimRight(string(text), "\n\r\t "))
-		}
+		e.write(&b)
 	}
 	return b.Bytes(), len(deps), nil
+}
+
+// moduleDirs asks the go command where each module's source is (its folder
+// in the module cache, or a replacement's).
+func moduleDirs(ctx context.Context, goTool, root string, deps []*debug.Module) (map[string]string, error) {
+	dirs := map[string]string{} // module path → folder
+	if len(deps) == 0 {
+		return dirs, nil
+	}
+	args := []string{"list", "-m", "-json"}
+	for _, d := range deps {
+		args = append(args, d.Path)
+	}
+	cmd := exec.CommandContext(ctx, goTool, args...)
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -m -json: %v\n%s", err, stderr.Bytes())
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var m goModule
+		if err := dec.Decode(&m); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("reading go list -m -json: %w", err)
+		}
+		dir := m.Dir
+		if m.Replace != nil && m.Replace.Dir != "" {
+			dir = m.Replace.Dir
+		}
+		if dir != "" && !filepath.IsAbs(dir) {
+			dir = filepath.Join(root, dir)
+		}
+		dirs[m.Path] = dir
+	}
+	return dirs, nil
+}
+
+// licenceEntry is one linked module (or Go itself) in THIRD_PARTY_LICENSES.txt.
+type licenceEntry struct {
+	name, version, source, dir string
+	files                      []string // its licence files, in dir
+	licence                    string   // what ClassifyLicence makes of them
+}
+
+// findLicence finds the entry's licence files and names their licence.
+func (e *licenceEntry) findLicence() {
+	if e.dir == "" {
+		return
+	}
+	ents, err := os.ReadDir(e.dir)
+	if err != nil {
+		return
+	}
+	for _, de := range ents {
+		if !de.IsDir() && isLicenceFile(de.Name()) {
+			e.files = append(e.files, de.Name())
+		}
+	}
+	var texts []string
+	for _, f := range e.files {
+		if b, err := os.ReadFile(filepath.Join(e.dir, f)); err == nil {
+			texts = append(texts, string(b))
+		}
+	}
+	e.licence = ClassifyLicence(strings.Join(texts, "\n"))
+}
+
+// isLicenceFile reports whether a file name is that of a licence or notice.
+func isLicenceFile(name string) bool {
+	upper := strings.ToUpper(name)
+	for _, prefix := range []string{"LICENSE", "LICENCE", "COPYING", "NOTICE", "COPYRIGHT", "PATENTS"} {
+		if strings.HasPrefix(upper, prefix) {
+			return true
+		}
+	}
+	return upper == "UNLICENSE"
+}
+
+// write appends the entry's section: its name, licence, source and the
+// text of its licence files.
+func (e licenceEntry) write(b *bytes.Buffer) {
+	rule := strings.Repeat("=", 80)
+	fmt.Fprintf(b, "\n%s\n%s %s\nLicence: %s\n", rule, e.name, e.version, e.licence)
+	if e.source != "" {
+		fmt.Fprintf(b, "Source: %s\n", e.source)
+	}
+	if len(e.files) == 0 {
+		where := " " + e.dir
+		if e.dir == "" {
+			where = ", which is not in the module cache"
+		}
+		fmt.Fprintf(b, "\n(No licence file was found in the module's folder%s.)\n", where)
+		return
+	}
+	for _, f := range e.files {
+		text, err := os.ReadFile(filepath.Join(e.dir, f))
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(b, "%s\n%s:\n\n%s\n", strings.Repeat("-", 80), f, strings.TrimRight(string(text), "\n\r\t "))
+	}
 }
 
 // ClassifyLicence names the licence of a licence text by its key phrases
