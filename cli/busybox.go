@@ -4,25 +4,23 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
+
+	"github.com/alecthomas/kong"
 
 	"github.com/lumosgo/lumos/toolkit"
 )
 
-// version is set at build time with -ldflags "-X github.com/lumosgo/lumos/cli.version=1.2.3".
-var version = ""
-
-// Version is lumos's own version: the one set at build time, else the
-// module version Go recorded, else "dev".
-func Version() string {
-	if version != "" {
-		return version
+// busyboxGrammar is the command line of the connector the binary was
+// invoked as: `info`, `schema` and its capabilities at the top, plus
+// --version. When args run one capability, only that command is built.
+func busyboxGrammar(prog string, in *toolkit.Integration, args []string) (any, []kong.Option) {
+	return connectorGrammar(in, true, selected(in, args)), []kong.Option{
+		kong.Name(prog),
+		kong.Description(escapeHelp(connectorHelp(in))),
+		kong.Vars{"version": in.AppID() + " " + in.Version() + " (lumos " + Version() + ")"},
+		kong.ExplicitGroups(groups),
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }
 
 // maxLinkHops bounds how far a chain of symlinks is followed.

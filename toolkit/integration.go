@@ -16,7 +16,9 @@ import (
 // capabilities: identity, credentials, settings and catalogue data.
 type Declaration struct {
 	// AppID identifies the connector: lower-case letters and digits, words
-	// joined by "-" or "_", e.g. "github" or "google-workspace".
+	// joined by "-" or "_", e.g. "github" or "google-workspace" (see
+	// CheckAppID). The lumos command line refuses a few more: its own
+	// command words and names ending in "-connector".
 	AppID string
 	// Version is the connector's version, reported by `info`.
 	Version string
@@ -139,11 +141,8 @@ func newIntegration(d Declaration) (*Integration, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("lumos: connector %q: %s", d.AppID, fmt.Sprintf(format, args...))
 	}
-	if !wordsJoinedBy(d.AppID, "-_", true) { // e.g. "github", "google-workspace"
-		return nil, fail("invalid app id: use lower-case letters and digits, words joined by '-' or '_' (e.g. \"google-workspace\")")
-	}
-	if reservedAppIDs[d.AppID] || strings.HasSuffix(d.AppID, "-connector") {
-		return nil, fail("app id is reserved by the lumos command line; choose another name (and do not end it in \"-connector\")")
+	if err := CheckAppID(d.AppID); err != nil {
+		return nil, fail("%v", err)
 	}
 	if d.Version == "" {
 		return nil, fail("Version is empty; set it to the connector's version, e.g. \"1.0.0\"")
@@ -213,12 +212,6 @@ func newIntegration(d Declaration) (*Integration, error) {
 		}
 	}
 	return in, nil
-}
-
-// reservedAppIDs are the lumos command's own words, which no connector may take.
-var reservedAppIDs = map[string]bool{
-	"connectors": true, "help": true, "version": true, "spec": true, "scaffold": true,
-	"conformance": true, "compile-on-prem": true, "lumos": true, "completion": true,
 }
 
 // AppID returns the connector's app id.

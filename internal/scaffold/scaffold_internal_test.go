@@ -1,9 +1,6 @@
-//go:build !lumos_runtime
-
-package cli
+package scaffold
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,25 +25,17 @@ func TestScaffoldRollsBack(t *testing.T) {
 					mustWrite(t, filepath.Join(root, "connectors", "acme_hr.go"), "package connectors\n// old\n")
 				}
 				before := tree(t, root)
-				t.Chdir(root)
-				scaffoldHook = func(s string) error {
+				hook = func(s string) error {
 					if s == step {
 						return errors.New("injected failure at " + s)
 					}
 					return nil
 				}
-				defer func() { scaffoldHook = nil }()
+				defer func() { hook = nil }()
 
-				var stdout, stderr bytes.Buffer
-				args := []string{"lumos", "scaffold", "acme-hr", "--force=" + fmt.Sprint(force)}
-				if code := Run(args, strings.NewReader(""), &stdout, &stderr); code != ExitFatal {
-					t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitFatal, stderr.String())
-				}
-				if !strings.Contains(stderr.String(), "injected failure at "+step) {
-					t.Errorf("stderr does not explain:\n%s", stderr.String())
-				}
-				if stdout.Len() != 0 {
-					t.Errorf("stdout: %q", stdout.String())
+				_, err := Generate(Options{Name: "acme-hr", Force: force, WorkDir: root})
+				if err == nil || !strings.Contains(err.Error(), "injected failure at "+step) {
+					t.Fatalf("Generate: %v, want the injected failure at %s", err, step)
 				}
 				if after := tree(t, root); after != before {
 					t.Errorf("the module changed:\nbefore:\n%s\nafter:\n%s", before, after)
@@ -60,17 +49,15 @@ func TestScaffoldRollsBack(t *testing.T) {
 	mustWrite(t, filepath.Join(root, "go.mod"), "module github.com/lumosgo/lumos\n")
 	mustWrite(t, filepath.Join(root, "connectors", "doc.go"), "package connectors\n")
 	before := tree(t, root)
-	t.Chdir(root)
-	scaffoldHook = func(s string) error {
+	hook = func(s string) error {
 		if s == "registration" {
 			return errors.New("injected failure")
 		}
 		return nil
 	}
-	defer func() { scaffoldHook = nil }()
-	var stdout, stderr bytes.Buffer
-	if code := Run([]string{"lumos", "scaffold", "acme-hr", "internal/deep/acme"}, strings.NewReader(""), &stdout, &stderr); code != ExitFatal {
-		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
+	defer func() { hook = nil }()
+	if _, err := Generate(Options{Name: "acme-hr", Dir: filepath.Join("internal", "deep", "acme"), WorkDir: root}); err == nil {
+		t.Fatal("Generate succeeded despite the injected failure")
 	}
 	if after := tree(t, root); after != before {
 		t.Errorf("the module changed:\nbefore:\n%s\nafter:\n%s", before, after)
