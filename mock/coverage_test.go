@@ -158,10 +158,10 @@ var validRequests = map[toolkit.CapabilityName]any{
 	toolkit.CapActivateAccount:   toolkit.ActivateAccount{AccountID: "user-3"},
 	toolkit.CapDeactivateAccount: toolkit.DeactivateAccount{AccountID: "user-1"},
 	toolkit.CapDeleteAccount:     toolkit.DeleteAccount{AccountID: "user-1"},
-	toolkit.CapAssignEntitlement: toolkit.AssignEntitlement{AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "team-0",
-		ResourceType: "team", EntitlementType: "team_member", EntitlementIntegrationSpecificID: "member"},
-	toolkit.CapUnassignEntitlement: toolkit.UnassignEntitlement{AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "",
-		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "billing"},
+	toolkit.CapAssignEntitlement: toolkit.AssignEntitlement{EntitlementGrant: toolkit.EntitlementGrant{AccountIntegrationSpecificID: "user-1",
+		ResourceIntegrationSpecificID: "team-0", ResourceType: "team", EntitlementType: "team_member", EntitlementIntegrationSpecificID: "member"}},
+	toolkit.CapUnassignEntitlement: toolkit.UnassignEntitlement{EntitlementRevocation: toolkit.EntitlementRevocation{AccountIntegrationSpecificID: "user-1",
+		ResourceType: "tenant", ResourceIntegrationSpecificID: "", EntitlementType: "role", EntitlementIntegrationSpecificID: "billing"}},
 	toolkit.CapTransferData:     toolkit.TransferData{SourceAccountID: "user-1", TargetAccountID: "user-2"},
 	toolkit.CapReleaseResources: toolkit.ReleaseResources{AccountID: "user-1"},
 	toolkit.CapDowngradeLicense: toolkit.DowngradeLicense{AccountID: "user-1"},
@@ -189,10 +189,10 @@ var validRequests = map[toolkit.CapabilityName]any{
 	toolkit.CapListApplicationsActivityRecords:         map[string]any{"since_date": "2025-12-01T00:00:00Z", "actors": []any{map[string]any{"account_id": "user-1"}}},
 	toolkit.CapAssignApplication:                       toolkit.AssignApplication{ApplicationInstanceID: "app-2", AccountID: "user-1"},
 	toolkit.CapUnassignApplication:                     toolkit.UnassignApplication{ApplicationInstanceID: "app-1", AccountID: "user-1"},
-	toolkit.CapAssignApplicationEntitlement: toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
-		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "editor"},
-	toolkit.CapUnassignApplicationEntitlement: toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
-		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "owner"},
+	toolkit.CapAssignApplicationEntitlement: toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", EntitlementGrant: toolkit.EntitlementGrant{
+		AccountIntegrationSpecificID: "user-1", ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "editor"}},
+	toolkit.CapUnassignApplicationEntitlement: toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: "app-1", EntitlementRevocation: toolkit.EntitlementRevocation{
+		AccountIntegrationSpecificID: "user-1", ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "owner"}},
 }
 
 // Every registered capability answers a valid request with a success
