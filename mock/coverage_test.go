@@ -171,7 +171,7 @@ var validRequests = map[toolkit.CapabilityName]any{
 	toolkit.CapListActivityRecords: map[string]any{"since_date": "2025-12-01", "actors": []any{map[string]any{"account_id": "user-1"}}},
 	toolkit.CapListExpenses:        map[string]any{"filters": map[string]any{}},
 
-	toolkit.CapGetAuthorizationURL: toolkit.GetAuthorizationUrl{ClientID: "client", Scopes: []string{"read"},
+	toolkit.CapGetAuthorizationURL: toolkit.GetAuthorizationURL{ClientID: "client", Scopes: []string{"read"},
 		RedirectURI: "https://app.example.com/cb", State: "xyz"},
 	toolkit.CapHandleAuthorizationCallback: toolkit.HandleAuthorizationCallback{ClientID: "client", ClientSecret: "client-secret-value",
 		RedirectURIWithCode: "https://app.example.com/cb?code=abc123&state=xyz"},

@@ -1,7 +1,17 @@
 package toolkit
 
-// GetAuthorizationUrl is the payload of get_authorization_url: what is
+// The OAuth models' Go names spell URL and OAuth as Go does, but the
+// schemas name a model after its Go type (DefinitionName), and upstream's
+// model names are GetAuthorizationUrl, AuthorizationUrl and
+// OauthCredentials. So those three types keep upstream's names and the
+// Go names are aliases of them; write the aliases.
+
+// GetAuthorizationURL is the payload of get_authorization_url: what is
 // needed to build the URL that starts an OAuth code flow.
+type GetAuthorizationURL = GetAuthorizationUrl
+
+// GetAuthorizationUrl is GetAuthorizationURL under its wire model name;
+// use GetAuthorizationURL.
 type GetAuthorizationUrl struct {
 	CredentialID *string           `json:"credential_id" description:"The connector's credential config the flow is for."`
 	ClientID     string            `json:"client_id" required:"true" description:"The OAuth client id issued by the remote service."`
@@ -11,7 +21,11 @@ type GetAuthorizationUrl struct {
 	FormData     map[string]string `json:"form_data" description:"Extra form values for the authorization request."`
 }
 
-// AuthorizationUrl is the result of get_authorization_url.
+// AuthorizationURL is the result of get_authorization_url.
+type AuthorizationURL = AuthorizationUrl
+
+// AuthorizationUrl is AuthorizationURL under its wire model name; use
+// AuthorizationURL.
 type AuthorizationUrl struct {
 	AuthorizationURL string  `json:"authorization_url" required:"true" description:"The URL to send the user to."`
 	CodeVerifier     *string `json:"code_verifier" description:"The PKCE code verifier behind the URL's challenge, when PKCE is used; pass it to handle_authorization_callback."`
@@ -46,8 +60,12 @@ type RefreshAccessToken struct {
 	State        *string `json:"state" description:"The state value of the flow, if any."`
 }
 
-// OauthCredentials is the result of the token-issuing OAuth capabilities:
+// OAuthCredentials is the result of the token-issuing OAuth capabilities:
 // enough to call the remote API.
+type OAuthCredentials = OauthCredentials
+
+// OauthCredentials is OAuthCredentials under its wire model name; use
+// OAuthCredentials.
 type OauthCredentials struct {
 	AccessToken  string    `json:"access_token" required:"true" description:"The token that authorizes API calls."`
 	RefreshToken *string   `json:"refresh_token" description:"A token to get a new access token without the user, if the service issued one."`
@@ -60,12 +78,20 @@ type OauthCredentials struct {
 // follow the capability names, hence the doubled word in
 // HandleClientCredentialsRequestRequest.
 type (
-	GetAuthorizationUrlRequest             = UnauthenticatedRequest[GetAuthorizationUrl]
-	GetAuthorizationUrlResponse            = Response[AuthorizationUrl]
+	GetAuthorizationURLRequest             = UnauthenticatedRequest[GetAuthorizationURL]
+	GetAuthorizationURLResponse            = Response[AuthorizationURL]
 	HandleAuthorizationCallbackRequest     = UnauthenticatedRequest[HandleAuthorizationCallback]
-	HandleAuthorizationCallbackResponse    = Response[OauthCredentials]
+	HandleAuthorizationCallbackResponse    = Response[OAuthCredentials]
 	HandleClientCredentialsRequestRequest  = UnauthenticatedRequest[HandleClientCredentials]
-	HandleClientCredentialsRequestResponse = Response[OauthCredentials]
+	HandleClientCredentialsRequestResponse = Response[OAuthCredentials]
 	RefreshAccessTokenRequest              = UnauthenticatedRequest[RefreshAccessToken]
-	RefreshAccessTokenResponse             = Response[OauthCredentials]
+	RefreshAccessTokenResponse             = Response[OAuthCredentials]
+)
+
+// The envelopes of get_authorization_url under their former Go names, which
+// openapi's tests still use; the wire names come from the capability name,
+// so dropping these changes nothing on the wire.
+type (
+	GetAuthorizationUrlRequest  = GetAuthorizationURLRequest
+	GetAuthorizationUrlResponse = GetAuthorizationURLResponse
 )

@@ -82,7 +82,7 @@ var signatures = map[CapabilityName]signature{
 		"List expenses and card transactions, page by page."),
 
 	// OAuth: these run before a credential exists.
-	CapGetAuthorizationURL: sig[GetAuthorizationUrlRequest, GetAuthorizationUrlResponse](LevelAuth,
+	CapGetAuthorizationURL: sig[GetAuthorizationURLRequest, GetAuthorizationURLResponse](LevelAuth,
 		"Build the URL that starts an OAuth authorization-code flow."),
 	CapHandleAuthorizationCallback: sig[HandleAuthorizationCallbackRequest, HandleAuthorizationCallbackResponse](LevelAuth,
 		"Trade an OAuth redirect's code for tokens."),
