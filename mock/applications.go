@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -130,26 +131,40 @@ func (t tenant) findAppAccount(app, account string) (k, i int64, err error) {
 	return k, i, nil
 }
 
-// checkAppEntitlement checks that the role entID of type entType exists on
-// the resource resID of type resType in application app, else not_found
+// checkAppEntitlement checks that the role ref names (its type, resource
+// and resource type included) exists in application app, else not_found
 // naming what is missing.
-func checkAppEntitlement(app, resType, resID, entType, entID string) error {
-	if resID != "" {
-		return errs.Newf(errs.NotFound, "Resource '%s' not found in application '%s'", resID, app)
+func checkAppEntitlement(app string, ref toolkit.EntitlementRef) error {
+	if ref.ResourceID != "" {
+		return errs.Newf(errs.NotFound, "Resource '%s' not found in application '%s'", ref.ResourceID, app)
 	}
-	if resType != ResourceTypeTenant {
-		return errs.Newf(errs.NotFound, "Resource '%s' of type '%s' not found in application '%s': it is of type '%s'", resID, resType, app, ResourceTypeTenant)
+	if ref.ResourceType != ResourceTypeTenant {
+		return errs.Newf(errs.NotFound, "Resource '%s' of type '%s' not found in application '%s': it is of type '%s'", ref.ResourceID, ref.ResourceType, app, ResourceTypeTenant)
 	}
 	for _, r := range appRoles {
-		if r.id != entID {
+		if r.id != ref.EntitlementID {
 			continue
 		}
-		if entType != EntitlementTypeRole {
-			return errs.Newf(errs.NotFound, "Entitlement '%s' of type '%s' not found in application '%s': it is of type '%s'", entID, entType, app, EntitlementTypeRole)
+		if ref.EntitlementType != EntitlementTypeRole {
+			return errs.Newf(errs.NotFound, "Entitlement '%s' of type '%s' not found in application '%s': it is of type '%s'", ref.EntitlementID, ref.EntitlementType, app, EntitlementTypeRole)
 		}
 		return nil
 	}
-	return errs.Newf(errs.NotFound, "Entitlement '%s' not found on resource '%s' in application '%s'", entID, resID, app)
+	return errs.Newf(errs.NotFound, "Entitlement '%s' not found on resource '%s' in application '%s'", ref.EntitlementID, ref.ResourceID, app)
+}
+
+// appEntitlementTarget is the common prologue of the application
+// entitlement writes: the tenant, the application's index k and the
+// account's index i, once the application, the account and the role ref
+// names are known to exist.
+func appEntitlementTarget(settings json.RawMessage, app string, ref toolkit.EntitlementRef) (t tenant, k, i int64, err error) {
+	if t, err = tenantOf(settings); err != nil {
+		return t, 0, 0, err
+	}
+	if k, i, err = t.findAppAccount(app, ref.AccountID); err != nil {
+		return t, 0, 0, err
+	}
+	return t, k, i, checkAppEntitlement(app, ref)
 }
 
 func listApplications(_ context.Context, req toolkit.ListApplicationsRequest) (toolkit.ListApplicationsResponse, error) {
@@ -311,22 +326,16 @@ func unassignApplication(_ context.Context, req toolkit.UnassignApplicationReque
 // The role the account holds is a noop; another one is created.
 func assignApplicationEntitlement(_ context.Context, req toolkit.AssignApplicationEntitlementRequest) (toolkit.AssignApplicationEntitlementResponse, error) {
 	p := req.Request
-	t, err := tenantOf(req.Settings)
+	ref := p.Ref()
+	t, k, i, err := appEntitlementTarget(req.Settings, p.ApplicationInstanceID, ref)
 	if err != nil {
-		return toolkit.AssignApplicationEntitlementResponse{}, err
-	}
-	k, i, err := t.findAppAccount(p.ApplicationInstanceID, p.AccountIntegrationSpecificID)
-	if err != nil {
-		return toolkit.AssignApplicationEntitlementResponse{}, err
-	}
-	if err := checkAppEntitlement(p.ApplicationInstanceID, p.ResourceType, p.ResourceIntegrationSpecificID, p.EntitlementType, p.EntitlementIntegrationSpecificID); err != nil {
 		return toolkit.AssignApplicationEntitlementResponse{}, err
 	}
 	if t.appOf(i) != k {
 		return toolkit.AssignApplicationEntitlementResponse{}, errs.Newf(errs.NotFound,
-			"Account '%s' has no access to application '%s'; assign_application first", p.AccountIntegrationSpecificID, p.ApplicationInstanceID)
+			"Account '%s' has no access to application '%s'; assign_application first", ref.AccountID, p.ApplicationInstanceID)
 	}
-	held := t.appRole(i) == p.EntitlementIntegrationSpecificID
+	held := t.appRole(i) == ref.EntitlementID
 	return written(p, toolkit.AssignedApplicationEntitlement{Assigned: true}, effect(held, toolkit.Created()))
 }
 
@@ -336,17 +345,11 @@ func assignApplicationEntitlement(_ context.Context, req toolkit.AssignApplicati
 // as is any role the account does not hold. The role it holds is deleted.
 func unassignApplicationEntitlement(_ context.Context, req toolkit.UnassignApplicationEntitlementRequest) (toolkit.UnassignApplicationEntitlementResponse, error) {
 	p := req.Request
-	t, err := tenantOf(req.Settings)
+	ref := p.Ref()
+	t, k, i, err := appEntitlementTarget(req.Settings, p.ApplicationInstanceID, ref)
 	if err != nil {
 		return toolkit.UnassignApplicationEntitlementResponse{}, err
 	}
-	k, i, err := t.findAppAccount(p.ApplicationInstanceID, p.AccountIntegrationSpecificID)
-	if err != nil {
-		return toolkit.UnassignApplicationEntitlementResponse{}, err
-	}
-	if err := checkAppEntitlement(p.ApplicationInstanceID, p.ResourceType, p.ResourceIntegrationSpecificID, p.EntitlementType, p.EntitlementIntegrationSpecificID); err != nil {
-		return toolkit.UnassignApplicationEntitlementResponse{}, err
-	}
-	held := t.appOf(i) == k && t.appRole(i) == p.EntitlementIntegrationSpecificID
+	held := t.appOf(i) == k && t.appRole(i) == ref.EntitlementID
 	return written(p, toolkit.UnassignedApplicationEntitlement{Unassigned: true}, effect(!held, toolkit.Deleted()))
 }

@@ -122,8 +122,9 @@ func TestApplicationWritesFollowTheTenant(t *testing.T) {
 
 				for _, e := range f.appRoles[app.ID] {
 					held := own && f.role[acc] == e.IntegrationSpecificID
-					assign := toolkit.AssignApplicationEntitlement{ApplicationInstanceID: app.ID, AccountIntegrationSpecificID: acc,
-						ResourceIntegrationSpecificID: "", ResourceType: "tenant", EntitlementType: e.EntitlementType, EntitlementIntegrationSpecificID: e.IntegrationSpecificID}
+					ref := toolkit.EntitlementRef{AccountID: acc, ResourceType: "tenant", ResourceID: "",
+						EntitlementType: e.EntitlementType, EntitlementID: e.IntegrationSpecificID}
+					assign := toolkit.AssignApplicationEntitlement{ApplicationInstanceID: app.ID, EntitlementGrant: ref.Grant()}
 					if own {
 						got, kind := mustWrite[toolkit.AssignedApplicationEntitlement](t, "assign_application_entitlement", n, assign)
 						is.True(got.Assigned)
@@ -132,8 +133,7 @@ func TestApplicationWritesFollowTheTenant(t *testing.T) {
 						msg, _ := mustFail(t, "assign_application_entitlement", n, assign, "not_found")
 						is.True(strings.Contains(msg, "no access"))
 					}
-					unassign := toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: app.ID, AccountIntegrationSpecificID: acc,
-						ResourceType: "tenant", ResourceIntegrationSpecificID: "", EntitlementType: e.EntitlementType, EntitlementIntegrationSpecificID: e.IntegrationSpecificID}
+					unassign := toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: app.ID, EntitlementRevocation: ref.Revocation()}
 					got, kind := mustWrite[toolkit.UnassignedApplicationEntitlement](t, "unassign_application_entitlement", n, unassign)
 					is.True(got.Unassigned)
 					is.Equal(kind, map[bool]toolkit.EffectKind{true: toolkit.EffectDeleted, false: toolkit.EffectNoop}[held])
@@ -145,8 +145,9 @@ func TestApplicationWritesFollowTheTenant(t *testing.T) {
 
 func TestApplicationWritesNotFound(t *testing.T) {
 	const n = 100
-	good := toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
-		ResourceIntegrationSpecificID: "", ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "viewer"}
+	good := toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", EntitlementGrant: toolkit.EntitlementGrant{
+		AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "", ResourceType: "tenant", EntitlementType: "role",
+		EntitlementIntegrationSpecificID: "viewer"}}
 	for _, tc := range []struct {
 		name    string
 		edit    func(*toolkit.AssignApplicationEntitlement)
@@ -166,9 +167,7 @@ func TestApplicationWritesNotFound(t *testing.T) {
 			msg, _ := mustFail(t, "assign_application_entitlement", n, p, "not_found")
 			is.True(strings.Contains(msg, tc.mention))
 			msg, _ = mustFail(t, "unassign_application_entitlement", n, toolkit.UnassignApplicationEntitlement{
-				ApplicationInstanceID: p.ApplicationInstanceID, AccountIntegrationSpecificID: p.AccountIntegrationSpecificID,
-				ResourceType: p.ResourceType, ResourceIntegrationSpecificID: p.ResourceIntegrationSpecificID,
-				EntitlementType: p.EntitlementType, EntitlementIntegrationSpecificID: p.EntitlementIntegrationSpecificID}, "not_found")
+				ApplicationInstanceID: p.ApplicationInstanceID, EntitlementRevocation: p.Ref().Revocation()}, "not_found")
 			is.True(strings.Contains(msg, tc.mention))
 			if strings.HasPrefix(tc.name, "unknown a") {
 				msg, _ = mustFail(t, "assign_application", n, toolkit.AssignApplication{ApplicationInstanceID: p.ApplicationInstanceID, AccountID: p.AccountIntegrationSpecificID}, "not_found")

@@ -158,10 +158,10 @@ var validRequests = map[toolkit.CapabilityName]any{
 	toolkit.CapActivateAccount.Name():   toolkit.ActivateAccount{AccountID: "user-3"},
 	toolkit.CapDeactivateAccount.Name(): toolkit.DeactivateAccount{AccountID: "user-1"},
 	toolkit.CapDeleteAccount.Name():     toolkit.DeleteAccount{AccountID: "user-1"},
-	toolkit.CapAssignEntitlement.Name(): toolkit.AssignEntitlement{AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "team-0",
-		ResourceType: "team", EntitlementType: "team_member", EntitlementIntegrationSpecificID: "member"},
-	toolkit.CapUnassignEntitlement.Name(): toolkit.UnassignEntitlement{AccountIntegrationSpecificID: "user-1", ResourceIntegrationSpecificID: "",
-		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "billing"},
+	toolkit.CapAssignEntitlement.Name(): toolkit.AssignEntitlement{EntitlementGrant: toolkit.EntitlementGrant{AccountIntegrationSpecificID: "user-1",
+		ResourceIntegrationSpecificID: "team-0", ResourceType: "team", EntitlementType: "team_member", EntitlementIntegrationSpecificID: "member"}},
+	toolkit.CapUnassignEntitlement.Name(): toolkit.UnassignEntitlement{EntitlementRevocation: toolkit.EntitlementRevocation{AccountIntegrationSpecificID: "user-1",
+		ResourceType: "tenant", ResourceIntegrationSpecificID: "", EntitlementType: "role", EntitlementIntegrationSpecificID: "billing"}},
 	toolkit.CapTransferData.Name():     toolkit.TransferData{SourceAccountID: "user-1", TargetAccountID: "user-2"},
 	toolkit.CapReleaseResources.Name(): toolkit.ReleaseResources{AccountID: "user-1"},
 	toolkit.CapDowngradeLicense.Name(): toolkit.DowngradeLicense{AccountID: "user-1"},
@@ -171,7 +171,7 @@ var validRequests = map[toolkit.CapabilityName]any{
 	toolkit.CapListActivityRecords.Name(): map[string]any{"since_date": "2025-12-01", "actors": []any{map[string]any{"account_id": "user-1"}}},
 	toolkit.CapListExpenses.Name():        map[string]any{"filters": map[string]any{}},
 
-	toolkit.CapGetAuthorizationURL.Name(): toolkit.GetAuthorizationUrl{ClientID: "client", Scopes: []string{"read"},
+	toolkit.CapGetAuthorizationURL.Name(): toolkit.GetAuthorizationURL{ClientID: "client", Scopes: []string{"read"},
 		RedirectURI: "https://app.example.com/cb", State: "xyz"},
 	toolkit.CapHandleAuthorizationCallback.Name(): toolkit.HandleAuthorizationCallback{ClientID: "client", ClientSecret: "client-secret-value",
 		RedirectURIWithCode: "https://app.example.com/cb?code=abc123&state=xyz"},
@@ -189,10 +189,10 @@ var validRequests = map[toolkit.CapabilityName]any{
 	toolkit.CapListApplicationsActivityRecords.Name():         map[string]any{"since_date": "2025-12-01T00:00:00Z", "actors": []any{map[string]any{"account_id": "user-1"}}},
 	toolkit.CapAssignApplication.Name():                       toolkit.AssignApplication{ApplicationInstanceID: "app-2", AccountID: "user-1"},
 	toolkit.CapUnassignApplication.Name():                     toolkit.UnassignApplication{ApplicationInstanceID: "app-1", AccountID: "user-1"},
-	toolkit.CapAssignApplicationEntitlement.Name(): toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
-		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "editor"},
-	toolkit.CapUnassignApplicationEntitlement.Name(): toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: "app-1", AccountIntegrationSpecificID: "user-1",
-		ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "owner"},
+	toolkit.CapAssignApplicationEntitlement.Name(): toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", EntitlementGrant: toolkit.EntitlementGrant{
+		AccountIntegrationSpecificID: "user-1", ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "editor"}},
+	toolkit.CapUnassignApplicationEntitlement.Name(): toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: "app-1", EntitlementRevocation: toolkit.EntitlementRevocation{
+		AccountIntegrationSpecificID: "user-1", ResourceType: "tenant", EntitlementType: "role", EntitlementIntegrationSpecificID: "owner"}},
 }
 
 // Every registered capability answers a valid request with a success

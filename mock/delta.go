@@ -10,17 +10,13 @@ import (
 	"github.com/lumosgo/lumos/toolkit/pagetoken"
 )
 
-// changeWindow is how far back the tenant's change log goes: account i was
-// last changed at updatedAt(i), spread over the 30 days before epoch in id
+// changeWindow is how far back the tenant's change log goes: account i of
+// n was last changed ⌊i·W/n⌋ whole seconds after epoch − changeWindow (W
+// the window in seconds), spread over the 30 days before epoch in id
 // order, so the accounts changed after any time are a suffix of the tenant.
 const changeWindow = 30 * 24 * time.Hour
 
 const changeWindowSeconds = int64(changeWindow / time.Second)
-
-// updatedAt is when account i last changed.
-func (t tenant) updatedAt(i int64) time.Time {
-	return epoch.Add(-changeWindow + time.Duration(i*changeWindowSeconds/t.size)*time.Second)
-}
 
 // firstChangedAfter returns the first account changed after since; every
 // later account changed after it too.
@@ -29,7 +25,7 @@ func (t tenant) firstChangedAfter(since time.Time) int64 {
 	if t.size == 0 || since.Before(start) {
 		return 0
 	}
-	// updatedAt(i) > since ⇔ ⌊i·W/n⌋ ≥ s+1, s the whole seconds since start ⇔ i ≥ ⌈(s+1)·n/W⌉.
+	// account i changed after since ⇔ ⌊i·W/n⌋ ≥ s+1, s the whole seconds since start ⇔ i ≥ ⌈(s+1)·n/W⌉.
 	s := int64(since.Sub(start) / time.Second)
 	if s+1 >= changeWindowSeconds {
 		return t.size

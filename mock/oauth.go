@@ -28,11 +28,11 @@ var reservedAuthorizeParams = []string{"client_id", "response_type", "scope", "r
 // with the scopes joined by spaces and every value query-escaped ("+" for
 // a space), then the form_data values in key order, those named like the
 // parameters above left out. No PKCE: code_verifier is null.
-func getAuthorizationURL(_ context.Context, req toolkit.GetAuthorizationUrlRequest) (toolkit.GetAuthorizationUrlResponse, error) {
+func getAuthorizationURL(_ context.Context, req toolkit.GetAuthorizationURLRequest) (toolkit.GetAuthorizationURLResponse, error) {
 	p := req.Request
 	s, _, err := settingsOf(req.Settings)
 	if err != nil {
-		return toolkit.GetAuthorizationUrlResponse{}, err
+		return toolkit.GetAuthorizationURLResponse{}, err
 	}
 	values := []string{p.ClientID, "code", strings.Join(p.Scopes, " "), p.RedirectURI, p.State}
 	var b strings.Builder
@@ -52,7 +52,7 @@ func getAuthorizationURL(_ context.Context, req toolkit.GetAuthorizationUrlReque
 	for _, k := range extra {
 		b.WriteString("&" + url.QueryEscape(k) + "=" + url.QueryEscape(p.FormData[k]))
 	}
-	return toolkit.GetAuthorizationUrlResponse{Response: toolkit.AuthorizationUrl{AuthorizationURL: b.String()}}, nil
+	return toolkit.GetAuthorizationURLResponse{Response: toolkit.AuthorizationURL{AuthorizationURL: b.String()}}, nil
 }
 
 // mockToken derives a token of the given kind from parts.
@@ -105,7 +105,7 @@ func handleAuthorizationCallback(_ context.Context, req toolkit.HandleAuthorizat
 	if p.CodeVerifier != nil {
 		verifier = *p.CodeVerifier
 	}
-	return toolkit.HandleAuthorizationCallbackResponse{Response: toolkit.OauthCredentials{
+	return toolkit.HandleAuthorizationCallbackResponse{Response: toolkit.OAuthCredentials{
 		AccessToken:  mockToken("access", p.ClientID, code, verifier),
 		RefreshToken: toolkit.Ptr(mockToken("refresh", p.ClientID, code, verifier)),
 		TokenType:    toolkit.TokenTypeBearer,
@@ -125,7 +125,7 @@ func handleClientCredentialsRequest(_ context.Context, req toolkit.HandleClientC
 	}
 	scopes := slices.Clone(p.Scopes)
 	slices.Sort(scopes)
-	return toolkit.HandleClientCredentialsRequestResponse{Response: toolkit.OauthCredentials{
+	return toolkit.HandleClientCredentialsRequestResponse{Response: toolkit.OAuthCredentials{
 		AccessToken: mockToken("access", append([]string{p.ClientID, "client_credentials"}, scopes...)...),
 		TokenType:   toolkit.TokenTypeBearer,
 	}}, nil
@@ -146,7 +146,7 @@ func refreshAccessToken(_ context.Context, req toolkit.RefreshAccessTokenRequest
 	if p.RefreshToken == "" {
 		return toolkit.RefreshAccessTokenResponse{}, errs.New(errs.Unauthorized, "The mock rejects an empty refresh_token.")
 	}
-	return toolkit.RefreshAccessTokenResponse{Response: toolkit.OauthCredentials{
+	return toolkit.RefreshAccessTokenResponse{Response: toolkit.OAuthCredentials{
 		AccessToken:  mockToken("access", p.ClientID, "refresh", p.RefreshToken),
 		RefreshToken: toolkit.Ptr(mockToken("refresh", p.ClientID, "refresh", p.RefreshToken)),
 		TokenType:    toolkit.TokenTypeBearer,

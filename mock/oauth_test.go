@@ -21,33 +21,33 @@ func okUnauth[T any](t *testing.T, capability string, payload any) (T, string) {
 func TestGetAuthorizationURL(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		p    toolkit.GetAuthorizationUrl
+		p    toolkit.GetAuthorizationURL
 		want string
 	}{
-		{"plain", toolkit.GetAuthorizationUrl{ClientID: "client", Scopes: []string{"read"}, RedirectURI: "https://app.example.com/cb", State: "xyz"},
+		{"plain", toolkit.GetAuthorizationURL{ClientID: "client", Scopes: []string{"read"}, RedirectURI: "https://app.example.com/cb", State: "xyz"},
 			"https://mock.example.com/oauth/authorize?client_id=client&response_type=code&scope=read&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&state=xyz"},
-		{"escaped", toolkit.GetAuthorizationUrl{ClientID: "my client", Scopes: []string{"read", "write all", "a:b"},
+		{"escaped", toolkit.GetAuthorizationURL{ClientID: "my client", Scopes: []string{"read", "write all", "a:b"},
 			RedirectURI: "https://app.example.com/cb?x=1&y=é", State: "s t&u=v"},
 			"https://mock.example.com/oauth/authorize?client_id=my+client&response_type=code&scope=read+write+all+a%3Ab" +
 				"&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb%3Fx%3D1%26y%3D%C3%A9&state=s+t%26u%3Dv"},
-		{"no scopes", toolkit.GetAuthorizationUrl{ClientID: "c", Scopes: []string{}, RedirectURI: "r", State: "s"},
+		{"no scopes", toolkit.GetAuthorizationURL{ClientID: "c", Scopes: []string{}, RedirectURI: "r", State: "s"},
 			"https://mock.example.com/oauth/authorize?client_id=c&response_type=code&scope=&redirect_uri=r&state=s"},
-		{"form data after, in key order, not replacing", toolkit.GetAuthorizationUrl{ClientID: "c", Scopes: []string{"x"}, RedirectURI: "r", State: "s",
+		{"form data after, in key order, not replacing", toolkit.GetAuthorizationURL{ClientID: "c", Scopes: []string{"x"}, RedirectURI: "r", State: "s",
 			FormData: map[string]string{"prompt": "select account", "access_type": "offline", "client_id": "evil", "state": "evil"}},
 			"https://mock.example.com/oauth/authorize?client_id=c&response_type=code&scope=x&redirect_uri=r&state=s&access_type=offline&prompt=select+account"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			is := is.New(t)
-			got, _ := okUnauth[toolkit.AuthorizationUrl](t, "get_authorization_url", tc.p)
+			got, _ := okUnauth[toolkit.AuthorizationURL](t, "get_authorization_url", tc.p)
 			is.Equal(got.AuthorizationURL, tc.want)
 			is.Equal(got.CodeVerifier, nil)
 		})
 	}
 	// The host is the settings' host; settings are required.
 	is := is.New(t)
-	c := unauth(toolkit.GetAuthorizationUrl{ClientID: "c", Scopes: []string{}, RedirectURI: "r", State: "s"})
+	c := unauth(toolkit.GetAuthorizationURL{ClientID: "c", Scopes: []string{}, RedirectURI: "r", State: "s"})
 	c.Settings = map[string]any{"host": "login.example.net"}
-	got, _ := ok[toolkit.AuthorizationUrl](t, "get_authorization_url", c)
+	got, _ := ok[toolkit.AuthorizationURL](t, "get_authorization_url", c)
 	is.True(strings.HasPrefix(got.AuthorizationURL, "https://login.example.net/oauth/authorize?client_id=c&"))
 	c.Settings = nil
 	mustFailCall(t, "get_authorization_url", c, "bad_request")
@@ -68,7 +68,7 @@ func TestHandleAuthorizationCallback(t *testing.T) {
 	is := is.New(t)
 	p := toolkit.HandleAuthorizationCallback{ClientID: "client", ClientSecret: clientSecret,
 		RedirectURIWithCode: "https://app.example.com/cb?code=abc123&state=xyz", State: toolkit.Ptr("xyz")}
-	got, doc := okUnauth[toolkit.OauthCredentials](t, "handle_authorization_callback", p)
+	got, doc := okUnauth[toolkit.OAuthCredentials](t, "handle_authorization_callback", p)
 	checkNoSecret(t, doc)
 	is.True(strings.HasPrefix(got.AccessToken, "mock-access-"))
 	is.True(got.RefreshToken != nil && strings.HasPrefix(*got.RefreshToken, "mock-refresh-"))
@@ -78,18 +78,18 @@ func TestHandleAuthorizationCallback(t *testing.T) {
 	// The state of the redirect is returned when the payload has none.
 	p2 := p
 	p2.State = nil
-	got2, _ := okUnauth[toolkit.OauthCredentials](t, "handle_authorization_callback", p2)
+	got2, _ := okUnauth[toolkit.OAuthCredentials](t, "handle_authorization_callback", p2)
 	is.Equal(*got2.State, "xyz")
 	is.Equal(got2.AccessToken, got.AccessToken) // the tokens depend on the client and the code only
 
 	// Another code, another client or another secret.
 	other := p
 	other.RedirectURIWithCode = "https://app.example.com/cb?code=def456&state=xyz"
-	got3, _ := okUnauth[toolkit.OauthCredentials](t, "handle_authorization_callback", other)
+	got3, _ := okUnauth[toolkit.OAuthCredentials](t, "handle_authorization_callback", other)
 	is.True(got3.AccessToken != got.AccessToken)
 	other = p
 	other.ClientSecret = "another-secret-value"
-	got4, _ := okUnauth[toolkit.OauthCredentials](t, "handle_authorization_callback", other)
+	got4, _ := okUnauth[toolkit.OAuthCredentials](t, "handle_authorization_callback", other)
 	is.Equal(got4.AccessToken, got.AccessToken) // the secret is not part of the token
 
 	for _, tc := range []struct {
@@ -120,16 +120,16 @@ func TestHandleAuthorizationCallback(t *testing.T) {
 func TestHandleClientCredentialsRequest(t *testing.T) {
 	is := is.New(t)
 	p := toolkit.HandleClientCredentials{ClientID: "client", ClientSecret: clientSecret, Scopes: []string{"read", "write"}}
-	got, doc := okUnauth[toolkit.OauthCredentials](t, "handle_client_credentials_request", p)
+	got, doc := okUnauth[toolkit.OAuthCredentials](t, "handle_client_credentials_request", p)
 	checkNoSecret(t, doc)
 	is.True(strings.HasPrefix(got.AccessToken, "mock-access-"))
 	is.Equal(got.RefreshToken, nil)
 	is.Equal(got.TokenType, toolkit.TokenTypeBearer)
 	p.Scopes = []string{"write", "read"}
-	again, _ := okUnauth[toolkit.OauthCredentials](t, "handle_client_credentials_request", p)
+	again, _ := okUnauth[toolkit.OAuthCredentials](t, "handle_client_credentials_request", p)
 	is.Equal(again.AccessToken, got.AccessToken) // the scopes in any order
 	p.Scopes = []string{"read"}
-	fewer, _ := okUnauth[toolkit.OauthCredentials](t, "handle_client_credentials_request", p)
+	fewer, _ := okUnauth[toolkit.OAuthCredentials](t, "handle_client_credentials_request", p)
 	is.True(fewer.AccessToken != got.AccessToken)
 	p.ClientSecret = ""
 	mustFailCall(t, "handle_client_credentials_request", unauth(p), "unauthorized")
@@ -137,16 +137,16 @@ func TestHandleClientCredentialsRequest(t *testing.T) {
 
 func TestRefreshAccessToken(t *testing.T) {
 	is := is.New(t)
-	first, _ := okUnauth[toolkit.OauthCredentials](t, "handle_authorization_callback", toolkit.HandleAuthorizationCallback{ClientID: "client",
+	first, _ := okUnauth[toolkit.OAuthCredentials](t, "handle_authorization_callback", toolkit.HandleAuthorizationCallback{ClientID: "client",
 		ClientSecret: clientSecret, RedirectURIWithCode: "https://app.example.com/cb?code=abc123"})
 	p := toolkit.RefreshAccessToken{ClientID: "client", ClientSecret: clientSecret, RefreshToken: *first.RefreshToken, State: toolkit.Ptr("s1")}
-	got, doc := okUnauth[toolkit.OauthCredentials](t, "refresh_access_token", p)
+	got, doc := okUnauth[toolkit.OAuthCredentials](t, "refresh_access_token", p)
 	checkNoSecret(t, doc)
 	is.True(got.AccessToken != first.AccessToken)
 	is.True(got.RefreshToken != nil && *got.RefreshToken != *first.RefreshToken) // rotated
 	is.Equal(*got.State, "s1")
 	is.Equal(got.TokenType, toolkit.TokenTypeBearer)
-	again, _ := okUnauth[toolkit.OauthCredentials](t, "refresh_access_token", p)
+	again, _ := okUnauth[toolkit.OAuthCredentials](t, "refresh_access_token", p)
 	is.Equal(again, got) // deterministic
 	p.RefreshToken = ""
 	mustFailCall(t, "refresh_access_token", unauth(p), "unauthorized")

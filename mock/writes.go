@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -50,40 +51,37 @@ func deref(s *string) string {
 // the result is assigned: true either way. The tenant role's max of 1 is
 // not enforced: granting a second role is reported as created.
 func assignEntitlement(_ context.Context, req toolkit.AssignEntitlementRequest) (toolkit.AssignEntitlementResponse, error) {
-	p := req.Request
-	t, err := tenantOf(req.Settings)
-	if err != nil {
-		return toolkit.AssignEntitlementResponse{}, err
-	}
-	i, err := t.findAccount(p.AccountIntegrationSpecificID)
-	if err != nil {
-		return toolkit.AssignEntitlementResponse{}, err
-	}
-	if err := t.checkEntitlement(&p.ResourceType, p.ResourceIntegrationSpecificID, p.EntitlementType, p.EntitlementIntegrationSpecificID); err != nil {
-		return toolkit.AssignEntitlementResponse{}, err
-	}
-	held := t.holds(i, p.EntitlementIntegrationSpecificID, p.ResourceIntegrationSpecificID)
-	return written(p, toolkit.AssignedEntitlement{Assigned: true}, effect(held, toolkit.Created()))
+	return changeEntitlement(req.Settings, req.Request, true, toolkit.AssignedEntitlement{Assigned: true})
 }
 
 // unassignEntitlement revokes an entitlement, with assign_entitlement's
 // not_found rules. Revoking what the account does not hold is a noop; the
 // result is unassigned: true either way (the account no longer holds it).
 func unassignEntitlement(_ context.Context, req toolkit.UnassignEntitlementRequest) (toolkit.UnassignEntitlementResponse, error) {
-	p := req.Request
-	t, err := tenantOf(req.Settings)
+	return changeEntitlement(req.Settings, req.Request, false, toolkit.UnassignedEntitlement{Unassigned: true})
+}
+
+// changeEntitlement is assign_entitlement (grant) and unassign_entitlement:
+// it checks the payload's entitlement reference against the tenant and
+// answers result, created or deleted unless the tenant already matches.
+func changeEntitlement[P interface{ Ref() toolkit.EntitlementRef }, R any](settings json.RawMessage, payload P, grant bool, result R) (toolkit.Response[R], error) {
+	ref := payload.Ref()
+	t, err := tenantOf(settings)
 	if err != nil {
-		return toolkit.UnassignEntitlementResponse{}, err
+		return toolkit.Response[R]{}, err
 	}
-	i, err := t.findAccount(p.AccountIntegrationSpecificID)
+	i, err := t.findAccount(ref.AccountID)
 	if err != nil {
-		return toolkit.UnassignEntitlementResponse{}, err
+		return toolkit.Response[R]{}, err
 	}
-	if err := t.checkEntitlement(&p.ResourceType, p.ResourceIntegrationSpecificID, p.EntitlementType, p.EntitlementIntegrationSpecificID); err != nil {
-		return toolkit.UnassignEntitlementResponse{}, err
+	if err := t.checkEntitlement(&ref.ResourceType, ref.ResourceID, ref.EntitlementType, ref.EntitlementID); err != nil {
+		return toolkit.Response[R]{}, err
 	}
-	held := t.holds(i, p.EntitlementIntegrationSpecificID, p.ResourceIntegrationSpecificID)
-	return written(p, toolkit.UnassignedEntitlement{Unassigned: true}, effect(!held, toolkit.Deleted()))
+	held := t.holds(i, ref.EntitlementID, ref.ResourceID)
+	if grant {
+		return written(payload, result, effect(held, toolkit.Created()))
+	}
+	return written(payload, result, effect(!held, toolkit.Deleted()))
 }
 
 // NewAccountIDPrefix starts the id of every account create_account makes;

@@ -65,15 +65,13 @@ func TestAssignUnassignFollowTheTenant(t *testing.T) {
 					held++
 				}
 				rt := f.resourceType[e.IntegrationSpecificResourceID]
-				got, kind := mustWrite[toolkit.AssignedEntitlement](t, "assign_entitlement", n, toolkit.AssignEntitlement{
-					AccountIntegrationSpecificID: a.IntegrationSpecificID, ResourceIntegrationSpecificID: e.IntegrationSpecificResourceID,
-					ResourceType: rt, EntitlementType: e.EntitlementType, EntitlementIntegrationSpecificID: e.IntegrationSpecificID})
+				ref := toolkit.EntitlementRef{AccountID: a.IntegrationSpecificID, ResourceType: rt, ResourceID: e.IntegrationSpecificResourceID,
+					EntitlementType: e.EntitlementType, EntitlementID: e.IntegrationSpecificID}
+				got, kind := mustWrite[toolkit.AssignedEntitlement](t, "assign_entitlement", n, toolkit.AssignEntitlement{EntitlementGrant: ref.Grant()})
 				is.True(got.Assigned)
 				is.Equal(kind, map[bool]toolkit.EffectKind{true: toolkit.EffectNoop, false: toolkit.EffectCreated}[has])
 
-				un, kind := mustWrite[toolkit.UnassignedEntitlement](t, "unassign_entitlement", n, toolkit.UnassignEntitlement{
-					AccountIntegrationSpecificID: a.IntegrationSpecificID, ResourceIntegrationSpecificID: e.IntegrationSpecificResourceID,
-					ResourceType: rt, EntitlementType: e.EntitlementType, EntitlementIntegrationSpecificID: e.IntegrationSpecificID})
+				un, kind := mustWrite[toolkit.UnassignedEntitlement](t, "unassign_entitlement", n, toolkit.UnassignEntitlement{EntitlementRevocation: ref.Revocation()})
 				is.True(un.Unassigned)
 				is.Equal(kind, map[bool]toolkit.EffectKind{true: toolkit.EffectDeleted, false: toolkit.EffectNoop}[has])
 			}
@@ -89,8 +87,9 @@ func TestRepeatedAssignIsNoop(t *testing.T) {
 	const n = 100
 	f := facts(t, n)
 	for _, as := range all[toolkit.FoundEntitlementAssociation](t, "find_entitlement_associations", n, nil) {
-		p := toolkit.AssignEntitlement{AccountIntegrationSpecificID: as.AccountID, ResourceIntegrationSpecificID: as.IntegrationSpecificResourceID,
-			ResourceType: f.resourceType[as.IntegrationSpecificResourceID], EntitlementIntegrationSpecificID: as.IntegrationSpecificEntitlementID}
+		p := toolkit.AssignEntitlement{EntitlementGrant: toolkit.EntitlementGrant{AccountIntegrationSpecificID: as.AccountID,
+			ResourceIntegrationSpecificID: as.IntegrationSpecificResourceID, ResourceType: f.resourceType[as.IntegrationSpecificResourceID],
+			EntitlementIntegrationSpecificID: as.IntegrationSpecificEntitlementID}}
 		for _, e := range f.entitlements {
 			if e.IntegrationSpecificID == as.IntegrationSpecificEntitlementID && e.IntegrationSpecificResourceID == as.IntegrationSpecificResourceID {
 				p.EntitlementType = e.EntitlementType
@@ -107,42 +106,39 @@ func TestRepeatedAssignIsNoop(t *testing.T) {
 
 func TestAssignUnassignNotFound(t *testing.T) {
 	const n = 100
-	ok := toolkit.AssignEntitlement{AccountIntegrationSpecificID: "user-5", ResourceIntegrationSpecificID: "team-0",
-		ResourceType: "team", EntitlementType: "team_member", EntitlementIntegrationSpecificID: "member"}
+	ok := toolkit.EntitlementRef{AccountID: "user-5", ResourceType: "team", ResourceID: "team-0",
+		EntitlementType: "team_member", EntitlementID: "member"}
 	for _, tc := range []struct {
 		name    string
-		edit    func(*toolkit.AssignEntitlement)
+		edit    func(*toolkit.EntitlementRef)
 		mention string // the error message names what is missing
 	}{
-		{"unknown account", func(p *toolkit.AssignEntitlement) { p.AccountIntegrationSpecificID = "user-100" }, "Account 'user-100'"},
-		{"non-canonical account", func(p *toolkit.AssignEntitlement) { p.AccountIntegrationSpecificID = "user-05" }, "Account 'user-05'"},
-		{"unknown resource", func(p *toolkit.AssignEntitlement) { p.ResourceIntegrationSpecificID = "team-4" }, "Resource 'team-4'"},
-		{"resource of another type", func(p *toolkit.AssignEntitlement) { p.ResourceType = "tenant" }, "Resource 'team-0' of type 'tenant'"},
-		{"undeclared resource type", func(p *toolkit.AssignEntitlement) { p.ResourceType = "folder" }, "of type 'folder'"},
-		{"unknown entitlement", func(p *toolkit.AssignEntitlement) { p.EntitlementIntegrationSpecificID = "owner" }, "Entitlement 'owner'"},
-		{"entitlement of another type", func(p *toolkit.AssignEntitlement) { p.EntitlementType = "team_maintainer" }, "Entitlement 'member' of type 'team_maintainer'"},
-		{"role id with a team type", func(p *toolkit.AssignEntitlement) {
-			p.ResourceIntegrationSpecificID, p.ResourceType, p.EntitlementIntegrationSpecificID = "", "tenant", "member"
+		{"unknown account", func(p *toolkit.EntitlementRef) { p.AccountID = "user-100" }, "Account 'user-100'"},
+		{"non-canonical account", func(p *toolkit.EntitlementRef) { p.AccountID = "user-05" }, "Account 'user-05'"},
+		{"unknown resource", func(p *toolkit.EntitlementRef) { p.ResourceID = "team-4" }, "Resource 'team-4'"},
+		{"resource of another type", func(p *toolkit.EntitlementRef) { p.ResourceType = "tenant" }, "Resource 'team-0' of type 'tenant'"},
+		{"undeclared resource type", func(p *toolkit.EntitlementRef) { p.ResourceType = "folder" }, "of type 'folder'"},
+		{"unknown entitlement", func(p *toolkit.EntitlementRef) { p.EntitlementID = "owner" }, "Entitlement 'owner'"},
+		{"entitlement of another type", func(p *toolkit.EntitlementRef) { p.EntitlementType = "team_maintainer" }, "Entitlement 'member' of type 'team_maintainer'"},
+		{"role id with a team type", func(p *toolkit.EntitlementRef) {
+			p.ResourceID, p.ResourceType, p.EntitlementID = "", "tenant", "member"
 		}, "it is of type 'role'"},
-		{"role on a team", func(p *toolkit.AssignEntitlement) {
-			p.EntitlementType, p.EntitlementIntegrationSpecificID = "role", "admin"
+		{"role on a team", func(p *toolkit.EntitlementRef) {
+			p.EntitlementType, p.EntitlementID = "role", "admin"
 		}, "Entitlement 'admin'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			is := is.New(t)
 			p := ok
 			tc.edit(&p)
-			msg, _ := mustFail(t, "assign_entitlement", n, p, "not_found")
+			msg, _ := mustFail(t, "assign_entitlement", n, toolkit.AssignEntitlement{EntitlementGrant: p.Grant()}, "not_found")
 			is.True(strings.Contains(msg, tc.mention))
-			u := toolkit.UnassignEntitlement{AccountIntegrationSpecificID: p.AccountIntegrationSpecificID, ResourceType: p.ResourceType,
-				ResourceIntegrationSpecificID: p.ResourceIntegrationSpecificID, EntitlementType: p.EntitlementType,
-				EntitlementIntegrationSpecificID: p.EntitlementIntegrationSpecificID}
-			msg, _ = mustFail(t, "unassign_entitlement", n, u, "not_found")
+			msg, _ = mustFail(t, "unassign_entitlement", n, toolkit.UnassignEntitlement{EntitlementRevocation: p.Revocation()}, "not_found")
 			is.True(strings.Contains(msg, tc.mention))
 		})
 	}
 	// The valid request itself succeeds.
-	_, kind := mustWrite[toolkit.AssignedEntitlement](t, "assign_entitlement", n, ok)
+	_, kind := mustWrite[toolkit.AssignedEntitlement](t, "assign_entitlement", n, toolkit.AssignEntitlement{EntitlementGrant: ok.Grant()})
 	is.New(t).Equal(kind, toolkit.EffectCreated) // user-5 is in team-1
 }
 
@@ -435,7 +431,57 @@ func TestWritesInBigTenant(t *testing.T) {
 		Username: toolkit.Ptr("Ada.Lovelace.0"), Entitlements: []toolkit.CreateAccountEntitlement{}})
 	is.Equal(kind, toolkit.EffectNoop)
 	is.Equal(*got.ID, "user-0")
-	_, kind = mustWrite[toolkit.AssignedEntitlement](t, "assign_entitlement", n, toolkit.AssignEntitlement{AccountIntegrationSpecificID: "user-999999999",
-		ResourceIntegrationSpecificID: "team-39999999", ResourceType: "team", EntitlementType: "team_member", EntitlementIntegrationSpecificID: "member"})
+	_, kind = mustWrite[toolkit.AssignedEntitlement](t, "assign_entitlement", n, toolkit.AssignEntitlement{EntitlementGrant: toolkit.EntitlementGrant{
+		AccountIntegrationSpecificID: "user-999999999", ResourceIntegrationSpecificID: "team-39999999", ResourceType: "team",
+		EntitlementType: "team_member", EntitlementIntegrationSpecificID: "member"}})
 	is.Equal(kind, toolkit.EffectNoop) // 999999999 mod 40000000 teams
+}
+
+// assign_entitlement and unassign_entitlement (and their application
+// forms) check one entitlement reference on one path: every refusal reads
+// the same from both, and a value of the wrong type is reported at its key.
+func TestEntitlementWritesShareChecks(t *testing.T) {
+	const n = 100
+	tenantRole := toolkit.EntitlementRef{AccountID: "user-1", ResourceType: "tenant", EntitlementType: "role", EntitlementID: "admin"}
+	appRole := toolkit.EntitlementRef{AccountID: "user-1", ResourceType: "tenant", EntitlementType: "role", EntitlementID: "viewer"}
+	wrongType := map[string]any{"application_instance_id": "app-1", "account_integration_specific_id": 7, "resource_type": "tenant",
+		"resource_integration_specific_id": "", "entitlement_type": "role", "entitlement_integration_specific_id": "admin"}
+	for _, tc := range []struct {
+		name             string
+		assign, unassign string
+		assignPayload    any
+		unassignPayload  any
+		code, want       string
+	}{
+		{"unknown account", "assign_entitlement", "unassign_entitlement",
+			toolkit.AssignEntitlement{EntitlementGrant: with(tenantRole, func(r *toolkit.EntitlementRef) { r.AccountID = "user-100" }).Grant()},
+			toolkit.UnassignEntitlement{EntitlementRevocation: with(tenantRole, func(r *toolkit.EntitlementRef) { r.AccountID = "user-100" }).Revocation()},
+			"not_found", "Account 'user-100' not found"},
+		{"role of another type", "assign_entitlement", "unassign_entitlement",
+			toolkit.AssignEntitlement{EntitlementGrant: with(tenantRole, func(r *toolkit.EntitlementRef) { r.EntitlementType = "team_member" }).Grant()},
+			toolkit.UnassignEntitlement{EntitlementRevocation: with(tenantRole, func(r *toolkit.EntitlementRef) { r.EntitlementType = "team_member" }).Revocation()},
+			"not_found", "Entitlement 'admin' of type 'team_member' not found on resource '': it is of type 'role'"},
+		{"wrong JSON type", "assign_entitlement", "unassign_entitlement", wrongType, wrongType,
+			"bad_request", "Invalid request - request.account_integration_specific_id: expected string, got number"},
+		{"unknown application role", "assign_application_entitlement", "unassign_application_entitlement",
+			toolkit.AssignApplicationEntitlement{ApplicationInstanceID: "app-1", EntitlementGrant: with(appRole, func(r *toolkit.EntitlementRef) { r.EntitlementID = "admin" }).Grant()},
+			toolkit.UnassignApplicationEntitlement{ApplicationInstanceID: "app-1", EntitlementRevocation: with(appRole, func(r *toolkit.EntitlementRef) { r.EntitlementID = "admin" }).Revocation()},
+			"not_found", "Entitlement 'admin' not found on resource '' in application 'app-1'"},
+		{"wrong JSON type, application", "assign_application_entitlement", "unassign_application_entitlement", wrongType, wrongType,
+			"bad_request", "Invalid request - request.account_integration_specific_id: expected string, got number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			is := is.New(t)
+			assigned, _ := mustFail(t, tc.assign, n, tc.assignPayload, tc.code)
+			unassigned, _ := mustFail(t, tc.unassign, n, tc.unassignPayload, tc.code)
+			is.Equal(assigned, tc.want)
+			is.Equal(unassigned, tc.want)
+		})
+	}
+}
+
+// with is ref changed by edit.
+func with(ref toolkit.EntitlementRef, edit func(*toolkit.EntitlementRef)) toolkit.EntitlementRef {
+	edit(&ref)
+	return ref
 }

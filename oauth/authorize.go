@@ -35,30 +35,30 @@ func (m *module) forCapability(c toolkit.CapabilityName, credentialID *string) (
 // with every value quote_plus-encoded, then, with PKCE,
 // &code_challenge=…&code_challenge_method=S256. form_data is ignored, as
 // upstream does.
-func (m *module) getAuthorizationURL(ctx context.Context, req toolkit.GetAuthorizationUrlRequest) (toolkit.GetAuthorizationUrlResponse, error) {
+func (m *module) getAuthorizationURL(ctx context.Context, req toolkit.GetAuthorizationURLRequest) (toolkit.GetAuthorizationURLResponse, error) {
 	p := req.Request
 	s, err := m.forCapability(toolkit.CapGetAuthorizationURL.Name(), p.CredentialID)
 	if err != nil {
-		return toolkit.GetAuthorizationUrlResponse{}, err
+		return toolkit.GetAuthorizationURLResponse{}, err
 	}
 	base, err := s.AuthorizationURL(ctx, req.Settings)
 	if err != nil {
-		return toolkit.GetAuthorizationUrlResponse{}, err
+		return toolkit.GetAuthorizationURLResponse{}, err
 	}
 	scope, err := s.scopeString(ctx, req.Settings, p.Scopes)
 	if err != nil {
-		return toolkit.GetAuthorizationUrlResponse{}, err
+		return toolkit.GetAuthorizationURLResponse{}, err
 	}
 	var verifier *string
 	challenge := ""
 	if s.PKCE {
 		v, c, err := newPKCE()
 		if err != nil {
-			return toolkit.GetAuthorizationUrlResponse{}, err
+			return toolkit.GetAuthorizationURLResponse{}, err
 		}
 		verifier, challenge = &v, c
 	}
-	return toolkit.GetAuthorizationUrlResponse{Response: toolkit.AuthorizationUrl{
+	return toolkit.GetAuthorizationURLResponse{Response: toolkit.AuthorizationURL{
 		AuthorizationURL: authorizationURL(base, p.ClientID, scope, p.RedirectURI, p.State, challenge),
 		CodeVerifier:     verifier,
 	}}, nil

@@ -115,7 +115,7 @@ const redirectURI = "https://app.example/oauth/callback"
 // the connector and returns the redirect and the code verifier.
 func codeFlow(t *testing.T, in *toolkit.Integration, srv *oauthtest.Server, settings any, clientID string, credentialID *string) (redirect string, verifier *string) {
 	t.Helper()
-	au := must[toolkit.AuthorizationUrl](t, call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationUrl{
+	au := must[toolkit.AuthorizationURL](t, call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationURL{
 		CredentialID: credentialID, ClientID: clientID, Scopes: []string{}, RedirectURI: redirectURI, State: "state-1",
 	}, settings, false))
 	redirect, err := srv.Authorize(context.Background(), au.AuthorizationURL)
@@ -167,13 +167,13 @@ func TestGetAuthorizationURL(t *testing.T) {
 			if requested == nil {
 				requested = []string{}
 			}
-			r := call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationUrl{
+			r := call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationURL{
 				ClientID: "my client", Scopes: requested, RedirectURI: redirectURI, State: "s 1/2",
 				FormData: map[string]string{"prompt": "consent"}, // ignored, as upstream
 			}, settings, false)
 			var doc map[string]any
 			is.NoErr(json.Unmarshal(r.Response, &doc))
-			got := must[toolkit.AuthorizationUrl](t, r)
+			got := must[toolkit.AuthorizationURL](t, r)
 			if !tt.s.PKCE {
 				is.Equal(got.AuthorizationURL, tt.want)
 				is.Equal(doc["code_verifier"], nil) // null without PKCE
@@ -212,7 +212,7 @@ func TestCodeFlowClientAuth(t *testing.T) {
 			r := call(t, in, toolkit.CapHandleAuthorizationCallback.Name(), toolkit.HandleAuthorizationCallback{
 				ClientID: "client-1", ClientSecret: "secret-1", RedirectURIWithCode: redirect, CodeVerifier: verifier,
 			}, settings, true)
-			creds := must[toolkit.OauthCredentials](t, r)
+			creds := must[toolkit.OAuthCredentials](t, r)
 			is.True(creds.AccessToken != "")
 			is.Equal(creds.TokenType, toolkit.TokenTypeBearer) // the server says "Bearer"
 			is.True(creds.RefreshToken != nil)
@@ -232,7 +232,7 @@ func TestCodeFlowClientAuth(t *testing.T) {
 			is.Equal(reqs[0].Form.Get("redirect_uri"), redirectURI) // the redirect without its query
 			is.Equal(reqs[0].Form.Get("code_verifier"), *verifier)
 
-			refreshed := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
+			refreshed := must[toolkit.OAuthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 				ClientID: "client-1", ClientSecret: "secret-1", RefreshToken: *creds.RefreshToken,
 			}, settings, false))
 			is.True(refreshed.AccessToken != creds.AccessToken)
@@ -327,7 +327,7 @@ func TestClientCredentials(t *testing.T) {
 			if tt.requested == nil {
 				tt.requested = []string{}
 			}
-			creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.HandleClientCredentials{
+			creds := must[toolkit.OAuthCredentials](t, call(t, in, toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.HandleClientCredentials{
 				ClientID: "svc", ClientSecret: "svc-secret", Scopes: tt.requested,
 			}, settings, false))
 			is.True(creds.AccessToken != "")
@@ -421,7 +421,7 @@ func TestTokenRequestShape(t *testing.T) {
 			is := is.New(t)
 			rec := newRecorder(t, 200, "application/json", answer)
 			in := newConnector(t, toolkit.AuthOAuth, tt.s)
-			must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
+			must[toolkit.OAuthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 				ClientID: "c", ClientSecret: "s&t", RefreshToken: "r 1",
 			}, map[string]any{"base_url": rec.URL}, false))
 			got := rec.last()
@@ -467,7 +467,7 @@ func TestGitHubStyleAnswers(t *testing.T) {
 				ClientID: "c", ClientSecret: "s", RedirectURIWithCode: redirectURI + "?code=abc&state=x",
 			}, map[string]any{"base_url": rec.URL}, true)
 			if tt.code == "" {
-				creds := must[toolkit.OauthCredentials](t, r)
+				creds := must[toolkit.OAuthCredentials](t, r)
 				is.Equal(creds.AccessToken, tt.access)
 				is.Equal(creds.TokenType, toolkit.TokenTypeBearer)
 				var raw map[string]any
@@ -538,13 +538,13 @@ func TestRegistration(t *testing.T) {
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "oauth-own", Version: "1", Auth: toolkit.AuthOAuth})
 	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials)
 	own := func(context.Context, toolkit.RefreshAccessTokenRequest) (toolkit.RefreshAccessTokenResponse, error) {
-		return toolkit.RefreshAccessTokenResponse{Response: toolkit.OauthCredentials{AccessToken: "own", TokenType: toolkit.TokenTypeBearer}}, nil
+		return toolkit.RefreshAccessTokenResponse{Response: toolkit.OAuthCredentials{AccessToken: "own", TokenType: toolkit.TokenTypeBearer}}, nil
 	}
 	toolkit.Handle(in, toolkit.CapRefreshAccessToken, own)
 	oauth.Register(in, oauth.Settings{TokenURL: oauth.Static("https://idp.example/token"), Disable: []toolkit.CapabilityName{toolkit.CapGetAuthorizationURL.Name()}})
 	is.Equal(in.Capabilities(), []toolkit.CapabilityName{toolkit.CapAppInfo.Name(), toolkit.CapHandleAuthorizationCallback.Name(),
 		toolkit.CapRefreshAccessToken.Name(), toolkit.CapValidateCredentials.Name()}) // no authorization URL needed
-	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "r"}, nil, false))
+	creds := must[toolkit.OAuthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{ClientID: "c", ClientSecret: "s", RefreshToken: "r"}, nil, false))
 	is.Equal(creds.AccessToken, "own")
 	od, ok := oauthdesc.Of(in).DescribeOAuth("")
 	is.True(ok)
@@ -640,13 +640,13 @@ func TestMultiCredential(t *testing.T) {
 
 	user := toolkit.Ptr("user")
 	redirect, verifier := codeFlow(t, in, users, settings, "web", user)
-	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleAuthorizationCallback.Name(), toolkit.HandleAuthorizationCallback{
+	creds := must[toolkit.OAuthCredentials](t, call(t, in, toolkit.CapHandleAuthorizationCallback.Name(), toolkit.HandleAuthorizationCallback{
 		CredentialID: user, ClientID: "web", ClientSecret: "web-secret", RedirectURIWithCode: redirect, CodeVerifier: verifier,
 	}, settings, false))
-	must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
+	must[toolkit.OAuthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 		CredentialID: user, ClientID: "web", ClientSecret: "web-secret", RefreshToken: *creds.RefreshToken,
 	}, settings, false))
-	must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.HandleClientCredentials{
+	must[toolkit.OAuthCredentials](t, call(t, in, toolkit.CapHandleClientCredentialsRequest.Name(), toolkit.HandleClientCredentials{
 		CredentialID: toolkit.Ptr("service"), ClientID: "svc", ClientSecret: "svc-secret", Scopes: []string{},
 	}, settings, false))
 	is.Equal(len(users.TokenRequests()), 2)
@@ -664,7 +664,7 @@ func TestMultiCredential(t *testing.T) {
 		{"unknown credential_id", toolkit.CapRefreshAccessToken.Name(),
 			toolkit.RefreshAccessToken{CredentialID: toolkit.Ptr("admin"), ClientID: "web", ClientSecret: "web-secret", RefreshToken: "r"}, "bad_request"},
 		{"capability of another flow", toolkit.CapGetAuthorizationURL.Name(),
-			toolkit.GetAuthorizationUrl{CredentialID: toolkit.Ptr("service"), ClientID: "svc", Scopes: []string{}, RedirectURI: redirectURI, State: "s"}, "not_implemented"},
+			toolkit.GetAuthorizationURL{CredentialID: toolkit.Ptr("service"), ClientID: "svc", Scopes: []string{}, RedirectURI: redirectURI, State: "s"}, "not_implemented"},
 	}
 	for _, tc := range errCases {
 		r := call(t, in, tc.capability, tc.payload, settings, false)
@@ -756,7 +756,7 @@ func TestDescribeSingle(t *testing.T) {
 	}})
 	app = appInfo(t, in, map[string]any{"base_url": "https://t1.idp.example"})
 	is.Equal(app["info"].(map[string]any)["x-oauth-settings"].(map[string]any)["scopes"], map[string]any{})
-	r := call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationUrl{ClientID: "c", Scopes: []string{}, RedirectURI: "r", State: "s"},
+	r := call(t, in, toolkit.CapGetAuthorizationURL.Name(), toolkit.GetAuthorizationURL{ClientID: "c", Scopes: []string{}, RedirectURI: "r", State: "s"},
 		map[string]any{"base_url": "https://t1.idp.example"}, false)
 	is.True(r.IsError)
 	is.Equal(r.Error.ErrorCode, "unexpected_error")
@@ -791,7 +791,7 @@ func TestRefreshTokenNotRotated(t *testing.T) {
 	is := is.New(t)
 	rec := newRecorder(t, 200, "application/json", `{"access_token":"new-access-token","refresh_token":"the-same-refresh-token"}`)
 	in := newConnector(t, toolkit.AuthOAuth, oauth.Settings{})
-	creds := must[toolkit.OauthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
+	creds := must[toolkit.OAuthCredentials](t, call(t, in, toolkit.CapRefreshAccessToken.Name(), toolkit.RefreshAccessToken{
 		ClientID: "c", ClientSecret: "s", RefreshToken: "the-same-refresh-token",
 	}, map[string]any{"base_url": rec.URL}, false))
 	is.Equal(*creds.RefreshToken, "the-same-refresh-token")

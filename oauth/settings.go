@@ -170,7 +170,7 @@ func (s Settings) withDefaults() (Settings, error) {
 	}
 	for _, c := range s.Disable {
 		if !slices.Contains(oauthCapabilities, c) {
-			return s, fmt.Errorf("Disable names %q, which is not an OAuth capability", c)
+			return s, fmt.Errorf("the Disable list names %q, which is not an OAuth capability", c)
 		}
 	}
 	return s, nil

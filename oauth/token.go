@@ -123,10 +123,10 @@ func parseRedirect(raw string) (code, redirectURI string, err error) {
 // the settings place them, through the toolkit's HTTP client (timeouts,
 // User-Agent, trace, retries of requests that never left), and reads the
 // answer.
-func (s *Settings) requestToken(ctx context.Context, appID string, settings json.RawMessage, data params, clientID, clientSecret string) (toolkit.OauthCredentials, map[string]any, error) {
+func (s *Settings) requestToken(ctx context.Context, appID string, settings json.RawMessage, data params, clientID, clientSecret string) (toolkit.OAuthCredentials, map[string]any, error) {
 	tokenURL, err := s.TokenURL(ctx, settings)
 	if err != nil {
-		return toolkit.OauthCredentials{}, nil, err
+		return toolkit.OAuthCredentials{}, nil, err
 	}
 	if s.ClientAuth != ClientSecretBasic {
 		data = append(data, param{"client_id", clientID}, param{"client_secret", clientSecret})
@@ -148,7 +148,7 @@ func (s *Settings) requestToken(ctx context.Context, appID string, settings json
 	}
 	req, err := http.NewRequestWithContext(ctx, s.Request.Method, target, body)
 	if err != nil {
-		return toolkit.OauthCredentials{}, nil, errs.Wrap(err, errs.BadRequest,
+		return toolkit.OAuthCredentials{}, nil, errs.Wrap(err, errs.BadRequest,
 			fmt.Sprintf("Invalid token URL %q", errs.URLWithoutQuery(tokenURL)))
 	}
 	if contentType != "" {
@@ -169,12 +169,12 @@ func (s *Settings) requestToken(ctx context.Context, appID string, settings json
 		if !errors.As(err, &ce) && errors.As(err, &he) {
 			return readToken(he.StatusCode, headerValue(he.Header, "Content-Type"), errs.URLWithoutQuery(tokenURL), he.Body)
 		}
-		return toolkit.OauthCredentials{}, nil, err
+		return toolkit.OAuthCredentials{}, nil, err
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, MaxTokenResponseBytes))
 	if err != nil {
-		return toolkit.OauthCredentials{}, nil, err
+		return toolkit.OAuthCredentials{}, nil, err
 	}
 	return readToken(resp.StatusCode, resp.Header.Get("Content-Type"), errs.URLWithoutQuery(tokenURL), answer)
 }
@@ -215,7 +215,7 @@ func writeJSONString(b *bytes.Buffer, s string) {
 // code, when there is one, becomes the app_error_code. token_type is
 // lower-cased, "bearer" when absent. It returns the credentials and the
 // whole answer (with that token_type) for raw_data.
-func readToken(status int, contentType, tokenURL string, body []byte) (toolkit.OauthCredentials, map[string]any, error) {
+func readToken(status int, contentType, tokenURL string, body []byte) (toolkit.OAuthCredentials, map[string]any, error) {
 	failed := func(detail, providerCode string) error {
 		return &errs.Error{
 			Message:      fmt.Sprintf("[%d][%s] OAuth request failed: %s", status, tokenURL, detail),
@@ -226,17 +226,17 @@ func readToken(status int, contentType, tokenURL string, body []byte) (toolkit.O
 	data, parseErr := decodeTokenBody(contentType, body)
 	if status >= 300 {
 		code, _ := data["error"].(string)
-		return toolkit.OauthCredentials{}, nil, failed(bodyText(body), code)
+		return toolkit.OAuthCredentials{}, nil, failed(bodyText(body), code)
 	}
 	if parseErr != nil {
-		return toolkit.OauthCredentials{}, nil, failed("the answer is neither a JSON object nor form-encoded: "+bodyText(body), "")
+		return toolkit.OAuthCredentials{}, nil, failed("the answer is neither a JSON object nor form-encoded: "+bodyText(body), "")
 	}
 	if e, ok := data["error"].(string); ok && e != "" {
 		detail := e
 		if d, ok := data["error_description"].(string); ok && d != "" {
 			detail += ": " + d
 		}
-		return toolkit.OauthCredentials{}, nil, failed(detail, e)
+		return toolkit.OAuthCredentials{}, nil, failed(detail, e)
 	}
 	tokenType := toolkit.TokenTypeBearer
 	if t, ok := data["token_type"].(string); ok {
@@ -245,9 +245,9 @@ func readToken(status int, contentType, tokenURL string, body []byte) (toolkit.O
 	data["token_type"] = string(tokenType)
 	access, _ := data["access_token"].(string)
 	if access == "" {
-		return toolkit.OauthCredentials{}, nil, failed("the answer has no access_token", "")
+		return toolkit.OAuthCredentials{}, nil, failed("the answer has no access_token", "")
 	}
-	creds := toolkit.OauthCredentials{AccessToken: access, TokenType: tokenType}
+	creds := toolkit.OAuthCredentials{AccessToken: access, TokenType: tokenType}
 	if r, ok := data["refresh_token"].(string); ok {
 		creds.RefreshToken = &r
 	}

@@ -177,8 +177,8 @@ func validateCredentials(context.Context, toolkit.ValidateCredentialsRequest) (t
 	return toolkit.ValidateCredentialsResponse{}, nil
 }
 
-func getAuthorizationURL(context.Context, toolkit.GetAuthorizationUrlRequest) (toolkit.GetAuthorizationUrlResponse, error) {
-	return toolkit.GetAuthorizationUrlResponse{}, nil
+func getAuthorizationURL(context.Context, toolkit.GetAuthorizationURLRequest) (toolkit.GetAuthorizationURLResponse, error) {
+	return toolkit.GetAuthorizationURLResponse{}, nil
 }
 
 func TestAppInfoCredentials(t *testing.T) {

@@ -90,7 +90,7 @@ var (
 		"List who holds which entitlement, page by page.")
 	CapGetAccountEntitlementAssociations = define[GetAccountEntitlementAssociationsRequest, GetAccountEntitlementAssociationsResponse]("get_account_entitlement_associations", LevelRead,
 		"List the entitlements one account holds.")
-	CapGetAuthorizationURL = define[GetAuthorizationUrlRequest, GetAuthorizationUrlResponse]("get_authorization_url", LevelAuth,
+	CapGetAuthorizationURL = define[GetAuthorizationURLRequest, GetAuthorizationURLResponse]("get_authorization_url", LevelAuth,
 		"Build the URL that starts an OAuth authorization-code flow.")
 	CapGetLastActivity = define[GetLastActivityRequest, GetLastActivityResponse]("get_last_activity", LevelRead,
 		"Report when the given accounts were last active.")

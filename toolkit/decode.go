@@ -19,13 +19,14 @@ func decodeStrict(raw []byte, target any, p *plan) []fieldError {
 		return []fieldError{{problem: "expected a JSON object, got null"}}
 	}
 	if err := json.Unmarshal(raw, target); err != nil {
-		return []fieldError{describeDecodeError(err)}
+		return []fieldError{describeDecodeError(err, reflect.TypeOf(target))}
 	}
 	return p.missing(raw, "", nil)
 }
 
-// describeDecodeError turns an encoding/json error into a located message.
-func describeDecodeError(err error) fieldError {
+// describeDecodeError turns an encoding/json error, from decoding into a
+// value of type root, into a located message.
+func describeDecodeError(err error, root reflect.Type) fieldError {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -43,9 +44,62 @@ func describeDecodeError(err error) fieldError {
 		if typ.Field == "" {
 			return fieldError{problem: fmt.Sprintf("expected a JSON %s, got %s", want, got)}
 		}
-		return fieldError{path: typ.Field, problem: fmt.Sprintf("expected %s, got %s", want, got)}
+		return fieldError{path: jsonPath(root, typ.Field), problem: fmt.Sprintf("expected %s, got %s", want, got)}
 	}
 	return fieldError{problem: err.Error()}
+}
+
+// jsonPath is the JSON path of an encoding/json error's Field within a
+// value of type root. encoding/json names an embedded struct by its Go
+// name in that path, though its fields sit at the embedding level on the
+// wire; jsonPath leaves those names out.
+func jsonPath(root reflect.Type, field string) string {
+	segments := strings.Split(field, ".")
+	kept := segments[:0]
+	t := root
+	for _, seg := range segments {
+		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = t.Elem()
+		}
+		if t == nil || t.Kind() != reflect.Struct {
+			t = nil
+			kept = append(kept, seg)
+			continue
+		}
+		if f, ok := t.FieldByName(seg); ok && inlined(f) {
+			t = f.Type
+			continue
+		}
+		t = fieldByKey(t, seg)
+		kept = append(kept, seg)
+	}
+	return strings.Join(kept, ".")
+}
+
+// inlined reports whether encoding/json lays f's fields out at the level of
+// the struct embedding f.
+func inlined(f reflect.StructField) bool {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	t := f.Type
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return f.Anonymous && name == "" && t.Kind() == reflect.Struct
+}
+
+// fieldByKey is the type of struct t's field with JSON key key, embedded
+// fields' included; nil when there is none.
+func fieldByKey(t reflect.Type, key string) reflect.Type {
+	for _, f := range reflect.VisibleFields(t) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" && !f.Anonymous {
+			name = f.Name
+		}
+		if f.IsExported() && name == key {
+			return f.Type
+		}
+	}
+	return nil
 }
 
 // joinFieldErrors renders field errors as one line.

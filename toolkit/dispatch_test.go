@@ -43,6 +43,7 @@ func demo() *toolkit.Integration {
 			return toolkit.GetAccountResponse{}, errors.New("boom")
 		case "panic":
 			var m map[string]int
+			//lint:ignore SA5000 the handler panics on purpose, with a runtime error
 			m["x"]++ // nil map write
 		case "unencodable":
 			return toolkit.GetAccountResponse{Response: toolkit.FoundAccountData{ExtraData: map[string]any{"f": func() {}}}}, nil

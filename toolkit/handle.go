@@ -229,7 +229,7 @@ func describeFunc(req, resp reflect.Type) string {
 		if spec.request == nil {
 			continue
 		}
-		base := spec.name.pascal()
+		base := strings.ReplaceAll(spec.name.pascal(), "Url", "URL") // Go's spelling of the alias names
 		s = strings.ReplaceAll(s, spec.request.String(), "toolkit."+base+"Request")
 		s = strings.ReplaceAll(s, spec.response.String(), "toolkit."+base+"Response")
 	}

@@ -164,12 +164,8 @@ type UnassignedApplication struct {
 
 // AssignApplicationEntitlement is the payload of assign_application_entitlement.
 type AssignApplicationEntitlement struct {
-	ApplicationInstanceID            string `json:"application_instance_id" required:"true" semantic:"application-instance-id" description:"The application the entitlement belongs to."`
-	AccountIntegrationSpecificID     string `json:"account_integration_specific_id" required:"true" semantic:"account-id" description:"The account to grant the entitlement to."`
-	ResourceIntegrationSpecificID    string `json:"resource_integration_specific_id" required:"true" description:"The resource the entitlement is held on; empty for the tenant-wide resource."`
-	ResourceType                     string `json:"resource_type" required:"true" resourceType:"true" description:"One of the connector's declared resource type ids."`
-	EntitlementType                  string `json:"entitlement_type" required:"true" entitlementType:"true" description:"One of the connector's declared entitlement type ids."`
-	EntitlementIntegrationSpecificID string `json:"entitlement_integration_specific_id" required:"true" description:"The entitlement to grant."`
+	ApplicationInstanceID string `json:"application_instance_id" required:"true" semantic:"application-instance-id" description:"The application the entitlement belongs to."`
+	EntitlementGrant
 }
 
 // AssignedApplicationEntitlement is the result of assign_application_entitlement.
@@ -179,12 +175,8 @@ type AssignedApplicationEntitlement struct {
 
 // UnassignApplicationEntitlement is the payload of unassign_application_entitlement.
 type UnassignApplicationEntitlement struct {
-	ApplicationInstanceID            string `json:"application_instance_id" required:"true" semantic:"application-instance-id" description:"The application the entitlement belongs to."`
-	AccountIntegrationSpecificID     string `json:"account_integration_specific_id" required:"true" semantic:"account-id" description:"The account to revoke the entitlement from."`
-	ResourceType                     string `json:"resource_type" required:"true" resourceType:"true" description:"One of the connector's declared resource type ids."`
-	ResourceIntegrationSpecificID    string `json:"resource_integration_specific_id" required:"true" description:"The resource the entitlement is held on; empty for the tenant-wide resource."`
-	EntitlementType                  string `json:"entitlement_type" required:"true" entitlementType:"true" description:"One of the connector's declared entitlement type ids."`
-	EntitlementIntegrationSpecificID string `json:"entitlement_integration_specific_id" required:"true" description:"The entitlement to revoke."`
+	ApplicationInstanceID string `json:"application_instance_id" required:"true" semantic:"application-instance-id" description:"The application the entitlement belongs to."`
+	EntitlementRevocation
 }
 
 // UnassignedApplicationEntitlement is the result of unassign_application_entitlement.

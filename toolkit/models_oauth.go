@@ -1,8 +1,9 @@
 package toolkit
 
-// GetAuthorizationUrl is the payload of get_authorization_url: what is
+// GetAuthorizationURL is the payload of get_authorization_url: what is
 // needed to build the URL that starts an OAuth code flow.
-type GetAuthorizationUrl struct {
+// Its wire model name is upstream's GetAuthorizationUrl.
+type GetAuthorizationURL struct {
 	CredentialID *string           `json:"credential_id" description:"The connector's credential config the flow is for."`
 	ClientID     string            `json:"client_id" required:"true" description:"The OAuth client id issued by the remote service."`
 	Scopes       []string          `json:"scopes" required:"true" description:"The OAuth scopes to ask for."`
@@ -11,8 +12,9 @@ type GetAuthorizationUrl struct {
 	FormData     map[string]string `json:"form_data" description:"Extra form values for the authorization request."`
 }
 
-// AuthorizationUrl is the result of get_authorization_url.
-type AuthorizationUrl struct {
+// AuthorizationURL is the result of get_authorization_url; its wire model
+// name is upstream's AuthorizationUrl.
+type AuthorizationURL struct {
 	AuthorizationURL string  `json:"authorization_url" required:"true" description:"The URL to send the user to."`
 	CodeVerifier     *string `json:"code_verifier" description:"The PKCE code verifier behind the URL's challenge, when PKCE is used; pass it to handle_authorization_callback."`
 }
@@ -46,9 +48,10 @@ type RefreshAccessToken struct {
 	State        *string `json:"state" description:"The state value of the flow, if any."`
 }
 
-// OauthCredentials is the result of the token-issuing OAuth capabilities:
-// enough to call the remote API.
-type OauthCredentials struct {
+// OAuthCredentials is the result of the token-issuing OAuth capabilities:
+// enough to call the remote API. Its wire model name is upstream's
+// OauthCredentials.
+type OAuthCredentials struct {
 	AccessToken  string    `json:"access_token" required:"true" description:"The token that authorizes API calls."`
 	RefreshToken *string   `json:"refresh_token" description:"A token to get a new access token without the user, if the service issued one."`
 	TokenType    TokenType `json:"token_type" required:"true" description:"How the access token is presented; bearer."`
@@ -60,12 +63,12 @@ type OauthCredentials struct {
 // follow the capability names, hence the doubled word in
 // HandleClientCredentialsRequestRequest.
 type (
-	GetAuthorizationUrlRequest             = UnauthenticatedRequest[GetAuthorizationUrl]
-	GetAuthorizationUrlResponse            = Response[AuthorizationUrl]
+	GetAuthorizationURLRequest             = UnauthenticatedRequest[GetAuthorizationURL]
+	GetAuthorizationURLResponse            = Response[AuthorizationURL]
 	HandleAuthorizationCallbackRequest     = UnauthenticatedRequest[HandleAuthorizationCallback]
-	HandleAuthorizationCallbackResponse    = Response[OauthCredentials]
+	HandleAuthorizationCallbackResponse    = Response[OAuthCredentials]
 	HandleClientCredentialsRequestRequest  = UnauthenticatedRequest[HandleClientCredentials]
-	HandleClientCredentialsRequestResponse = Response[OauthCredentials]
+	HandleClientCredentialsRequestResponse = Response[OAuthCredentials]
 	RefreshAccessTokenRequest              = UnauthenticatedRequest[RefreshAccessToken]
-	RefreshAccessTokenResponse             = Response[OauthCredentials]
+	RefreshAccessTokenResponse             = Response[OAuthCredentials]
 )

@@ -71,13 +71,94 @@ type DeletedAccount struct {
 	Deleted bool          `json:"deleted" required:"true" description:"Legacy flag: true when the account was deleted."`
 }
 
-// AssignEntitlement is the payload of assign_entitlement.
-type AssignEntitlement struct {
+// EntitlementRef names one entitlement held, or to be held, by one
+// account: the values the assign and unassign payloads carry, in one
+// shape. It is not a wire model; the payloads' embedded EntitlementGrant
+// and EntitlementRevocation give it with Ref.
+type EntitlementRef struct {
+	// AccountID is the account's integration-specific id.
+	AccountID string
+	// ResourceType is one of the connector's declared resource type ids.
+	ResourceType string
+	// ResourceID is the resource's integration-specific id; empty for the
+	// tenant-wide resource.
+	ResourceID string
+	// EntitlementType is one of the connector's declared entitlement type ids.
+	EntitlementType string
+	// EntitlementID is the entitlement's integration-specific id.
+	EntitlementID string
+}
+
+// Grant is r as the grant payloads carry it.
+func (r EntitlementRef) Grant() EntitlementGrant {
+	return EntitlementGrant{
+		AccountIntegrationSpecificID:     r.AccountID,
+		ResourceIntegrationSpecificID:    r.ResourceID,
+		ResourceType:                     r.ResourceType,
+		EntitlementType:                  r.EntitlementType,
+		EntitlementIntegrationSpecificID: r.EntitlementID,
+	}
+}
+
+// Revocation is r as the revoke payloads carry it.
+func (r EntitlementRef) Revocation() EntitlementRevocation {
+	return EntitlementRevocation{
+		AccountIntegrationSpecificID:     r.AccountID,
+		ResourceType:                     r.ResourceType,
+		ResourceIntegrationSpecificID:    r.ResourceID,
+		EntitlementType:                  r.EntitlementType,
+		EntitlementIntegrationSpecificID: r.EntitlementID,
+	}
+}
+
+// EntitlementGrant is the entitlement reference of the grant payloads
+// (assign_entitlement, assign_application_entitlement), embedded in them
+// so that its keys appear where upstream lists them.
+type EntitlementGrant struct {
 	AccountIntegrationSpecificID     string `json:"account_integration_specific_id" required:"true" semantic:"account-id" description:"The account to grant the entitlement to."`
 	ResourceIntegrationSpecificID    string `json:"resource_integration_specific_id" required:"true" description:"The resource the entitlement is held on; empty for the tenant-wide resource."`
 	ResourceType                     string `json:"resource_type" required:"true" resourceType:"true" description:"One of the connector's declared resource type ids."`
 	EntitlementType                  string `json:"entitlement_type" required:"true" entitlementType:"true" description:"One of the connector's declared entitlement type ids."`
 	EntitlementIntegrationSpecificID string `json:"entitlement_integration_specific_id" required:"true" description:"The entitlement to grant."`
+}
+
+// Ref is the entitlement g grants.
+func (g EntitlementGrant) Ref() EntitlementRef {
+	return EntitlementRef{
+		AccountID:       g.AccountIntegrationSpecificID,
+		ResourceType:    g.ResourceType,
+		ResourceID:      g.ResourceIntegrationSpecificID,
+		EntitlementType: g.EntitlementType,
+		EntitlementID:   g.EntitlementIntegrationSpecificID,
+	}
+}
+
+// EntitlementRevocation is the entitlement reference of the revoke payloads
+// (unassign_entitlement, unassign_application_entitlement). Upstream lists
+// resource_type before resource_integration_specific_id here, the other
+// way round from EntitlementGrant, so the two cannot be one type.
+type EntitlementRevocation struct {
+	AccountIntegrationSpecificID     string `json:"account_integration_specific_id" required:"true" semantic:"account-id" description:"The account to revoke the entitlement from."`
+	ResourceType                     string `json:"resource_type" required:"true" resourceType:"true" description:"One of the connector's declared resource type ids."`
+	ResourceIntegrationSpecificID    string `json:"resource_integration_specific_id" required:"true" description:"The resource the entitlement is held on; empty for the tenant-wide resource."`
+	EntitlementType                  string `json:"entitlement_type" required:"true" entitlementType:"true" description:"One of the connector's declared entitlement type ids."`
+	EntitlementIntegrationSpecificID string `json:"entitlement_integration_specific_id" required:"true" description:"The entitlement to revoke."`
+}
+
+// Ref is the entitlement r revokes.
+func (r EntitlementRevocation) Ref() EntitlementRef {
+	return EntitlementRef{
+		AccountID:       r.AccountIntegrationSpecificID,
+		ResourceType:    r.ResourceType,
+		ResourceID:      r.ResourceIntegrationSpecificID,
+		EntitlementType: r.EntitlementType,
+		EntitlementID:   r.EntitlementIntegrationSpecificID,
+	}
+}
+
+// AssignEntitlement is the payload of assign_entitlement.
+type AssignEntitlement struct {
+	EntitlementGrant
 }
 
 // AssignedEntitlement is the result of assign_entitlement.
@@ -88,11 +169,7 @@ type AssignedEntitlement struct {
 // UnassignEntitlement is the payload of unassign_entitlement. Its keys come
 // in a different order from AssignEntitlement's, as upstream.
 type UnassignEntitlement struct {
-	AccountIntegrationSpecificID     string `json:"account_integration_specific_id" required:"true" semantic:"account-id" description:"The account to revoke the entitlement from."`
-	ResourceType                     string `json:"resource_type" required:"true" resourceType:"true" description:"One of the connector's declared resource type ids."`
-	ResourceIntegrationSpecificID    string `json:"resource_integration_specific_id" required:"true" description:"The resource the entitlement is held on; empty for the tenant-wide resource."`
-	EntitlementType                  string `json:"entitlement_type" required:"true" entitlementType:"true" description:"One of the connector's declared entitlement type ids."`
-	EntitlementIntegrationSpecificID string `json:"entitlement_integration_specific_id" required:"true" description:"The entitlement to revoke."`
+	EntitlementRevocation
 }
 
 // UnassignedEntitlement is the result of unassign_entitlement.

@@ -126,8 +126,13 @@ func SchemasOf(types []reflect.Type) ([]map[string]any, error) {
 // DefinitionName is the stable schema name of a Go type: its type name, with
 // any type arguments dropped and the characters outside [A-Za-z0-9_] removed.
 // Two packages' types with one name share a definition name on purpose: the
-// protocol's model names are global, so connectors must not reuse them.
+// protocol's model names are global, so connectors must not reuse them. A
+// few models whose upstream names are not Go's spelling (AuthorizationUrl)
+// take that name from wireModelNames.
 func DefinitionName(t reflect.Type) string {
+	if name, ok := wireModelNames[t]; ok {
+		return name
+	}
 	name, _, _ := strings.Cut(t.Name(), "[")
 	return strings.Map(func(r rune) rune {
 		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
@@ -135,6 +140,14 @@ func DefinitionName(t reflect.Type) string {
 		}
 		return -1
 	}, name)
+}
+
+// wireModelNames are the upstream model names of the types whose Go names
+// spell an initialism as Go does (URL, OAuth) where upstream does not.
+var wireModelNames = map[reflect.Type]string{
+	reflect.TypeFor[GetAuthorizationURL](): "GetAuthorizationUrl",
+	reflect.TypeFor[AuthorizationURL]():    "AuthorizationUrl",
+	reflect.TypeFor[OAuthCredentials]():    "OauthCredentials",
 }
 
 func propertyExtras(p jsonschema.InterceptPropParams) error {

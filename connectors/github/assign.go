@@ -9,26 +9,26 @@ import (
 	"github.com/lumosgo/lumos/toolkit"
 )
 
-// writeTarget parses a write's account and entitlement and resolves the
-// account to its GitHub user.
-func writeTarget[P any](ctx context.Context, req toolkit.Request[P], accountID, entType, resType, resID, entID string) (*session, *user, target, error) {
-	ref, err := parseAccountID(accountID)
+// writeTarget parses a write's entitlement reference and resolves its
+// account to the GitHub user.
+func writeTarget[P any](ctx context.Context, req toolkit.Request[P], ref toolkit.EntitlementRef) (*session, *user, target, error) {
+	acc, err := parseAccountID(ref.AccountID)
 	if err != nil {
 		return nil, nil, target{}, err
 	}
-	t, err := parseTarget(entType, resType, resID, entID)
+	t, err := parseTarget(ref)
 	if err != nil {
 		return nil, nil, t, err
 	}
-	if ref.invitationID != 0 {
+	if acc.invitationID != 0 {
 		return nil, nil, t, errs.Newf(errs.BadRequest,
-			"The account %s is a pending invitation: GitHub grants nothing to an invitation. Assign entitlements once it is accepted (or cancel it and invite again with the entitlements).", accountID)
+			"The account %s is a pending invitation: GitHub grants nothing to an invitation. Assign entitlements once it is accepted (or cancel it and invite again with the entitlements).", ref.AccountID)
 	}
 	ss, err := newSession(ctx, req)
 	if err != nil {
 		return nil, nil, t, err
 	}
-	u, err := ss.userByID(ctx, ref.userID)
+	u, err := ss.userByID(ctx, acc.userID)
 	if err != nil {
 		return nil, nil, t, err
 	}
@@ -36,9 +36,7 @@ func writeTarget[P any](ctx context.Context, req toolkit.Request[P], accountID, 
 }
 
 func assignEntitlement(ctx context.Context, req toolkit.AssignEntitlementRequest) (toolkit.AssignEntitlementResponse, error) {
-	p := req.Request
-	sum, err := changeEntitlement(ctx, req, p, true, p.AccountIntegrationSpecificID, p.EntitlementType, p.ResourceType,
-		p.ResourceIntegrationSpecificID, p.EntitlementIntegrationSpecificID)
+	sum, err := changeEntitlement(ctx, req, true)
 	if err != nil {
 		return toolkit.AssignEntitlementResponse{}, err
 	}
@@ -46,19 +44,17 @@ func assignEntitlement(ctx context.Context, req toolkit.AssignEntitlementRequest
 }
 
 func unassignEntitlement(ctx context.Context, req toolkit.UnassignEntitlementRequest) (toolkit.UnassignEntitlementResponse, error) {
-	p := req.Request
-	sum, err := changeEntitlement(ctx, req, p, false, p.AccountIntegrationSpecificID, p.EntitlementType, p.ResourceType,
-		p.ResourceIntegrationSpecificID, p.EntitlementIntegrationSpecificID)
+	sum, err := changeEntitlement(ctx, req, false)
 	if err != nil {
 		return toolkit.UnassignEntitlementResponse{}, err
 	}
 	return toolkit.UnassignEntitlementResponse{Response: toolkit.UnassignedEntitlement{Unassigned: true}, ExecutionSummary: sum}, nil
 }
 
-// changeEntitlement grants (grant) or revokes an entitlement and summarizes
-// what changed, with payload's fingerprint.
-func changeEntitlement[P any](ctx context.Context, req toolkit.Request[P], payload any, grant bool, account, entType, resType, resID, entID string) (*toolkit.ExecutionSummary, error) {
-	ss, u, t, err := writeTarget(ctx, req, account, entType, resType, resID, entID)
+// changeEntitlement grants (grant) or revokes the entitlement req's payload
+// names and summarizes what changed, with the payload's fingerprint.
+func changeEntitlement[P interface{ Ref() toolkit.EntitlementRef }](ctx context.Context, req toolkit.Request[P], grant bool) (*toolkit.ExecutionSummary, error) {
+	ss, u, t, err := writeTarget(ctx, req, req.Request.Ref())
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +76,7 @@ func changeEntitlement[P any](ctx context.Context, req toolkit.Request[P], paylo
 	if err != nil {
 		return nil, err
 	}
-	return toolkit.Summarize(payload, effect, true)
+	return toolkit.Summarize(req.Request, effect, true)
 }
 
 // ---- organization roles -----------------------------------------------------------------

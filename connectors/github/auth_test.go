@@ -44,7 +44,7 @@ func TestOAuthCodeFlow(t *testing.T) {
 			env := e.dispatchDoc("get_authorization_url", map[string]any{"settings": settings, "request": map[string]any{
 				"client_id": "Ov23liClient", "scopes": []string{}, "redirect_uri": "https://lumos.example/callback", "state": "xyz"}})
 			is.True(!env.IsError)
-			got := decode[toolkit.AuthorizationUrl](t, env.Response)
+			got := decode[toolkit.AuthorizationURL](t, env.Response)
 			// The web host, not the REST prefix: https://HOST/login/oauth/authorize.
 			is.True(strings.HasPrefix(got.AuthorizationURL, e.srv.URL+"/login/oauth/authorize?client_id=Ov23liClient&response_type=code&scope=admin%3Aorg+repo+read%3Aorg&redirect_uri=")) // got.AuthorizationURL
 
@@ -60,7 +60,7 @@ func TestOAuthCodeFlow(t *testing.T) {
 			env = e.dispatchDoc("handle_authorization_callback", map[string]any{"settings": settings, "request": map[string]any{
 				"client_id": "Ov23liClient", "client_secret": "oauth-secret", "redirect_uri_with_code": redirect, "state": "xyz"}})
 			is.True(!env.IsError)
-			tok := decode[toolkit.OauthCredentials](t, env.Response)
+			tok := decode[toolkit.OAuthCredentials](t, env.Response)
 			is.True(strings.HasPrefix(tok.AccessToken, "gho_"))
 
 			oauthCreds := []any{map[string]any{"id": CredentialOAuth, "oauth": map[string]any{"access_token": tok.AccessToken}}}
@@ -96,7 +96,7 @@ func TestOAuthURLsDerivedFromHost(t *testing.T) {
 			env := e.dispatchDoc("get_authorization_url", map[string]any{"settings": settings, "request": map[string]any{
 				"client_id": "c", "scopes": []string{"read:org"}, "redirect_uri": "https://app.example/cb", "state": "s"}})
 			is.True(!env.IsError)
-			is.True(strings.HasPrefix(decode[toolkit.AuthorizationUrl](t, env.Response).AuthorizationURL, tc.want))
+			is.True(strings.HasPrefix(decode[toolkit.AuthorizationURL](t, env.Response).AuthorizationURL, tc.want))
 		})
 	}
 }

@@ -129,12 +129,6 @@ func classified(err error) bool {
 	return ok
 }
 
-// isRateLimited reports a rate limit the client gave up on.
-func isRateLimited(err error) bool {
-	code, ok := errs.CodeOf(err)
-	return ok && code == errs.RateLimit
-}
-
 // status is the HTTP status of an unclassified upstream failure, else 0.
 func status(err error) int {
 	if classified(err) {

@@ -258,7 +258,8 @@ type target struct {
 }
 
 // parseTarget checks an entitlement's type, resource and id against each other.
-func parseTarget(entType, resourceType, resourceID, entID string) (target, error) {
+func parseTarget(ref toolkit.EntitlementRef) (target, error) {
+	entType, resourceType, resourceID, entID := ref.EntitlementType, ref.ResourceType, ref.ResourceID, ref.EntitlementID
 	t := target{typ: entType, id: entID}
 	mismatch := func(want string) error {
 		return errs.Newf(errs.NotFound, "The %s entitlement %q is held on %s, not on the resource %q (type %q).", entType, entID, want, resourceID, resourceType)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/matryer/is"
+
 	"github.com/lumosgo/lumos/connectors/github/githubfake"
 	"github.com/lumosgo/lumos/toolkit"
 )
@@ -137,6 +139,40 @@ func TestAssignUnassignErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e.fail(tc.capName, tc.req, call{}, tc.code, tc.want)
+		})
+	}
+}
+
+// TestAssignUnassignShareChecks: assign_entitlement and unassign_entitlement
+// check the account and the entitlement reference on one path, so every
+// refusal before GitHub is changed reads the same from both.
+func TestAssignUnassignShareChecks(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	s := seedRichOrg(e)
+	orgRoleOnTeam := assignReq(s.carol, EntitlementTypeOrgRole, "", "owner")
+	orgRoleOnTeam["resource_type"] = ResourceTypeTeam
+	wrongType := assignReq(s.carol, EntitlementTypeOrgRole, "", "owner")
+	wrongType["entitlement_type"] = 3
+	tests := []struct {
+		name string
+		req  map[string]any
+		code string
+		want string
+	}{
+		{name: "unknown account", req: assignReqID("424242", EntitlementTypeOrgRole, "", "owner"), code: "not_found", want: "424242"},
+		{name: "pending invitation", req: assignReqID("invitation:"+id(s.invitation), EntitlementTypeOrgRole, "", "owner"), code: "bad_request", want: "pending invitation"},
+		{name: "unknown entitlement type", req: assignReq(s.carol, "enterprise_role", "", "x"), code: "not_found", want: `"enterprise_role"`},
+		{name: "team role on a repository", req: assignReq(s.carol, EntitlementTypeTeamRole, "repo:api", "member"), code: "not_found", want: `"repo:api"`},
+		{name: "resource type of another resource", req: orgRoleOnTeam, code: "not_found", want: `(type "team")`},
+		{name: "empty repository role", req: assignReq(s.carol, EntitlementTypeRepoPermission, "repo:api", ""), code: "not_found", want: "Empty repository role"},
+		{name: "wrong JSON type", req: wrongType, code: "bad_request", want: "request.entitlement_type: expected string, got number"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			is := is.New(t)
+			assigned := e.fail("assign_entitlement", tc.req, call{}, tc.code, tc.want)
+			unassigned := e.fail("unassign_entitlement", tc.req, call{}, tc.code, tc.want)
+			is.Equal(assigned.Message, unassigned.Message)
 		})
 	}
 }

@@ -60,7 +60,7 @@ func TestMockOAuthCodeFlow(t *testing.T) {
 	settings := map[string]any{"host": "h", "tenant_size": 3, "oauth_base_url": srv.URL + "/"}
 	const redirect = "https://lumos.example/oauth/callback"
 
-	au := oauthOK[toolkit.AuthorizationUrl](t, oauthCall(t, toolkit.CapGetAuthorizationURL.Name(), nil, toolkit.GetAuthorizationUrl{
+	au := oauthOK[toolkit.AuthorizationURL](t, oauthCall(t, toolkit.CapGetAuthorizationURL.Name(), nil, toolkit.GetAuthorizationURL{
 		ClientID: "lumos", Scopes: []string{}, RedirectURI: redirect, State: "st-1",
 	}, settings))
 	u, err := url.Parse(au.AuthorizationURL)
@@ -79,7 +79,7 @@ func TestMockOAuthCodeFlow(t *testing.T) {
 	is.True(bu.Query().Get("code") != "")
 
 	callback := toolkit.HandleAuthorizationCallback{ClientID: "lumos", ClientSecret: "lumos-secret", RedirectURIWithCode: back, CodeVerifier: au.CodeVerifier}
-	creds := oauthOK[toolkit.OauthCredentials](t, oauthCall(t, toolkit.CapHandleAuthorizationCallback.Name(), nil, callback, settings))
+	creds := oauthOK[toolkit.OAuthCredentials](t, oauthCall(t, toolkit.CapHandleAuthorizationCallback.Name(), nil, callback, settings))
 	is.True(creds.AccessToken != "")
 	is.Equal(creds.TokenType, toolkit.TokenTypeBearer)
 	is.True(creds.RefreshToken != nil)
@@ -100,7 +100,7 @@ func TestMockOAuthCodeFlow(t *testing.T) {
 	is.Equal(r.Error.ErrorCode, "bad_request") // mock-oauth takes an OAuth credential
 
 	// Refresh, with rotation.
-	refreshed := oauthOK[toolkit.OauthCredentials](t, oauthCall(t, toolkit.CapRefreshAccessToken.Name(), nil, toolkit.RefreshAccessToken{
+	refreshed := oauthOK[toolkit.OAuthCredentials](t, oauthCall(t, toolkit.CapRefreshAccessToken.Name(), nil, toolkit.RefreshAccessToken{
 		ClientID: "lumos", ClientSecret: "lumos-secret", RefreshToken: *creds.RefreshToken,
 	}, settings))
 	is.True(refreshed.AccessToken != creds.AccessToken)
@@ -138,7 +138,7 @@ func TestMockOAuthFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			is := is.New(t)
-			au := oauthOK[toolkit.AuthorizationUrl](t, oauthCall(t, toolkit.CapGetAuthorizationURL.Name(), nil, toolkit.GetAuthorizationUrl{
+			au := oauthOK[toolkit.AuthorizationURL](t, oauthCall(t, toolkit.CapGetAuthorizationURL.Name(), nil, toolkit.GetAuthorizationURL{
 				ClientID: "lumos", Scopes: []string{"profile"}, RedirectURI: "https://lumos.example/oauth/callback", State: "s",
 			}, settings))
 			back, err := srv.Authorize(context.Background(), au.AuthorizationURL)

@@ -50,7 +50,6 @@ type reqCtx struct {
 	web    string // github.com-side base URL
 	route  *route
 	who    principal
-	status int
 }
 
 type route struct {

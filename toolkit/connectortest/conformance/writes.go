@@ -15,18 +15,16 @@ const (
 
 // grant is an account and an entitlement, as the write payloads name them.
 type grant struct {
-	account, entitlement, resource, resourceType, entitlementType string
-	label                                                         string // for the report
+	ref   toolkit.EntitlementRef
+	label string // for the report
 }
 
 func (g grant) assignPayload() toolkit.AssignEntitlement {
-	return toolkit.AssignEntitlement{AccountIntegrationSpecificID: g.account, ResourceIntegrationSpecificID: g.resource,
-		ResourceType: g.resourceType, EntitlementType: g.entitlementType, EntitlementIntegrationSpecificID: g.entitlement}
+	return toolkit.AssignEntitlement{EntitlementGrant: g.ref.Grant()}
 }
 
 func (g grant) unassignPayload() toolkit.UnassignEntitlement {
-	return toolkit.UnassignEntitlement{AccountIntegrationSpecificID: g.account, ResourceType: g.resourceType,
-		ResourceIntegrationSpecificID: g.resource, EntitlementType: g.entitlementType, EntitlementIntegrationSpecificID: g.entitlement}
+	return toolkit.UnassignEntitlement{EntitlementRevocation: g.ref.Revocation()}
 }
 
 // entKey identifies an entitlement: its id and its resource's id.
@@ -259,8 +257,9 @@ func (r *runner) pickGrant(held, free bool) (*grant, string) {
 			if k.resource != "" {
 				label += fmt.Sprintf(" on %q", k.resource)
 			}
-			return &grant{account: id, entitlement: k.id, resource: k.resource, resourceType: rt,
-				entitlementType: str(e, "entitlement_type"), label: label}, ""
+			ref := toolkit.EntitlementRef{AccountID: id, ResourceType: rt, ResourceID: k.resource,
+				EntitlementType: str(e, "entitlement_type"), EntitlementID: k.id}
+			return &grant{ref: ref, label: label}, ""
 		}
 	}
 	return nil, why
