@@ -152,9 +152,7 @@ func (p *Page[P]) Next(next P) (string, error) {
 		return "", nil
 	}
 	if slices.Contains(p.seen, fingerprint(next)) {
-		return "", errs.Newf(errs.APIError,
-			"Pagination loop: the API's next page (%s) is one this listing already fetched; stopping instead of paging forever.",
-			p.f.describe(next))
+		return "", p.loop(next)
 	}
 	history := p.f.History
 	switch {
@@ -178,6 +176,14 @@ func (p *Page[P]) Next(next P) (string, error) {
 		}
 		seen = seen[max(1, len(seen)/2):] // forget the older half
 	}
+}
+
+// loop is the error of a listing whose next page, at next, is one it
+// already fetched.
+func (p *Page[P]) loop(next P) error {
+	return errs.Newf(errs.APIError,
+		"Pagination loop: the API's next page (%s) is one this listing already fetched; stopping instead of paging forever.",
+		p.f.describe(next))
 }
 
 func encodeSeen(seen []uint64) string {
