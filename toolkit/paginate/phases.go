@@ -88,7 +88,9 @@ type Lister[E any] struct {
 	WholePages bool
 	// NestedBudget bounds the upstream requests of one call that reaches a
 	// Nested phase: once that many requests were made, the call returns
-	// what it has (possibly nothing) and a token to go on. 0 means no bound.
+	// what it has (possibly nothing) and a token to go on. 0 means no
+	// bound; 1 counts as 2, so that a call resuming inside an outer page
+	// (which reads that page again) still makes progress.
 	NestedBudget int
 	// History is the repeat guard's reach, as Follower.History.
 	History int
@@ -120,6 +122,7 @@ type run[E any] struct {
 	done     bool // the call stops: the page is full or a limit was reached
 	pos      *Page[string]
 	fetched  []uint64 // fingerprints of the upstream pages fetched by this call
+	startKey uint64   // fingerprint of the token's page, Skip left out
 }
 
 // Page returns the entries of one Lumos page of at most size entries (a
@@ -161,14 +164,17 @@ func (l *Lister[E]) start(token string, size int) (*run[E], error) {
 	var cur cursor
 	dec := json.NewDecoder(strings.NewReader(pos.At))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cur); err != nil || cur.Phase < 0 || cur.Phase > len(l.Phases) || cur.Skip < 0 || cur.Item < 0 {
+	if err := dec.Decode(&cur); err != nil || cur.Phase < 0 || cur.Phase >= len(l.Phases) || cur.Skip < 0 || cur.Item < 0 {
 		return nil, errs.New(errs.InvalidPageToken, "Invalid page token: its content does not match this listing. Start the listing again without a page token.")
 	}
 	perPage := l.PerPage
 	if perPage <= 0 {
 		perPage = size
 	}
-	return &run[E]{l: l, size: size, perPage: perPage, cur: cur, pos: pos, out: make([]E, 0, min(size, 1000))}, nil
+	key := cur
+	key.Skip = 0
+	return &run[E]{l: l, size: size, perPage: perPage, cur: cur, pos: pos, out: make([]E, 0, min(size, 1000)),
+		startKey: fingerprint(key.encode())}, nil
 }
 
 // room is how many entries the page still takes.
@@ -176,7 +182,7 @@ func (r *run[E]) room() int { return r.size - len(r.out) }
 
 // overBudget reports whether a nested phase must stop for this call.
 func (r *run[E]) overBudget() bool {
-	return r.l.NestedBudget > 0 && r.requests >= r.l.NestedBudget
+	return r.l.NestedBudget > 0 && r.requests >= max(r.l.NestedBudget, 2)
 }
 
 // take appends the entries of the upstream page at at that were not
@@ -199,12 +205,13 @@ func (r *run[E]) take(entries []E, at string) bool {
 func (r *run[E]) nextPhase() { r.cur = cursor{Phase: r.cur.Phase + 1} }
 
 // fetching counts an upstream request for the page named by key (a
-// cursor without Skip) and fails with api_error if this call already
-// fetched that page: the API linked back. (No page is fetched twice in one
-// call; loops across calls are caught by the token's history.)
+// cursor without Skip) and fails with api_error if the API linked back to
+// a page already fetched: by this call (no call fetches a page twice), or
+// by an earlier one as recorded in the token's history (only the page the
+// token points to is fetched again, to skip the entries already returned).
 func (r *run[E]) fetching(key cursor) error {
 	fp := fingerprint(key.encode())
-	if slices.Contains(r.fetched, fp) {
+	if slices.Contains(r.fetched, fp) || (fp != r.startKey && slices.Contains(r.pos.seen, fp)) {
 		return r.pos.loop(key.encode())
 	}
 	r.fetched = append(r.fetched, fp)
