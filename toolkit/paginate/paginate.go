@@ -18,6 +18,12 @@
 //	r, err := client.GetJSON(ctx, page.At, &members)
 //	...
 //	token, err := page.Next(paginate.NextLink(r.Header)) // "" on the last page
+//
+// A listing made of several parts (a few fixed entries, then one upstream
+// listing after another, or one inner listing per item of an outer one) is
+// a Lister of phases: Static, Flat and Nested. Its Page method fills a
+// Lumos page from as many upstream pages as it takes and returns a token
+// that resumes exactly after the last entry returned.
 package paginate
 
 import (

@@ -10,7 +10,8 @@ import (
 )
 
 // Phase is one part of a listing walked by a Lister: a Static, a Flat or a
-// Nested phase. A listing is its phases one after the other.
+// Nested phase (the only implementations). A listing is its phases one
+// after the other.
 type Phase[E any] interface {
 	// fill appends the phase's entries to r from r's cursor until the
 	// Lumos page is full, a limit stops the call, or the phase ends.
