@@ -132,6 +132,9 @@ type run[E any] struct {
 // of code invalid_page_token; an error of a phase's functions is returned
 // as is.
 func (l *Lister[E]) Page(ctx context.Context, token string, size int) ([]E, string, error) {
+	if len(l.Phases) == 0 {
+		return nil, "", nil
+	}
 	r, err := l.start(token, max(size, 1))
 	if err != nil {
 		return nil, "", err

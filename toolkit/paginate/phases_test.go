@@ -124,7 +124,7 @@ func drain(l *paginate.Lister[string], size int) ([]string, int, error) {
 		if err != nil {
 			return all, calls, err
 		}
-		if len(got) > size {
+		if len(got) > max(size, 1) {
 			return all, calls, fmt.Errorf("call %d: %d entries for a page of %d", calls, len(got), size)
 		}
 		all = append(all, got...)
@@ -455,15 +455,29 @@ func TestListerErrorsPropagate(t *testing.T) {
 	}
 }
 
-func TestListerSizeBelowOne(t *testing.T) {
+func TestListerEdges(t *testing.T) {
 	t.Parallel()
-	is := is.New(t)
-	l := &paginate.Lister[string]{Scope: "test/size", Phases: []paginate.Phase[string]{fixed("a", "b")}}
-	got, next, err := l.Page(context.Background(), "", 0)
-	is.NoErr(err)
-	is.Equal(got, []string{"a"})
-	got, next, err = l.Page(context.Background(), next, -5)
-	is.NoErr(err)
-	is.Equal(got, []string{"b"})
-	is.Equal(next, "")
+	tests := []struct {
+		name   string
+		phases []paginate.Phase[string]
+		size   int
+		want   []string
+		calls  int
+	}{
+		{name: "size 0 counts as 1", phases: []paginate.Phase[string]{fixed("a", "b")}, size: 0, want: []string{"a", "b"}, calls: 2},
+		{name: "negative size", phases: []paginate.Phase[string]{fixed("a", "b")}, size: -5, want: []string{"a", "b"}, calls: 2},
+		{name: "no phases", size: 10, calls: 1},
+		{name: "only empty phases", phases: []paginate.Phase[string]{fixed(), fixed()}, size: 10, calls: 1},
+		{name: "a page exactly full at the end", phases: []paginate.Phase[string]{fixed("a"), fixed("b")}, size: 2, want: []string{"a", "b"}, calls: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			is := is.New(t)
+			l := &paginate.Lister[string]{Scope: "test/edges", Phases: tc.phases}
+			got, calls, err := drain(l, tc.size)
+			is.NoErr(err)
+			is.Equal(got, tc.want)
+			is.Equal(calls, tc.calls)
+		})
+	}
 }
