@@ -9,6 +9,7 @@ import (
 
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/paginate"
 )
 
 // InvitationPrefix starts the account id of a pending invitation.
@@ -127,10 +128,10 @@ func invitationAccount(in *invitation) toolkit.FoundAccountData {
 
 // accountPhases are list_accounts' phases: owners, members, outside
 // collaborators, pending invitations (each only when the settings ask).
-func (ss *session) accountPhases() []phase[toolkit.FoundAccountData] {
-	members := func(role, name string) phase[toolkit.FoundAccountData] {
-		return phase[toolkit.FoundAccountData]{firstFor: func(pp int) string { return ss.orgPath("/members?role=%s&per_page=%d", role, pp) },
-			fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
+func (ss *session) accountPhases() []paginate.Phase[toolkit.FoundAccountData] {
+	members := func(role, name string) paginate.Phase[toolkit.FoundAccountData] {
+		return paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/members?role=%s&per_page=%d", role, pp) },
+			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
 				var us []user
 				next, err := ss.get(ctx, path, &us)
 				if err != nil {
@@ -143,10 +144,10 @@ func (ss *session) accountPhases() []phase[toolkit.FoundAccountData] {
 				return out, next, nil
 			}}
 	}
-	phases := []phase[toolkit.FoundAccountData]{members("admin", "owner"), members("member", "member")}
+	phases := []paginate.Phase[toolkit.FoundAccountData]{members("admin", "owner"), members("member", "member")}
 	if ss.s.IncludeOutsideCollaborators {
-		phases = append(phases, phase[toolkit.FoundAccountData]{firstFor: func(pp int) string { return ss.orgPath("/outside_collaborators?per_page=%d", pp) },
-			fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
+		phases = append(phases, paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/outside_collaborators?per_page=%d", pp) },
+			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
 				var us []user
 				next, err := ss.get(ctx, path, &us)
 				if err != nil {
@@ -160,8 +161,8 @@ func (ss *session) accountPhases() []phase[toolkit.FoundAccountData] {
 			}})
 	}
 	if ss.s.IncludePendingInvitations {
-		phases = append(phases, phase[toolkit.FoundAccountData]{firstFor: func(pp int) string { return ss.orgPath("/invitations?per_page=%d", pp) },
-			fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
+		phases = append(phases, paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/invitations?per_page=%d", pp) },
+			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
 				var ins []invitation
 				next, err := ss.get(ctx, path, &ins)
 				if err != nil {
@@ -191,9 +192,9 @@ func listAccounts(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit
 	// The switches decide the phases: a token is valid only with the same ones.
 	scope := fmt.Sprintf("%s/%t/%t", ss.scope(toolkit.CapListAccounts.Name()), ss.s.IncludeOutsideCollaborators, ss.s.IncludePendingInvitations)
 	l := newLister[toolkit.FoundAccountData](scope, req.Page)
-	l.whole = true
-	l.phases = ss.accountPhases()
-	accounts, page, err := l.run(ctx, pageToken(req.Page))
+	l.WholePages = true
+	l.Phases = ss.accountPhases()
+	accounts, page, err := l.run(ctx, req.Page)
 	if err != nil {
 		return toolkit.ListAccountsResponse{}, err
 	}

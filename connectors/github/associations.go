@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/paginate"
 )
 
 type assoc = toolkit.FoundEntitlementAssociation
@@ -97,9 +98,9 @@ func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlemen
 		return toolkit.FindEntitlementAssociationsResponse{}, err
 	}
 	l := newLister[assoc](ss.scope(toolkit.CapFindEntitlementAssociations.Name()), req.Page)
-	orgRole := func(githubRole, ent string) phase[assoc] {
-		return phase[assoc]{first: ss.orgPath("/members?role=%s&per_page=%d", githubRole, l.perPage),
-			fetch: func(ctx context.Context, path string) ([]assoc, string, error) {
+	orgRole := func(githubRole, ent string) paginate.Phase[assoc] {
+		return paginate.Flat[assoc]{First: ss.orgPath("/members?role=%s&per_page=%d", githubRole, l.PerPage),
+			Fetch: func(ctx context.Context, path string) ([]assoc, string, error) {
 				var us []user
 				next, err := ss.get(ctx, path, &us)
 				if err != nil {
@@ -112,35 +113,21 @@ func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlemen
 				return out, next, nil
 			}}
 	}
-	l.phases = []phase[assoc]{
+	l.Phases = []paginate.Phase[assoc]{
 		orgRole("admin", "owner"),
 		orgRole("member", "member"),
-		{outerFirst: ss.teamsFirst(maxPerPage),
-			outer: func(ctx context.Context, path string) ([]outerItem, string, error) {
-				ts, next, err := ss.teamsPage(ctx, path)
-				items := make([]outerItem, len(ts))
-				for i, t := range ts {
-					items[i] = outerItem{Path: ss.teamMembersPath(t.Slug), Key: teamPrefix + t.Slug}
-				}
-				return items, next, err
-			},
-			inner: func(ctx context.Context, it outerItem, path string) ([]assoc, string, error) {
-				return ss.teamMembersPage(ctx, path, it.Key)
+		paginate.Nested[team, assoc]{First: ss.teamsFirst(maxPerPage), Outer: ss.teamsPage,
+			InnerFirst: func(t team) string { return ss.teamMembersPath(t.Slug) },
+			Inner: func(ctx context.Context, t team, path string) ([]assoc, string, error) {
+				return vanished(ss.teamMembersPage(ctx, path, teamPrefix+t.Slug))
 			}},
-		{outerFirst: ss.reposFirst(maxPerPage),
-			outer: func(ctx context.Context, path string) ([]outerItem, string, error) {
-				rs, next, err := ss.reposPage(ctx, path)
-				items := make([]outerItem, len(rs))
-				for i, r := range rs {
-					items[i] = outerItem{Path: ss.collaboratorsPath(r.Name), Key: repoPrefix + r.Name}
-				}
-				return items, next, err
-			},
-			inner: func(ctx context.Context, it outerItem, path string) ([]assoc, string, error) {
-				return ss.collaboratorsPage(ctx, path, it.Key)
+		paginate.Nested[repo, assoc]{First: ss.reposFirst(maxPerPage), Outer: ss.reposPage,
+			InnerFirst: func(r repo) string { return ss.collaboratorsPath(r.Name) },
+			Inner: func(ctx context.Context, r repo, path string) ([]assoc, string, error) {
+				return vanished(ss.collaboratorsPage(ctx, path, repoPrefix+r.Name))
 			}},
 	}
-	found, page, err := l.run(ctx, pageToken(req.Page))
+	found, page, err := l.run(ctx, req.Page)
 	if err != nil {
 		return toolkit.FindEntitlementAssociationsResponse{}, err
 	}

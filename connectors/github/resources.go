@@ -7,6 +7,7 @@ import (
 
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/paginate"
 )
 
 // Resource id prefixes: a team is "team:<slug>", a repository "repo:<name>".
@@ -147,15 +148,15 @@ func listResources(ctx context.Context, req toolkit.ListResourcesRequest) (toolk
 	}
 	type R = toolkit.FoundResourceData
 	l := newLister[R](ss.scope(toolkit.CapListResources.Name()), req.Page)
-	l.phases = []phase[R]{
-		{static: func(ctx context.Context) ([]R, error) {
+	l.Phases = []paginate.Phase[R]{
+		paginate.Static[R]{Entries: func(ctx context.Context) ([]R, error) {
 			o, err := ss.organization(ctx)
 			if err != nil {
 				return nil, err
 			}
 			return []R{orgResource(o)}, nil
 		}},
-		{first: ss.teamsFirst(l.perPage), fetch: func(ctx context.Context, path string) ([]R, string, error) {
+		paginate.Flat[R]{First: ss.teamsFirst(l.PerPage), Fetch: func(ctx context.Context, path string) ([]R, string, error) {
 			ts, next, err := ss.teamsPage(ctx, path)
 			out := make([]R, len(ts))
 			for i := range ts {
@@ -163,7 +164,7 @@ func listResources(ctx context.Context, req toolkit.ListResourcesRequest) (toolk
 			}
 			return out, next, err
 		}},
-		{first: ss.reposFirst(l.perPage), fetch: func(ctx context.Context, path string) ([]R, string, error) {
+		paginate.Flat[R]{First: ss.reposFirst(l.PerPage), Fetch: func(ctx context.Context, path string) ([]R, string, error) {
 			rs, next, err := ss.reposPage(ctx, path)
 			out := make([]R, len(rs))
 			for i := range rs {
@@ -172,7 +173,7 @@ func listResources(ctx context.Context, req toolkit.ListResourcesRequest) (toolk
 			return out, next, err
 		}},
 	}
-	resources, page, err := l.run(ctx, pageToken(req.Page))
+	resources, page, err := l.run(ctx, req.Page)
 	if err != nil {
 		return toolkit.ListResourcesResponse{}, err
 	}
@@ -221,9 +222,9 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 		return toolkit.ListEntitlementsResponse{}, err
 	}
 	l := newLister[ent](ss.scope(toolkit.CapListEntitlements.Name()), req.Page)
-	l.phases = []phase[ent]{
-		{static: func(context.Context) ([]ent, error) { return orgEntitlements(ss.s.Org), nil }},
-		{first: ss.teamsFirst(maxPerPage), fetch: func(ctx context.Context, path string) ([]ent, string, error) {
+	l.Phases = []paginate.Phase[ent]{
+		paginate.Static[ent]{Entries: func(context.Context) ([]ent, error) { return orgEntitlements(ss.s.Org), nil }},
+		paginate.Flat[ent]{First: ss.teamsFirst(maxPerPage), Fetch: func(ctx context.Context, path string) ([]ent, string, error) {
 			ts, next, err := ss.teamsPage(ctx, path)
 			var out []ent
 			for i := range ts {
@@ -231,7 +232,7 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 			}
 			return out, next, err
 		}},
-		{first: ss.reposFirst(maxPerPage), fetch: func(ctx context.Context, path string) ([]ent, string, error) {
+		paginate.Flat[ent]{First: ss.reposFirst(maxPerPage), Fetch: func(ctx context.Context, path string) ([]ent, string, error) {
 			rs, next, err := ss.reposPage(ctx, path)
 			var out []ent
 			for i := range rs {
@@ -240,7 +241,7 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 			return out, next, err
 		}},
 	}
-	ents, page, err := l.run(ctx, pageToken(req.Page))
+	ents, page, err := l.run(ctx, req.Page)
 	if err != nil {
 		return toolkit.ListEntitlementsResponse{}, err
 	}

@@ -87,42 +87,52 @@ func parseValue(s string, out []Link) []Link {
 
 // param reads `name [= token / quoted-string]` from s[i:].
 func param(s string, i int) (name, value string, next int) {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
+	i = skipSpace(s, i)
 	start := i
-	for i < len(s) && s[i] != '=' && s[i] != ';' && s[i] != ',' && s[i] != ' ' && s[i] != '\t' {
+	for i < len(s) && !strings.ContainsRune("=;, \t", rune(s[i])) {
 		i++
 	}
 	name = strings.ToLower(s[start:i])
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
+	i = skipSpace(s, i)
 	if i >= len(s) || s[i] != '=' {
 		return name, "", i
 	}
-	i++
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
+	i = skipSpace(s, i+1)
 	if i < len(s) && s[i] == '"' {
-		var b strings.Builder
-		for i++; i < len(s) && s[i] != '"'; i++ {
-			if s[i] == '\\' && i+1 < len(s) {
-				i++
-			}
-			b.WriteByte(s[i])
-		}
-		if i < len(s) {
-			i++ // closing quote
-		}
-		return name, b.String(), i
+		value, i = quoted(s, i+1)
+		return name, value, i
 	}
 	start = i
-	for i < len(s) && s[i] != ';' && s[i] != ',' && s[i] != ' ' && s[i] != '\t' {
+	for i < len(s) && !strings.ContainsRune(";, \t", rune(s[i])) {
 		i++
 	}
 	return name, s[start:i], i
+}
+
+// skipSpace returns the index of the first byte of s[i:] that is neither a
+// space nor a tab.
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// quoted reads the rest of a quoted-string whose opening quote is just
+// before s[i:], unescaping backslash pairs, and returns its value and the
+// index after the closing quote.
+func quoted(s string, i int) (string, int) {
+	var b strings.Builder
+	for ; i < len(s) && s[i] != '"'; i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	if i < len(s) {
+		i++ // closing quote
+	}
+	return b.String(), i
 }
 
 // NextLink returns the target of the first link with relation "next" in

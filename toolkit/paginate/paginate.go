@@ -18,6 +18,12 @@
 //	r, err := client.GetJSON(ctx, page.At, &members)
 //	...
 //	token, err := page.Next(paginate.NextLink(r.Header)) // "" on the last page
+//
+// A listing made of several parts (a few fixed entries, then one upstream
+// listing after another, or one inner listing per item of an outer one) is
+// a Lister of phases: Static, Flat and Nested. Its Page method fills a
+// Lumos page from as many upstream pages as it takes and returns a token
+// that resumes exactly after the last entry returned.
 package paginate
 
 import (
@@ -152,9 +158,7 @@ func (p *Page[P]) Next(next P) (string, error) {
 		return "", nil
 	}
 	if slices.Contains(p.seen, fingerprint(next)) {
-		return "", errs.Newf(errs.APIError,
-			"Pagination loop: the API's next page (%s) is one this listing already fetched; stopping instead of paging forever.",
-			p.f.describe(next))
+		return "", p.loop(next)
 	}
 	history := p.f.History
 	switch {
@@ -178,6 +182,14 @@ func (p *Page[P]) Next(next P) (string, error) {
 		}
 		seen = seen[max(1, len(seen)/2):] // forget the older half
 	}
+}
+
+// loop is the error of a listing whose next page, at next, is one it
+// already fetched.
+func (p *Page[P]) loop(next P) error {
+	return errs.Newf(errs.APIError,
+		"Pagination loop: the API's next page (%s) is one this listing already fetched; stopping instead of paging forever.",
+		p.f.describe(next))
 }
 
 func encodeSeen(seen []uint64) string {

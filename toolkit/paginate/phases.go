@@ -1,0 +1,353 @@
+package paginate
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/lumosgo/lumos/errs"
+)
+
+// Phase is one part of a listing walked by a Lister: a Static, a Flat or a
+// Nested phase (the only implementations). A listing is its phases one
+// after the other.
+type Phase[E any] interface {
+	// fill appends the phase's entries to r from r's cursor until the
+	// Lumos page is full, a limit stops the call, or the phase ends.
+	fill(ctx context.Context, r *run[E]) error
+}
+
+// Static is a phase whose entries come without an upstream listing, such
+// as the organization itself or a fixed set of roles.
+type Static[E any] struct {
+	// Entries returns the phase's entries. It runs once per call that
+	// reaches the phase, so it should be cheap or a single request.
+	Entries func(ctx context.Context) ([]E, error)
+}
+
+// Flat is a phase read from one paged upstream listing.
+type Flat[E any] struct {
+	// First is the first page's path or URL.
+	First string
+	// FirstFor, when set, gives the first page's path or URL for an
+	// upstream page size. A Lister with WholePages calls it with the room
+	// left in the Lumos page; otherwise it is used when First is empty.
+	FirstFor func(perPage int) string
+	// SizeOf, when set, tells from a page's position how many entries that
+	// page holds at most (e.g. its per_page), or 0 when it cannot tell.
+	// WholePages uses it for pages reached through next links; pages of
+	// unknown size count as Lister.PerPage.
+	SizeOf func(at string) int
+	// Fetch reads the page at at and returns its entries and the position
+	// of the next page ("" on the last page).
+	Fetch func(ctx context.Context, at string) (entries []E, next string, err error)
+}
+
+// Nested is a phase read from an outer listing (teams, repositories) whose
+// every item has its own inner listing (its members, its collaborators).
+// The outer page being walked is fetched again by each call that resumes
+// inside it.
+type Nested[O, E any] struct {
+	// First is the outer listing's first page.
+	First string
+	// Outer reads one outer page: its items and the next outer page ("" on
+	// the last one). Its items must come back in the same order when the
+	// page is read again.
+	Outer func(ctx context.Context, at string) (items []O, next string, err error)
+	// InnerFirst is the first page of an item's inner listing.
+	InnerFirst func(item O) string
+	// Inner reads one page of item's inner listing. An item that vanished
+	// since the outer page was read should give no entries and no error.
+	Inner func(ctx context.Context, item O, at string) (entries []E, next string, err error)
+}
+
+// Lister walks a listing made of phases, one Lumos page per call: a page
+// of size entries is filled from as many upstream pages as it takes, and
+// the page token it returns resumes exactly after the last entry returned,
+// in the middle of an upstream page if need be (that page is then fetched
+// again and the entries already returned are skipped). Tokens carry the
+// repeat guard of ByCursor: a listing that links back to a page it already
+// fetched fails with api_error ("Pagination loop: …").
+type Lister[E any] struct {
+	// Scope names the listing's tokens, e.g. "<app_id>/<capability>/<tenant>";
+	// a token works only with the same scope. Include in it whatever
+	// changes the phases (settings that add or remove one).
+	Scope string
+	// Phases are the listing's parts, in order. Phases are identified by
+	// their index: a token resumes in the same phase of the same list.
+	Phases []Phase[E]
+	// PerPage is the upstream page size the phases ask for; 0 means the
+	// Lumos page size.
+	PerPage int
+	// WholePages never fetches an upstream page twice: a call stops before
+	// a page that might not fit in what is left of the Lumos page. A Flat
+	// phase with FirstFor that starts with room for at least half a page
+	// asks for pages of exactly that room; with less room it starts on the
+	// next call. Pages may then hold fewer than size entries where a phase
+	// ends. Use it where one upstream item gives one entry.
+	WholePages bool
+	// NestedBudget bounds the upstream requests of one call that reaches a
+	// Nested phase: once that many requests were made, the call returns
+	// what it has (possibly nothing) and a token to go on. 0 means no
+	// bound; 1 counts as 2, so that a call resuming inside an outer page
+	// (which reads that page again) still makes progress.
+	NestedBudget int
+	// History is the repeat guard's reach, as Follower.History.
+	History int
+}
+
+// cursor is where a listing stands; it travels in the page token as a
+// ByCursor position.
+type cursor struct {
+	Phase int    `json:"p"`
+	URL   string `json:"u,omitempty"` // the upstream page to fetch ("" = the phase's, or the item's, first page), as linked
+	Skip  int    `json:"s,omitempty"` // entries of that page already returned
+	Outer string `json:"o,omitempty"` // nested phases: the outer page being walked
+	Item  int    `json:"i,omitempty"` // nested phases: the item of the outer page being listed
+}
+
+func (c cursor) encode() string {
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+// run is one call of a Lister: the page being filled and where it stands.
+type run[E any] struct {
+	l        *Lister[E]
+	size     int
+	perPage  int
+	cur      cursor
+	out      []E
+	requests int  // upstream requests made so far
+	done     bool // the call stops: the page is full or a limit was reached
+	pos      *Page[string]
+	fetched  []uint64 // fingerprints of the upstream pages fetched by this call
+	startKey uint64   // fingerprint of the token's page, Skip left out
+}
+
+// Page returns the entries of one Lumos page of at most size entries (a
+// size below 1 counts as 1) and the token of the next page, "" on the last
+// one. An empty token starts the listing. A bad token gives an *errs.Error
+// of code invalid_page_token; an error of a phase's functions is returned
+// as is.
+func (l *Lister[E]) Page(ctx context.Context, token string, size int) ([]E, string, error) {
+	if len(l.Phases) == 0 {
+		return nil, "", nil
+	}
+	r, err := l.start(token, max(size, 1))
+	if err != nil {
+		return nil, "", err
+	}
+	for !r.done && r.cur.Phase < len(l.Phases) {
+		if r.room() <= 0 {
+			break
+		}
+		if err := l.Phases[r.cur.Phase].fill(ctx, r); err != nil {
+			return nil, "", err
+		}
+	}
+	if r.cur.Phase >= len(l.Phases) {
+		return r.out, "", nil
+	}
+	next, err := r.pos.Next(r.cur.encode())
+	if err != nil {
+		return nil, "", err
+	}
+	return r.out, next, nil
+}
+
+// start reads the token into a new run.
+func (l *Lister[E]) start(token string, size int) (*run[E], error) {
+	f := ByCursor(l.Scope)
+	f.History = l.History
+	pos, err := f.Resume(token, cursor{}.encode())
+	if err != nil {
+		return nil, err
+	}
+	var cur cursor
+	dec := json.NewDecoder(strings.NewReader(pos.At))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cur); err != nil || cur.Phase < 0 || cur.Phase >= len(l.Phases) || cur.Skip < 0 || cur.Item < 0 {
+		return nil, errs.New(errs.InvalidPageToken, "Invalid page token: its content does not match this listing. Start the listing again without a page token.")
+	}
+	perPage := l.PerPage
+	if perPage <= 0 {
+		perPage = size
+	}
+	key := cur
+	key.Skip = 0
+	return &run[E]{l: l, size: size, perPage: perPage, cur: cur, pos: pos, out: make([]E, 0, min(size, 1000)),
+		startKey: fingerprint(key.encode())}, nil
+}
+
+// room is how many entries the page still takes.
+func (r *run[E]) room() int { return r.size - len(r.out) }
+
+// overBudget reports whether a nested phase must stop for this call.
+func (r *run[E]) overBudget() bool {
+	return r.l.NestedBudget > 0 && r.requests >= max(r.l.NestedBudget, 2)
+}
+
+// take appends the entries of the upstream page at at that were not
+// returned yet, up to the room left. It reports whether the page is full
+// before the end of those entries; the cursor then points into the page.
+func (r *run[E]) take(entries []E, at string) bool {
+	entries = entries[min(r.cur.Skip, len(entries)):]
+	room := r.room()
+	if len(entries) > room {
+		r.out = append(r.out, entries[:room]...)
+		r.cur.URL, r.cur.Skip = at, r.cur.Skip+room
+		r.done = true
+		return true
+	}
+	r.out = append(r.out, entries...)
+	return false
+}
+
+// nextPhase moves the cursor to the start of the next phase.
+func (r *run[E]) nextPhase() { r.cur = cursor{Phase: r.cur.Phase + 1} }
+
+// fetching counts an upstream request for the page named by key (a
+// cursor without Skip) and fails with api_error if the API linked back to
+// a page already fetched: by this call (no call fetches a page twice), or
+// by an earlier one as recorded in the token's history (only the page the
+// token points to is fetched again, to skip the entries already returned).
+func (r *run[E]) fetching(key cursor) error {
+	fp := fingerprint(key.encode())
+	if slices.Contains(r.fetched, fp) || (fp != r.startKey && slices.Contains(r.pos.seen, fp)) {
+		return r.pos.loop(key.encode())
+	}
+	r.fetched = append(r.fetched, fp)
+	r.requests++
+	return nil
+}
+
+func (s Static[E]) fill(ctx context.Context, r *run[E]) error {
+	entries, err := s.Entries(ctx)
+	if err != nil {
+		return err
+	}
+	if !r.take(entries, "") {
+		r.nextPhase()
+	}
+	return nil
+}
+
+func (f Flat[E]) fill(ctx context.Context, r *run[E]) error {
+	for !r.done {
+		at, ok := f.next(r)
+		if !ok {
+			r.done = true
+			return nil
+		}
+		// A bounded read-ahead of the pages after at would go here: the
+		// next page's position is known as soon as Fetch returns, so a
+		// fetcher goroutine can read it while this page is consumed.
+		if err := r.fetching(cursor{Phase: r.cur.Phase, URL: at}); err != nil {
+			return err
+		}
+		entries, next, err := f.Fetch(ctx, at)
+		if err != nil {
+			return err
+		}
+		if r.take(entries, at) {
+			return nil
+		}
+		if next == "" {
+			r.nextPhase()
+			return nil
+		}
+		r.cur = cursor{Phase: r.cur.Phase, URL: next}
+	}
+	return nil
+}
+
+// next is the position of the page to fetch now, or false when the call
+// must stop before it: the page is full, or (WholePages) the page might
+// not fit.
+func (f Flat[E]) next(r *run[E]) (string, bool) {
+	room := r.room()
+	if room <= 0 {
+		return "", false
+	}
+	at, size := r.cur.URL, r.perPage
+	switch {
+	case at == "" && r.l.WholePages && f.FirstFor != nil:
+		if room < (r.perPage+1)/2 {
+			return "", false // start the phase with whole pages on the next call
+		}
+		size = min(room, r.perPage)
+		at = f.FirstFor(size)
+	case at == "" && f.First == "" && f.FirstFor != nil:
+		at = f.FirstFor(r.perPage)
+	case at == "":
+		at = f.First
+	case r.l.WholePages && f.SizeOf != nil:
+		if n := f.SizeOf(at); n > 0 {
+			size = n
+		}
+	}
+	if r.l.WholePages && room < size {
+		return "", false
+	}
+	return at, true
+}
+
+func (n Nested[O, E]) fill(ctx context.Context, r *run[E]) error {
+	if r.overBudget() {
+		r.done = true
+		return nil
+	}
+	outerAt := r.cur.Outer
+	if outerAt == "" {
+		outerAt = n.First
+	}
+	// A call that resumes inside an outer page reads that page again.
+	if err := r.fetching(cursor{Phase: r.cur.Phase, Outer: outerAt, URL: outerAt}); err != nil {
+		return err
+	}
+	items, outerNext, err := n.Outer(ctx, outerAt)
+	if err != nil {
+		return err
+	}
+	r.cur.Outer = outerAt
+	for r.cur.Item < len(items) {
+		if err := n.item(ctx, r, items[r.cur.Item]); err != nil || r.done {
+			return err
+		}
+		r.cur.Item, r.cur.URL, r.cur.Skip = r.cur.Item+1, "", 0
+	}
+	if outerNext == "" {
+		r.nextPhase()
+	} else {
+		r.cur = cursor{Phase: r.cur.Phase, Outer: outerNext}
+	}
+	return nil
+}
+
+// item appends the entries of one outer item's inner listing from the
+// cursor until the listing ends or the call must stop (r.done).
+func (n Nested[O, E]) item(ctx context.Context, r *run[E], it O) error {
+	for {
+		if r.room() <= 0 || r.overBudget() {
+			r.done = true
+			return nil
+		}
+		at := r.cur.URL
+		if at == "" {
+			at = n.InnerFirst(it)
+		}
+		if err := r.fetching(cursor{Phase: r.cur.Phase, Outer: r.cur.Outer, Item: r.cur.Item, URL: at}); err != nil {
+			return err
+		}
+		entries, next, err := n.Inner(ctx, it, at)
+		if err != nil {
+			return err
+		}
+		if r.take(entries, at) || next == "" {
+			return nil
+		}
+		r.cur.URL, r.cur.Skip = next, 0
+	}
+}
