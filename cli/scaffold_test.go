@@ -250,7 +250,7 @@ func TestScaffoldFiles(t *testing.T) {
 	}
 	is.True(!strings.Contains(string(integration), "\n\ttoolkit.Handle(Integration, toolkit.CapAssignEntitlement")) // writes are not registered
 	read, _ := os.ReadFile(filepath.Join(pkgDir, "read.go"))
-	is.True(strings.Contains(string(read), "paginate.ByOffset"))
+	is.True(strings.Contains(string(read), "paginate.Lister"))
 	tests, _ := os.ReadFile(filepath.Join(pkgDir, "integration_test.go"))
 	for _, want := range []string{"connectortest.RunCases(", "connectortest.Conformance(", `"token":"{{any}}"`} {
 		is.True(strings.Contains(string(tests), want)) // the tests use the harness and the conformance suite
@@ -383,7 +383,7 @@ func TestScaffoldEndToEnd(t *testing.T) {
 
 	goCmd(t, root, "vet", "./connectors/acme_hr/", "./connectors/")
 	out := goCmd(t, root, "test", "-count=1", "-v", "./connectors/acme_hr/...")
-	for _, test := range []string{"TestDeclaration", "TestValidateCredentials", "TestListAccounts", "TestSettingsAreChecked", "TestConformance", "TestWriteExamples"} {
+	for _, test := range []string{"TestDeclaration", "TestValidateCredentials", "TestListAccounts", "TestListAccountsDrain", "TestSettingsAreChecked", "TestConformance", "TestWriteExamples"} {
 		if !strings.Contains(out, "--- PASS: "+test) {
 			t.Errorf("the generated tests did not pass %s:\n%s", test, out)
 		}
