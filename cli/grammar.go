@@ -115,9 +115,10 @@ func isHelpFlag(a string) bool { return a == "-h" || a == "--help" }
 
 // rootCommand holds the commands of `lumos` that are not connectors.
 type rootCommand struct {
-	Version     versionFlag       `help:"Print the version and exit."`
-	Connectors  connectorsCommand `cmd:"" help:"List the built-in connectors, or link them as <app_id>-connector commands."`
-	Spec        specCommand       `cmd:"" help:"Print the OpenAPI document of the whole protocol (all standard capabilities)."`
+	Version    versionFlag       `help:"Print the version and exit."`
+	Connectors connectorsCommand `cmd:"" help:"List the built-in connectors, or link them as <app_id>-connector commands."`
+	Spec       specCommand       `cmd:"" help:"Print the OpenAPI document of the whole protocol (all standard capabilities)."`
+	//lint:ignore U1000 kong reads the embedded commands by reflection; empty in runtime builds
 	devCommands `embed:""`
 }
 

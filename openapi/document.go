@@ -1,10 +1,5 @@
 package openapi
 
-import (
-	"maps"
-	"slices"
-)
-
 // Version is the OpenAPI version a document is written in.
 type Version string
 
@@ -40,8 +35,3 @@ func NewDocument(v Version, tree map[string]any) *Document { return &Document{ve
 
 // Version is the OpenAPI version the document is written for.
 func (d *Document) Version() Version { return d.version }
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
-}

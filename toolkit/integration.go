@@ -1,6 +1,7 @@
 package toolkit
 
 import (
+	"errors"
 	"fmt"
 
 	"reflect"
@@ -138,71 +139,18 @@ func NewIntegration(d Declaration) *Integration {
 }
 
 func newIntegration(d Declaration) (*Integration, error) {
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("lumos: connector %q: %s", d.AppID, fmt.Sprintf(format, args...))
-	}
-	if err := CheckAppID(d.AppID); err != nil {
-		return nil, fail("%v", err)
-	}
-	if d.Version == "" {
-		return nil, fail("Version is empty; set it to the connector's version, e.g. \"1.0.0\"")
-	}
-	switch {
-	case d.Auth == "" && len(d.Credentials) == 0:
-		return nil, fail("no credentials declared; set Auth (e.g. toolkit.AuthToken) or Credentials")
-	case d.Auth != "" && len(d.Credentials) > 0:
-		return nil, fail("both Auth and Credentials are set; keep one")
-	case d.Auth != "" && !slices.Contains(allAuthModels, d.Auth):
-		return nil, fail("unknown Auth %q; use one of the toolkit.Auth* constants", d.Auth)
-	}
-	seen := map[string]bool{}
-	for i, c := range d.Credentials {
-		switch {
-		case c.ID == "":
-			return nil, fail("credential %d has an empty ID", i)
-		case seen[c.ID]:
-			return nil, fail("credential ID %q is declared twice", c.ID)
-		case !slices.Contains(allAuthModels, c.Type):
-			return nil, fail("credential %q has unknown Type %q; use one of the toolkit.Auth* constants", c.ID, c.Type)
+	fail := func(err error) error { return fmt.Errorf("lumos: connector %q: %w", d.AppID, err) }
+	for _, check := range []func() error{d.checkIdentity, d.checkCredentials, d.checkCatalogue} {
+		if err := check(); err != nil {
+			return nil, fail(err)
 		}
-		seen[c.ID] = true
-	}
-	for _, cat := range d.Description.Categories {
-		if !slices.Contains(allCategories, cat) {
-			return nil, fail("unknown category %q; use one of the toolkit.Category* constants", cat)
-		}
-	}
-	resourceTypes := map[string]bool{"": true}
-	for _, rt := range d.ResourceTypes {
-		if rt.TypeID == "" || resourceTypes[rt.TypeID] {
-			return nil, fail("resource type id %q is empty or declared twice", rt.TypeID)
-		}
-		resourceTypes[rt.TypeID] = true
-	}
-	entTypes := map[string]bool{}
-	for _, et := range d.EntitlementTypes {
-		if et.TypeID == "" || entTypes[et.TypeID] {
-			return nil, fail("entitlement type id %q is empty or declared twice", et.TypeID)
-		}
-		if !resourceTypes[et.ResourceTypeID] {
-			return nil, fail("entitlement type %q names undeclared resource type %q; declare it in ResourceTypes or use \"\" for the tenant", et.TypeID, et.ResourceTypeID)
-		}
-		entTypes[et.TypeID] = true
 	}
 	in := &Integration{decl: d, caps: map[CapabilityName]*capability{}}
-	if d.Settings != nil {
-		t := reflect.TypeOf(d.Settings)
-		if t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		if t.Kind() != reflect.Struct || t.Name() == "" {
-			return nil, fail("Settings must be a value of a named struct type, got %T", d.Settings)
-		}
-		if _, err := planFor(t); err != nil {
-			return nil, fail("Settings type %s: %v", t, err)
-		}
-		in.settingsType = t
+	t, err := d.settingsType()
+	if err != nil {
+		return nil, fail(err)
 	}
+	in.settingsType = t
 	if err := in.install(CapAppInfo.spec, bind(in.appInfoHandler), nil); err != nil {
 		return nil, err
 	}
@@ -212,6 +160,90 @@ func newIntegration(d Declaration) (*Integration, error) {
 		}
 	}
 	return in, nil
+}
+
+// checkIdentity checks the app id and the version.
+func (d *Declaration) checkIdentity() error {
+	if err := CheckAppID(d.AppID); err != nil {
+		return err
+	}
+	if d.Version == "" {
+		return errors.New("Version is empty; set it to the connector's version, e.g. \"1.0.0\"")
+	}
+	return nil
+}
+
+// checkCredentials checks that exactly one of Auth and Credentials is set
+// and names known kinds, with unique credential ids.
+func (d *Declaration) checkCredentials() error {
+	switch {
+	case d.Auth == "" && len(d.Credentials) == 0:
+		return errors.New("no credentials declared; set Auth (e.g. toolkit.AuthToken) or Credentials")
+	case d.Auth != "" && len(d.Credentials) > 0:
+		return errors.New("both Auth and Credentials are set; keep one")
+	case d.Auth != "" && kindOf(d.Auth) == nil:
+		return fmt.Errorf("unknown Auth %q; use one of the toolkit.Auth* constants", d.Auth)
+	}
+	seen := map[string]bool{}
+	for i, c := range d.Credentials {
+		switch {
+		case c.ID == "":
+			return fmt.Errorf("credential %d has an empty ID", i)
+		case seen[c.ID]:
+			return fmt.Errorf("credential ID %q is declared twice", c.ID)
+		case kindOf(c.Type) == nil:
+			return fmt.Errorf("credential %q has unknown Type %q; use one of the toolkit.Auth* constants", c.ID, c.Type)
+		}
+		seen[c.ID] = true
+	}
+	return nil
+}
+
+// checkCatalogue checks the categories and the resource and entitlement
+// types: known categories, unique type ids, entitlement types held on
+// declared resource types.
+func (d *Declaration) checkCatalogue() error {
+	for _, cat := range d.Description.Categories {
+		if !slices.Contains(allCategories, cat) {
+			return fmt.Errorf("unknown category %q; use one of the toolkit.Category* constants", cat)
+		}
+	}
+	resourceTypes := map[string]bool{"": true}
+	for _, rt := range d.ResourceTypes {
+		if rt.TypeID == "" || resourceTypes[rt.TypeID] {
+			return fmt.Errorf("resource type id %q is empty or declared twice", rt.TypeID)
+		}
+		resourceTypes[rt.TypeID] = true
+	}
+	entTypes := map[string]bool{}
+	for _, et := range d.EntitlementTypes {
+		if et.TypeID == "" || entTypes[et.TypeID] {
+			return fmt.Errorf("entitlement type id %q is empty or declared twice", et.TypeID)
+		}
+		if !resourceTypes[et.ResourceTypeID] {
+			return fmt.Errorf("entitlement type %q names undeclared resource type %q; declare it in ResourceTypes or use \"\" for the tenant", et.TypeID, et.ResourceTypeID)
+		}
+		entTypes[et.TypeID] = true
+	}
+	return nil
+}
+
+// settingsType is the settings struct type, or nil when there are no settings.
+func (d *Declaration) settingsType() (reflect.Type, error) {
+	if d.Settings == nil {
+		return nil, nil
+	}
+	t := reflect.TypeOf(d.Settings)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t.Name() == "" {
+		return nil, fmt.Errorf("the Settings field must be a value of a named struct type, got %T", d.Settings)
+	}
+	if _, err := planFor(t); err != nil {
+		return nil, fmt.Errorf("the Settings type %s: %v", t, err)
+	}
+	return t, nil
 }
 
 // AppID returns the connector's app id.

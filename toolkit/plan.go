@@ -290,5 +290,3 @@ func secretFields(t reflect.Type) []string {
 	}
 	return keys
 }
-
-func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }

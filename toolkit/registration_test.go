@@ -59,7 +59,7 @@ func TestNewIntegrationRejectsBadDeclarations(t *testing.T) {
 		{"duplicate resource type", func(d *toolkit.Declaration) {
 			d.ResourceTypes = []toolkit.ResourceType{{TypeID: "team"}, {TypeID: "team"}}
 		}, []string{`resource type id "team"`}},
-		{"settings not a struct", func(d *toolkit.Declaration) { d.Settings = 42 }, []string{"Settings must be a value of a named struct type"}},
+		{"settings not a struct", func(d *toolkit.Declaration) { d.Settings = 42 }, []string{"the Settings field must be a value of a named struct type"}},
 		{"settings with bad default", func(d *toolkit.Declaration) { d.Settings = settingsWithBadDefault{} }, []string{`default "many"`}},
 	}
 	for _, tt := range tests {
