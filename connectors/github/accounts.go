@@ -360,84 +360,25 @@ func (ss *session) teamBySlug(ctx context.Context, slug string) (*team, error) {
 func createAccount(ctx context.Context, req toolkit.Request[toolkit.CreateAccount]) (toolkit.Response[toolkit.CreatedAccount], error) {
 	var none toolkit.Response[toolkit.CreatedAccount]
 	p := req.Request
-	email, login := trimmed(p.Email), trimmed(p.Username)
-	if (email == "") == (login == "") {
-		return none, errs.New(errs.BadRequest, "Give either email or username (a GitHub login) to invite, not both and not neither.")
-	}
-	// The invitation's role and teams come from the entitlements.
-	role := "direct_member"
-	var teamSlugs []string
-	maintainerOf := map[string]bool{}
-	for _, e := range p.Entitlements {
-		res := ""
-		if e.IntegrationSpecificResourceID != nil {
-			res = *e.IntegrationSpecificResourceID
-		}
-		switch e.EntitlementType {
-		case EntitlementTypeOrgRole:
-			if res != "" {
-				return none, errs.Newf(errs.BadRequest, "The org_role entitlement is held on the organization (resource \"\"), not %q.", res)
-			}
-			switch e.IntegrationSpecificID {
-			case "owner":
-				role = "admin"
-			case "member":
-				role = "direct_member"
-			default:
-				return none, errs.Newf(errs.NotFound, "Unknown organization role %q: use owner or member.", e.IntegrationSpecificID)
-			}
-		case EntitlementTypeTeamRole:
-			slug, ok := strings.CutPrefix(res, teamPrefix)
-			if !ok || slug == "" {
-				return none, errs.Newf(errs.BadRequest, "A team_role entitlement needs a team resource (team:<slug>), not %q.", res)
-			}
-			switch e.IntegrationSpecificID {
-			case "member":
-			case "maintainer":
-				if login == "" {
-					return none, errs.New(errs.BadRequest, "An invitation by email can only add teams as member; GitHub needs a login to make someone maintainer before they join.")
-				}
-				maintainerOf[slug] = true
-			default:
-				return none, errs.Newf(errs.NotFound, "Unknown team role %q: use member or maintainer.", e.IntegrationSpecificID)
-			}
-			teamSlugs = append(teamSlugs, slug)
-		case EntitlementTypeRepoPermission:
-			return none, errs.New(errs.BadRequest, "GitHub invitations cannot carry repository access; assign repo_permission once the invitation is accepted.")
-		default:
-			return none, errs.Newf(errs.NotFound, "Unknown entitlement type %q.", e.EntitlementType)
-		}
+	plan, err := planInvitation(p)
+	if err != nil {
+		return none, err
 	}
 	ss, err := newSession(ctx, req)
 	if err != nil {
 		return none, err
 	}
-	body := invitationRequest{Email: email, Role: role}
+	body := invitationRequest{Email: plan.email, Role: plan.role}
 	var invitee *user
-	if login != "" {
-		invitee, err = ss.userByLogin(ctx, login)
-		if err != nil {
-			return none, err
-		}
-		m, err := ss.membershipOf(ctx, invitee.Login)
-		if err != nil {
-			return none, orgNotFound(err, ss.s.Org)
-		}
-		switch {
-		case m != nil && m.State == "active":
-			return created(p, strconv.FormatInt(invitee.ID, 10), toolkit.AccountStatusActive, toolkit.Noop())
-		case m != nil:
-			in, err := ss.findInvitation(ctx, func(in *invitation) bool { return in.Login != nil && strings.EqualFold(*in.Login, invitee.Login) })
-			if err != nil {
-				return none, err
-			}
-			if in != nil {
-				return created(p, InvitationPrefix+strconv.FormatInt(in.ID, 10), toolkit.AccountStatusPending, toolkit.Noop())
-			}
+	if plan.login != "" {
+		var existing *toolkit.Response[toolkit.CreatedAccount]
+		invitee, existing, err = ss.existingInvitee(ctx, p, plan.login)
+		if err != nil || existing != nil {
+			return deref(existing), err
 		}
 		body.InviteeID = invitee.ID
 	}
-	for _, slug := range teamSlugs {
+	for _, slug := range plan.teamSlugs {
 		t, err := ss.teamBySlug(ctx, slug)
 		if err != nil {
 			return none, err
@@ -446,8 +387,8 @@ func createAccount(ctx context.Context, req toolkit.Request[toolkit.CreateAccoun
 	}
 	var in invitation
 	if _, err := ss.c.PostJSON(ctx, ss.orgPath("/invitations"), body, &in); err != nil {
-		if email != "" && isAlreadyInvited(err) {
-			found, ferr := ss.findInvitation(ctx, func(in *invitation) bool { return in.Email != nil && strings.EqualFold(*in.Email, email) })
+		if plan.email != "" && isAlreadyInvited(err) {
+			found, ferr := ss.findInvitation(ctx, func(in *invitation) bool { return in.Email != nil && strings.EqualFold(*in.Email, plan.email) })
 			if ferr == nil && found != nil {
 				return created(p, InvitationPrefix+strconv.FormatInt(found.ID, 10), toolkit.AccountStatusPending, toolkit.Noop())
 			}
@@ -456,12 +397,124 @@ func createAccount(ctx context.Context, req toolkit.Request[toolkit.CreateAccoun
 	}
 	// Maintainers: the invitation made them pending members of the team;
 	// raise their pending team role.
-	for slug := range maintainerOf {
+	for slug := range plan.maintainerOf {
 		if _, err := ss.c.PutJSON(ctx, ss.orgPath("/teams/%s/memberships/%s", pathEscape(slug), pathEscape(invitee.Login)), map[string]string{"role": "maintainer"}, nil); err != nil {
 			return none, fmt.Errorf("the invitation %d was sent, but making %s a maintainer of %s failed: %w", in.ID, invitee.Login, slug, err)
 		}
 	}
 	return created(p, InvitationPrefix+strconv.FormatInt(in.ID, 10), toolkit.AccountStatusPending, toolkit.Created())
+}
+
+// deref is *r, or the zero response for nil.
+func deref(r *toolkit.Response[toolkit.CreatedAccount]) toolkit.Response[toolkit.CreatedAccount] {
+	if r == nil {
+		return toolkit.Response[toolkit.CreatedAccount]{}
+	}
+	return *r
+}
+
+// invitationPlan is what a create_account request asks GitHub to send:
+// who, with which organization role, into which teams.
+type invitationPlan struct {
+	email, login string
+	role         string // GitHub's invitation role: direct_member or admin
+	teamSlugs    []string
+	maintainerOf map[string]bool
+}
+
+// planInvitation reads the invitee and the entitlements of a create_account request.
+func planInvitation(p toolkit.CreateAccount) (*invitationPlan, error) {
+	plan := &invitationPlan{email: trimmed(p.Email), login: trimmed(p.Username), role: "direct_member", maintainerOf: map[string]bool{}}
+	if (plan.email == "") == (plan.login == "") {
+		return nil, errs.New(errs.BadRequest, "Give either email or username (a GitHub login) to invite, not both and not neither.")
+	}
+	for _, e := range p.Entitlements {
+		res := ""
+		if e.IntegrationSpecificResourceID != nil {
+			res = *e.IntegrationSpecificResourceID
+		}
+		var err error
+		switch e.EntitlementType {
+		case EntitlementTypeOrgRole:
+			err = plan.orgRole(res, e.IntegrationSpecificID)
+		case EntitlementTypeTeamRole:
+			err = plan.teamRole(res, e.IntegrationSpecificID)
+		case EntitlementTypeRepoPermission:
+			err = errs.New(errs.BadRequest, "GitHub invitations cannot carry repository access; assign repo_permission once the invitation is accepted.")
+		default:
+			err = errs.Newf(errs.NotFound, "Unknown entitlement type %q.", e.EntitlementType)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return plan, nil
+}
+
+// orgRole sets the invitation's organization role from an org_role entitlement.
+func (plan *invitationPlan) orgRole(resource, id string) error {
+	if resource != "" {
+		return errs.Newf(errs.BadRequest, "The org_role entitlement is held on the organization (resource \"\"), not %q.", resource)
+	}
+	switch id {
+	case "owner":
+		plan.role = "admin"
+	case "member":
+		plan.role = "direct_member"
+	default:
+		return errs.Newf(errs.NotFound, "Unknown organization role %q: use owner or member.", id)
+	}
+	return nil
+}
+
+// teamRole adds a team from a team_role entitlement.
+func (plan *invitationPlan) teamRole(resource, id string) error {
+	slug, ok := strings.CutPrefix(resource, teamPrefix)
+	if !ok || slug == "" {
+		return errs.Newf(errs.BadRequest, "A team_role entitlement needs a team resource (team:<slug>), not %q.", resource)
+	}
+	switch id {
+	case "member":
+	case "maintainer":
+		if plan.login == "" {
+			return errs.New(errs.BadRequest, "An invitation by email can only add teams as member; GitHub needs a login to make someone maintainer before they join.")
+		}
+		plan.maintainerOf[slug] = true
+	default:
+		return errs.Newf(errs.NotFound, "Unknown team role %q: use member or maintainer.", id)
+	}
+	plan.teamSlugs = append(plan.teamSlugs, slug)
+	return nil
+}
+
+// existingInvitee looks the login up; when they are already a member or
+// invited, it returns the noop answer instead of the user.
+func (ss *session) existingInvitee(ctx context.Context, p toolkit.CreateAccount, login string) (*user, *toolkit.Response[toolkit.CreatedAccount], error) {
+	invitee, err := ss.userByLogin(ctx, login)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := ss.membershipOf(ctx, invitee.Login)
+	if err != nil {
+		return nil, nil, orgNotFound(err, ss.s.Org)
+	}
+	noop := func(id string, st toolkit.AccountStatus) (*user, *toolkit.Response[toolkit.CreatedAccount], error) {
+		r, err := created(p, id, st, toolkit.Noop())
+		return nil, &r, err
+	}
+	switch {
+	case m != nil && m.State == "active":
+		return noop(strconv.FormatInt(invitee.ID, 10), toolkit.AccountStatusActive)
+	case m != nil:
+		in, err := ss.findInvitation(ctx, func(in *invitation) bool { return in.Login != nil && strings.EqualFold(*in.Login, invitee.Login) })
+		if err != nil {
+			return nil, nil, err
+		}
+		if in != nil {
+			return noop(InvitationPrefix+strconv.FormatInt(in.ID, 10), toolkit.AccountStatusPending)
+		}
+	}
+	return invitee, nil, nil
 }
 
 // isAlreadyInvited recognises GitHub's 422 for an invitee with a pending invitation.
