@@ -42,6 +42,7 @@ func TestCreateInvitation(t *testing.T) {
 		}, want: 422,
 			error: map[string]any{"resource": "OrganizationInvitation", "field": "team_ids", "code": "invalid", "value": "999999"}},
 		{name: "an unknown role", body: func(f *githubfake.Fake) any { return map[string]any{"invitee_id": f.UserID("dave"), "role": "owner"} }, want: 422},
+		{name: "a body that is not JSON", body: func(*githubfake.Fake) any { return `{"email":` }, want: 400},
 		{name: "not an owner", token: "ghp_alice", body: func(f *githubfake.Fake) any { return map[string]any{"invitee_id": f.UserID("dave")} }, want: 404},
 		{name: "a team named twice counts once", body: func(f *githubfake.Fake) any {
 			return map[string]any{"invitee_id": f.UserID("dave"), "team_ids": []int64{f.TeamID("acme", "backend"), f.TeamID("acme", "backend")}}

@@ -38,6 +38,7 @@ func TestStructuralOpenAPIProblemsOneByOne(t *testing.T) {
 		{"a capability that is not a string", func(doc map[string]any) {
 			doc["info"].(map[string]any)["x-capabilities"] = []any{"list_accounts", 1}
 		}, []string{"info.x-capabilities is [ list_accounts], want the registered capabilities [app_info list_accounts]"}},
+		{"no x-capabilities", func(doc map[string]any) { delete(doc["info"].(map[string]any), "x-capabilities") }, nil},
 		{"no paths", func(doc map[string]any) { delete(doc, "paths") }, []string{
 			"paths has no /app_info for capability app_info",
 			"paths has no /list_accounts for capability list_accounts",
