@@ -8,11 +8,11 @@ import (
 )
 
 // Creating an invitation checks its invitee, its role and its teams, and
-// answers each bad request as GitHub does.
+// answers each bad request as GitHub does. Each case starts with the seed
+// and a pending invitation of erin@example.com.
 func TestCreateInvitation(t *testing.T) {
 	tests := []struct {
 		name  string
-		prep  func(f *githubfake.Fake)
 		token string // default ghp_owner
 		body  func(f *githubfake.Fake) any
 		want  int
@@ -34,7 +34,6 @@ func TestCreateInvitation(t *testing.T) {
 		{name: "a member", body: func(f *githubfake.Fake) any { return map[string]any{"invitee_id": f.UserID("alice")} }, want: 422,
 			error: map[string]any{"resource": "OrganizationInvitation", "field": "data", "code": "unprocessable", "message": "Invitee is already a part of this organization"}},
 		{name: "an e-mail already invited, in another case",
-			prep: func(f *githubfake.Fake) { f.AddInvitation("acme", githubfake.Invitation{Email: "erin@example.com"}) },
 			body: func(*githubfake.Fake) any { return map[string]any{"email": "Erin@Example.com"} }, want: 422,
 			error: map[string]any{"resource": "OrganizationInvitation", "field": "data", "code": "already_exists", "message": "Invitee already has a pending invitation to this organization"}},
 		{name: "an unknown team", body: func(f *githubfake.Fake) any {
@@ -69,9 +68,7 @@ func TestCreateInvitation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			is := is.New(t)
 			f := seed(t, githubfake.Options{})
-			if tc.prep != nil {
-				tc.prep(f)
-			}
+			f.AddInvitation("acme", githubfake.Invitation{Email: "erin@example.com"})
 			token := tc.token
 			if token == "" {
 				token = "ghp_owner"

@@ -73,6 +73,8 @@ func TestWriteChecksPickAGrant(t *testing.T) {
 	member := []toolkit.EntitlementType{{TypeID: "member", TypeLabel: "Member", ResourceTypeID: "team"}}
 	one := 1
 	single := []toolkit.EntitlementType{{TypeID: "member", TypeLabel: "Member", ResourceTypeID: "team", Max: &one}}
+	u1 := []toolkit.FoundAccountData{account("u1", active)}
+	e1 := []toolkit.FoundEntitlementData{entitlement("e1", "t1", "member", true)}
 	many := make([]toolkit.FoundAccountData, 21)
 	for i := range many {
 		many[i] = account("u"+strconv.Itoa(i+1), active)
@@ -86,43 +88,40 @@ func TestWriteChecksPickAGrant(t *testing.T) {
 	}{
 		{
 			name:   "no account",
-			tenant: tenant{ents: []toolkit.FoundEntitlementData{entitlement("e1", "t1", "member", true)}, types: member},
+			tenant: tenant{ents: e1, types: member},
 			assign: "no grant to test: list_accounts listed no account",
 		},
 		{
 			name:   "no entitlement",
-			tenant: tenant{accounts: []toolkit.FoundAccountData{account("u1", active)}, types: member},
+			tenant: tenant{accounts: u1, types: member},
 			assign: "no grant to test: list_entitlements listed no entitlement",
 		},
 		{
 			name: "nothing assignable",
-			tenant: tenant{accounts: []toolkit.FoundAccountData{account("u1", active)},
+			tenant: tenant{accounts: u1,
 				ents: []toolkit.FoundEntitlementData{entitlement("e1", "t1", "member", false)}, types: member},
 			stateless: true,
 			assign:    "no grant to test: no assignable entitlement",
 		},
 		{
-			name: "the round trip wants a type without a maximum",
-			tenant: tenant{accounts: []toolkit.FoundAccountData{account("u1", active)},
-				ents: []toolkit.FoundEntitlementData{entitlement("e1", "t1", "member", true)}, types: single},
+			name:   "the round trip wants a type without a maximum",
+			tenant: tenant{accounts: u1, ents: e1, types: single},
 			assign: "no grant to test: no assignable entitlement of a type without a maximum",
 		},
 		{
-			name: "holdings unknown",
-			tenant: tenant{accounts: []toolkit.FoundAccountData{account("u1", active)},
-				ents: []toolkit.FoundEntitlementData{entitlement("e1", "t1", "member", true)}, types: member, noHeld: true},
+			name:   "holdings unknown",
+			tenant: tenant{accounts: u1, ents: e1, types: member, noHeld: true},
 			assign: "no grant to test: telling which entitlements an account holds needs get_account_entitlement_associations or a complete find_entitlement_associations listing",
 		},
 		{
-			name: "nobody holds an entitlement to assign again",
-			tenant: tenant{accounts: []toolkit.FoundAccountData{account("u1", active)},
-				ents: []toolkit.FoundEntitlementData{entitlement("e1", "t1", "member", true)}, types: member},
+			name:      "nobody holds an entitlement to assign again",
+			tenant:    tenant{accounts: u1, ents: e1, types: member},
 			stateless: true,
 			assign:    "no grant to test: no account holds one of the assignable entitlements",
 		},
 		{
 			name: "only the first 20 accounts are asked about",
-			tenant: tenant{accounts: many, ents: []toolkit.FoundEntitlementData{entitlement("e1", "t1", "member", true)}, types: member,
+			tenant: tenant{accounts: many, ents: e1, types: member,
 				held: []toolkit.FoundEntitlementAssociation{holds("u21", "e1", "t1")}},
 			stateless: true,
 			assign:    "no grant to test: no account holds one of the assignable entitlements",
@@ -130,7 +129,7 @@ func TestWriteChecksPickAGrant(t *testing.T) {
 		{
 			name: "active accounts first; the resource type from the entitlement type",
 			tenant: tenant{accounts: []toolkit.FoundAccountData{account("u1", suspended), account("u2", active)},
-				ents: []toolkit.FoundEntitlementData{entitlement("e1", "t1", "member", true)}, types: member,
+				ents: e1, types: member,
 				held: []toolkit.FoundEntitlementAssociation{holds("u1", "e1", "t1"), holds("u2", "e1", "t1")}},
 			stateless: true,
 			assign:    `account "u2", entitlement "e1" on "t1": noop, then noop`,
@@ -138,7 +137,7 @@ func TestWriteChecksPickAGrant(t *testing.T) {
 		},
 		{
 			name: "a tenant-wide entitlement",
-			tenant: tenant{accounts: []toolkit.FoundAccountData{account("u1", active)},
+			tenant: tenant{accounts: u1,
 				ents: []toolkit.FoundEntitlementData{entitlement("e1", "", "member", true)}, types: member,
 				held: []toolkit.FoundEntitlementAssociation{holds("u1", "e1", "")}},
 			stateless: true,
