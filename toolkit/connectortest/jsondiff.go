@@ -86,13 +86,26 @@ const maxDiffCells = 4_000_000
 // unifiedDiff returns a unified-style diff of a (-) and b (+), with n lines
 // of context around each change and "@@ -l,c +l,c @@" hunk headers.
 func unifiedDiff(a, b []string, n int) string {
-	type op struct {
-		kind byte // ' ', '-', '+'
-		line string
-		ai   int // line number in a (1-based) of ' ' and '-'
-		bi   int // line number in b (1-based) of ' ' and '+'
+	ops := diffOps(a, b)
+	var out strings.Builder
+	for _, h := range hunks(ops, n) {
+		writeHunk(&out, ops[h[0]:h[1]])
 	}
-	var ops []op
+	return strings.TrimSuffix(out.String(), "\n")
+}
+
+// diffOp is one line of a diff.
+type diffOp struct {
+	kind byte // ' ', '-', '+'
+	line string
+	ai   int // line number in a (1-based) of ' ' and '-'
+	bi   int // line number in b (1-based) of ' ' and '+'
+}
+
+// diffOps turns a into b, line by line: the common prefix and suffix are
+// kept, and what lies between them is diffed by longest common subsequence
+// or, when too large for that, removed whole and added whole.
+func diffOps(a, b []string) []diffOp {
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
 		pre++
@@ -101,52 +114,73 @@ func unifiedDiff(a, b []string, n int) string {
 	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
 		suf++
 	}
+	var ops []diffOp
 	for i := 0; i < pre; i++ {
-		ops = append(ops, op{' ', a[i], i + 1, i + 1})
+		ops = append(ops, diffOp{' ', a[i], i + 1, i + 1})
 	}
 	am, bm := a[pre:len(a)-suf], b[pre:len(b)-suf]
 	if len(am)*len(bm) > maxDiffCells {
-		for i, l := range am {
-			ops = append(ops, op{'-', l, pre + i + 1, 0})
-		}
-		for j, l := range bm {
-			ops = append(ops, op{'+', l, 0, pre + j + 1})
-		}
+		ops = append(ops, replaceOps(am, bm, pre)...)
 	} else {
-		// lcs[i][j] is the LCS length of am[i:] and bm[j:].
-		lcs := make([][]int32, len(am)+1)
-		for i := range lcs {
-			lcs[i] = make([]int32, len(bm)+1)
-		}
-		for i := len(am) - 1; i >= 0; i-- {
-			for j := len(bm) - 1; j >= 0; j-- {
-				if am[i] == bm[j] {
-					lcs[i][j] = lcs[i+1][j+1] + 1
-				} else {
-					lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-				}
-			}
-		}
-		i, j := 0, 0
-		for i < len(am) || j < len(bm) {
-			switch {
-			case i < len(am) && j < len(bm) && am[i] == bm[j]:
-				ops = append(ops, op{' ', am[i], pre + i + 1, pre + j + 1})
-				i, j = i+1, j+1
-			case j < len(bm) && (i == len(am) || lcs[i][j+1] >= lcs[i+1][j]):
-				ops = append(ops, op{'+', bm[j], 0, pre + j + 1})
-				j++
-			default:
-				ops = append(ops, op{'-', am[i], pre + i + 1, 0})
-				i++
-			}
-		}
+		ops = append(ops, lcsOps(am, bm, pre)...)
 	}
 	for k := 0; k < suf; k++ {
-		ops = append(ops, op{' ', a[len(a)-suf+k], len(a) - suf + k + 1, len(b) - suf + k + 1})
+		ops = append(ops, diffOp{' ', a[len(a)-suf+k], len(a) - suf + k + 1, len(b) - suf + k + 1})
 	}
+	return ops
+}
 
-	// Keep changes and n lines of context around them, in hunks.
+// replaceOps removes all of am and adds all of bm, which start after the
+// line offset.
+func replaceOps(am, bm []string, offset int) []diffOp {
+	ops := make([]diffOp, 0, len(am)+len(bm))
+	for i, l := range am {
+		ops = append(ops, diffOp{'-', l, offset + i + 1, 0})
+	}
+	for j, l := range bm {
+		ops = append(ops, diffOp{'+', l, 0, offset + j + 1})
+	}
+	return ops
+}
+
+// lcsOps diffs am and bm, which start after the line offset, keeping their
+// longest common subsequence.
+func lcsOps(am, bm []string, offset int) []diffOp {
+	// lcs[i][j] is the LCS length of am[i:] and bm[j:].
+	lcs := make([][]int32, len(am)+1)
+	for i := range lcs {
+		lcs[i] = make([]int32, len(bm)+1)
+	}
+	for i := len(am) - 1; i >= 0; i-- {
+		for j := len(bm) - 1; j >= 0; j-- {
+			if am[i] == bm[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var ops []diffOp
+	i, j := 0, 0
+	for i < len(am) || j < len(bm) {
+		switch {
+		case i < len(am) && j < len(bm) && am[i] == bm[j]:
+			ops = append(ops, diffOp{' ', am[i], offset + i + 1, offset + j + 1})
+			i, j = i+1, j+1
+		case j < len(bm) && (i == len(am) || lcs[i][j+1] >= lcs[i+1][j]):
+			ops = append(ops, diffOp{'+', bm[j], 0, offset + j + 1})
+			j++
+		default:
+			ops = append(ops, diffOp{'-', am[i], offset + i + 1, 0})
+			i++
+		}
+	}
+	return ops
+}
+
+// hunks returns the [start, end) ranges of ops that hold the changes and n
+// lines of context around them.
+func hunks(ops []diffOp, n int) [][2]int {
 	keep := make([]bool, len(ops))
 	for k, o := range ops {
 		if o.kind != ' ' {
@@ -155,7 +189,7 @@ func unifiedDiff(a, b []string, n int) string {
 			}
 		}
 	}
-	var out strings.Builder
+	var out [][2]int
 	for k := 0; k < len(ops); {
 		if !keep[k] {
 			k++
@@ -165,29 +199,34 @@ func unifiedDiff(a, b []string, n int) string {
 		for end < len(ops) && keep[end] {
 			end++
 		}
-		aStart, bStart, aCount, bCount := 0, 0, 0, 0
-		for _, o := range ops[k:end] {
-			if o.kind != '+' {
-				if aStart == 0 {
-					aStart = o.ai
-				}
-				aCount++
-			}
-			if o.kind != '-' {
-				if bStart == 0 {
-					bStart = o.bi
-				}
-				bCount++
-			}
-		}
-		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", aStart, aCount, bStart, bCount)
-		for _, o := range ops[k:end] {
-			out.WriteByte(o.kind)
-			out.WriteByte(' ')
-			out.WriteString(o.line)
-			out.WriteByte('\n')
-		}
+		out = append(out, [2]int{k, end})
 		k = end
 	}
-	return strings.TrimSuffix(out.String(), "\n")
+	return out
+}
+
+// writeHunk writes one hunk: its "@@ -l,c +l,c @@" header, then its lines.
+func writeHunk(out *strings.Builder, ops []diffOp) {
+	aStart, bStart, aCount, bCount := 0, 0, 0, 0
+	for _, o := range ops {
+		if o.kind != '+' {
+			if aStart == 0 {
+				aStart = o.ai
+			}
+			aCount++
+		}
+		if o.kind != '-' {
+			if bStart == 0 {
+				bStart = o.bi
+			}
+			bCount++
+		}
+	}
+	fmt.Fprintf(out, "@@ -%d,%d +%d,%d @@\n", aStart, aCount, bStart, bCount)
+	for _, o := range ops {
+		out.WriteByte(o.kind)
+		out.WriteByte(' ')
+		out.WriteString(o.line)
+		out.WriteByte('\n')
+	}
 }

@@ -27,6 +27,10 @@ func TestAuthentication(t *testing.T) {
 		{name: "revoked token", prep: func(f *githubfake.Fake) { f.RevokeToken("ghp_owner") }, req: req{path: "/user", token: "ghp_owner"}, want: 401, message: "Bad credentials"},
 		{name: "JWT must use Bearer", req: req{path: "/orgs/acme/installation", header: map[string]string{"Authorization": "token JWT"}}, want: 401},
 		{name: "JWT on a user endpoint", req: req{path: "/orgs/acme/members", token: "jwt:4242"}, want: 403, message: "Resource not accessible by integration"},
+		{name: "JWT on a public endpoint", req: req{path: "/orgs/acme", token: "jwt:4242"}, want: 403, message: "Resource not accessible by integration"},
+		{name: "JWT on an app endpoint", req: req{path: "/orgs/acme/installation", token: "jwt:4242"}, want: 200},
+		{name: "user token on an app endpoint", req: req{path: "/orgs/acme/installation", token: "ghp_owner"}, want: 401, message: "A JSON web token could not be decoded"},
+		{name: "no credentials on a public endpoint", req: req{path: "/orgs/acme"}, want: 200},
 		{name: "no User-Agent", req: req{path: "/user", token: "ghp_owner", header: map[string]string{"User-Agent": ""}}, want: 403},
 		{name: "unsupported API version", req: req{path: "/user", token: "ghp_owner", header: map[string]string{"X-GitHub-Api-Version": "2020-01-01"}}, want: 400,
 			message: "Unsupported 'X-GitHub-Api-Version' header: 2020-01-01. The supported versions are: 2022-11-28."},
@@ -48,6 +52,38 @@ func TestAuthentication(t *testing.T) {
 			if tc.message != "" {
 				is.Equal(res.object(t)["message"], tc.message)
 			}
+		})
+	}
+}
+
+// GitHub answers 404 for unknown paths and unsupported methods alike, after
+// the checks every request gets. The fake is not wrapped in the validator,
+// which would take these requests for contract violations.
+func TestUnknownRoutes(t *testing.T) {
+	f := githubfake.New(githubfake.Options{})
+	t.Cleanup(f.Close)
+	f.AddOrg("acme")
+	f.AddMember("acme", "octocat", "admin")
+	f.AddToken("ghp_owner", "octocat", "admin:org")
+	tests := []struct {
+		name    string
+		req     req
+		want    int
+		message string
+	}{
+		{name: "unknown path", req: req{path: "/nowhere", token: "ghp_owner"}, want: 404, message: "Not Found"},
+		{name: "unsupported method", req: req{method: "PATCH", path: "/orgs/acme/members", token: "ghp_owner"}, want: 404, message: "Not Found"},
+		{name: "unknown path, anonymous", req: req{path: "/nowhere"}, want: 404, message: "Not Found"},
+		{name: "unknown path, bad token", req: req{path: "/nowhere", token: "ghp_unknown"}, want: 401, message: "Bad credentials"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			is := is.New(t)
+			res := do(t, f, tc.req)
+			is.Equal(res.status, tc.want)
+			is.Equal(res.object(t)["message"], tc.message)
+			is.Equal(res.object(t)["documentation_url"], "https://docs.github.com/rest")
+			is.True(res.header.Get("X-RateLimit-Remaining") != "") // rate-limit headers as on every answer
 		})
 	}
 }

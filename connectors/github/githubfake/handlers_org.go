@@ -383,11 +383,11 @@ func (c *reqCtx) listInvitations() {
 	if o == nil {
 		return
 	}
-	role, ok := c.enumQuery("OrganizationInvitation", "role", "all", "admin", "direct_member", "billing_manager", "hiring_manager")
+	role, ok := c.enumQuery(invitationResource, "role", "all", "admin", "direct_member", "billing_manager", "hiring_manager")
 	if !ok {
 		return
 	}
-	source, ok := c.enumQuery("OrganizationInvitation", "invitation_source", "all", "member", "scim")
+	source, ok := c.enumQuery(invitationResource, "invitation_source", "all", "member", "scim")
 	if !ok {
 		return
 	}
@@ -418,63 +418,93 @@ func (c *reqCtx) createInvitation() {
 	if role == "reinstate" {
 		role = "direct_member"
 	}
-	const res = "OrganizationInvitation"
 	email, _ := body["email"].(string)
-	_, hasID := body["invitee_id"]
-	switch {
-	case !hasID && email == "":
-		c.validationFailed(fieldError{Resource: res, Field: "invitee_id", Code: "missing_field", Message: "Either invitee_id or email must be provided."})
-		return
-	case hasID && email != "":
-		c.validationFailed(fieldError{Resource: res, Field: "data", Code: "invalid", Message: "Provide either invitee_id or email, not both."})
+	userID, ok := c.invitee(body, email)
+	if !ok {
 		return
 	}
-	in := &invitation{role: role, email: email, created: c.f.now(), inviter: c.actor(o), source: "member"}
-	if hasID {
-		n, _ := body["invitee_id"].(interface{ Int64() (int64, error) }).Int64()
-		u := c.f.users[n]
-		if u == nil || u.typ == "Organization" {
-			c.validationFailed(fieldError{Resource: res, Field: "invitee_id", Code: "invalid", Value: strconv.FormatInt(n, 10)})
-			return
-		}
-		in.userID = u.id
-	} else {
-		if !strings.Contains(email, "@") {
-			c.validationFailed(fieldError{Resource: res, Field: "email", Code: "invalid", Value: email})
-			return
-		}
-		for _, u := range c.f.users {
-			if u.email != "" && strings.EqualFold(u.email, email) {
-				in.userID = u.id
-			}
-		}
-	}
-	if in.userID != 0 && o.isMember(in.userID) {
-		c.validationFailed(fieldError{Resource: res, Field: "data", Code: "unprocessable", Message: "Invitee is already a part of this organization"})
+	in := &invitation{userID: userID, role: role, email: email, created: c.f.now(), inviter: c.actor(o), source: "member"}
+	if !c.invitable(o, in) || !c.invitationTeams(o, in, body) {
 		return
-	}
-	c.f.expireInvites(o)
-	for _, other := range o.invites {
-		if (in.userID != 0 && other.userID == in.userID) || (in.email != "" && strings.EqualFold(other.email, in.email)) {
-			c.validationFailed(fieldError{Resource: res, Field: "data", Code: "already_exists", Message: "Invitee already has a pending invitation to this organization"})
-			return
-		}
-	}
-	if ids, ok := body["team_ids"].([]any); ok {
-		for _, x := range ids {
-			n, _ := x.(interface{ Int64() (int64, error) }).Int64()
-			if o.teams[n] == nil {
-				c.validationFailed(fieldError{Resource: res, Field: "team_ids", Code: "invalid", Value: strconv.FormatInt(n, 10)})
-				return
-			}
-			if !slices.Contains(in.teams, n) {
-				in.teams = append(in.teams, n)
-			}
-		}
 	}
 	in.id = c.f.id("invitation")
 	o.invites[in.id] = in
 	c.writeJSON(http.StatusCreated, c.invitation(o, in))
+}
+
+// invitationResource names invitations in validation errors.
+const invitationResource = "OrganizationInvitation"
+
+// invitee returns the invited user: the body's invitee_id or, for an e-mail
+// invitation, the user with that address (0 when none has it). On a bad body
+// it answers 422 and returns false.
+func (c *reqCtx) invitee(body map[string]any, email string) (int64, bool) {
+	id, hasID := body["invitee_id"]
+	switch {
+	case !hasID && email == "":
+		c.validationFailed(fieldError{Resource: invitationResource, Field: "invitee_id", Code: "missing_field", Message: "Either invitee_id or email must be provided."})
+		return 0, false
+	case hasID && email != "":
+		c.validationFailed(fieldError{Resource: invitationResource, Field: "data", Code: "invalid", Message: "Provide either invitee_id or email, not both."})
+		return 0, false
+	case hasID:
+		n := int64Of(id)
+		if u := c.f.users[n]; u != nil && u.typ != "Organization" {
+			return u.id, true
+		}
+		c.validationFailed(fieldError{Resource: invitationResource, Field: "invitee_id", Code: "invalid", Value: strconv.FormatInt(n, 10)})
+		return 0, false
+	case !strings.Contains(email, "@"):
+		c.validationFailed(fieldError{Resource: invitationResource, Field: "email", Code: "invalid", Value: email})
+		return 0, false
+	}
+	var userID int64
+	for _, u := range c.f.users {
+		if u.email != "" && strings.EqualFold(u.email, email) {
+			userID = u.id
+		}
+	}
+	return userID, true
+}
+
+// invitable checks that the invitee is neither a member of the org nor
+// invited to it already; else it answers 422 and returns false.
+func (c *reqCtx) invitable(o *org, in *invitation) bool {
+	if in.userID != 0 && o.isMember(in.userID) {
+		c.validationFailed(fieldError{Resource: invitationResource, Field: "data", Code: "unprocessable", Message: "Invitee is already a part of this organization"})
+		return false
+	}
+	c.f.expireInvites(o)
+	for _, other := range o.invites {
+		if (in.userID != 0 && other.userID == in.userID) || (in.email != "" && strings.EqualFold(other.email, in.email)) {
+			c.validationFailed(fieldError{Resource: invitationResource, Field: "data", Code: "already_exists", Message: "Invitee already has a pending invitation to this organization"})
+			return false
+		}
+	}
+	return true
+}
+
+// invitationTeams sets the teams of the body's team_ids, once each; on a
+// team the org does not have it answers 422 and returns false.
+func (c *reqCtx) invitationTeams(o *org, in *invitation, body map[string]any) bool {
+	ids, _ := body["team_ids"].([]any)
+	for _, x := range ids {
+		n := int64Of(x)
+		if o.teams[n] == nil {
+			c.validationFailed(fieldError{Resource: invitationResource, Field: "team_ids", Code: "invalid", Value: strconv.FormatInt(n, 10)})
+			return false
+		}
+		if !slices.Contains(in.teams, n) {
+			in.teams = append(in.teams, n)
+		}
+	}
+	return true
+}
+
+// int64Of reads an integer decodeBody checked (a json.Number).
+func int64Of(v any) int64 {
+	n, _ := v.(interface{ Int64() (int64, error) }).Int64()
+	return n
 }
 
 func (c *reqCtx) invitationParam(o *org) *invitation {

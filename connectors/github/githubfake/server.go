@@ -282,10 +282,36 @@ func (f *Fake) serveAPI(c *reqCtx) {
 
 	// Authentication comes first: it decides the rate-limit bucket.
 	authErr := c.authenticate()
+	counted := c.r.Method != "GET" || c.path != "/rate_limit"
+	b := c.countRequest(counted)
+	if c.rejectHeaders() {
+		return
+	}
+	h.Set("X-GitHub-Api-Version-Selected", APIVersion)
+	if authErr != "" {
+		c.errorf(http.StatusUnauthorized, docsREST, "%s", authErr)
+		return
+	}
+	if counted && (c.primaryLimited(b) || c.secondaryLimited()) {
+		return
+	}
+	if rt == nil { // GitHub answers 404 for unknown paths and unsupported methods alike
+		c.notFound()
+		return
+	}
+	if c.refused(rt) {
+		return
+	}
+	rt.handler(c)
+}
+
+// countRequest counts a counted request in the caller's rate-limit bucket
+// and sets the rate-limit headers (and, for OAuth tokens, X-OAuth-Scopes).
+func (c *reqCtx) countRequest(counted bool) *bucket {
+	f, h := c.f, c.w.Header()
 	key, limit := c.bucketKey()
 	b := f.bucket(key, limit)
-	isRateLimit := c.r.Method == "GET" && c.path == "/rate_limit"
-	if !isRateLimit {
+	if counted {
 		b.used++
 	}
 	remaining := max(b.limit-b.used, 0)
@@ -300,79 +326,83 @@ func (f *Fake) serveAPI(c *reqCtx) {
 	if c.who.tok != nil && (c.who.tok.kind == classicToken || c.who.tok.kind == oauthToken) {
 		h.Set("X-OAuth-Scopes", strings.Join(c.who.tok.scopes, ", "))
 	}
+	return b
+}
 
+// rejectHeaders answers a request without a User-Agent or with an API
+// version the fake does not serve; it reports whether it answered.
+func (c *reqCtx) rejectHeaders() bool {
 	if c.r.Header.Get("User-Agent") == "" {
 		// GitHub's edge answers this in plain text; the fake uses the
 		// basic-error shape the description documents for 403.
 		c.errorf(http.StatusForbidden, "https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#user-agent", "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.")
-		return
+		return true
 	}
-	if v := c.r.Header.Get("X-GitHub-Api-Version"); v != "" && v != APIVersion {
+	v := c.r.Header.Get("X-GitHub-Api-Version")
+	switch {
+	case v != "" && v != APIVersion:
 		c.errorf(http.StatusBadRequest, docsVersions, "Unsupported 'X-GitHub-Api-Version' header: %s. The supported versions are: %s.", v, APIVersion)
-		return
-	} else if v == "" && f.opts.RequireAPIVersion {
+		return true
+	case v == "" && c.f.opts.RequireAPIVersion:
 		c.errorf(http.StatusBadRequest, docsVersions, "Missing 'X-GitHub-Api-Version' header (the fake was started with RequireAPIVersion). The supported versions are: %s.", APIVersion)
-		return
+		return true
 	}
-	h.Set("X-GitHub-Api-Version-Selected", APIVersion)
-	if authErr != "" {
-		c.errorf(http.StatusUnauthorized, docsREST, "%s", authErr)
-		return
-	}
+	return false
+}
 
-	if !isRateLimit {
-		if f.primary != 0 || b.used > b.limit {
-			status := f.primary
-			if status == 0 {
-				status = http.StatusForbidden
-			}
-			c.errorf(status, docsRateLimits, "API rate limit exceeded for %s. If you reach out to GitHub Support for help, please include the request ID %s and timestamp %s.", c.rateSubject(), h.Get("X-GitHub-Request-Id"), f.now().Format("2006-01-02 15:04:05 MST"))
-			return
-		}
-		if s := f.second; s != nil {
-			if s.Requests > 0 {
-				if s.Requests--; s.Requests == 0 {
-					f.second = nil
-				}
-			}
-			if s.RetryAfter > 0 {
-				h.Set("Retry-After", strconv.Itoa(int(s.RetryAfter/time.Second)))
-			}
-			msg := "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
-			if s.ContentCreation {
-				msg = "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later."
-			}
-			c.errorf(s.Status, docsSecondary, "%s If you reach out to GitHub Support for help, please include the request ID %s.", msg, h.Get("X-GitHub-Request-Id"))
-			return
-		}
+// primaryLimited answers a request over the primary rate limit (or while it
+// is forced); it reports whether it answered.
+func (c *reqCtx) primaryLimited(b *bucket) bool {
+	f := c.f
+	if f.primary == 0 && b.used <= b.limit {
+		return false
 	}
+	status := f.primary
+	if status == 0 {
+		status = http.StatusForbidden
+	}
+	c.errorf(status, docsRateLimits, "API rate limit exceeded for %s. If you reach out to GitHub Support for help, please include the request ID %s and timestamp %s.", c.rateSubject(), c.w.Header().Get("X-GitHub-Request-Id"), f.now().Format("2006-01-02 15:04:05 MST"))
+	return true
+}
 
-	if rt == nil { // GitHub answers 404 for unknown paths and unsupported methods alike
-		c.notFound()
-		return
+// secondaryLimited answers a request while a secondary rate limit is on,
+// counting it against the limit's requests; it reports whether it answered.
+func (c *reqCtx) secondaryLimited() bool {
+	f, h := c.f, c.w.Header()
+	s := f.second
+	if s == nil {
+		return false
 	}
-	switch rt.auth {
-	case authJWT:
-		if c.who.kind != appPrincipal {
-			c.errorf(http.StatusUnauthorized, docsREST, "A JSON web token could not be decoded")
-			return
-		}
-	case authUser:
-		switch c.who.kind {
-		case anonymous:
-			c.errorf(http.StatusUnauthorized, rt.doc, "Requires authentication")
-			return
-		case appPrincipal:
-			c.errorf(http.StatusForbidden, rt.doc, "Resource not accessible by integration")
-			return
-		}
-	case authPublic:
-		if c.who.kind == appPrincipal {
-			c.errorf(http.StatusForbidden, rt.doc, "Resource not accessible by integration")
-			return
+	if s.Requests > 0 {
+		if s.Requests--; s.Requests == 0 {
+			f.second = nil
 		}
 	}
-	rt.handler(c)
+	if s.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(int(s.RetryAfter/time.Second)))
+	}
+	msg := "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+	if s.ContentCreation {
+		msg = "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later."
+	}
+	c.errorf(s.Status, docsSecondary, "%s If you reach out to GitHub Support for help, please include the request ID %s.", msg, h.Get("X-GitHub-Request-Id"))
+	return true
+}
+
+// refused answers a request whose principal the route's auth mode does not
+// accept; it reports whether it answered.
+func (c *reqCtx) refused(rt *route) bool {
+	switch {
+	case rt.auth == authJWT && c.who.kind != appPrincipal:
+		c.errorf(http.StatusUnauthorized, docsREST, "A JSON web token could not be decoded")
+	case rt.auth == authUser && c.who.kind == anonymous:
+		c.errorf(http.StatusUnauthorized, rt.doc, "Requires authentication")
+	case rt.auth != authJWT && c.who.kind == appPrincipal:
+		c.errorf(http.StatusForbidden, rt.doc, "Resource not accessible by integration")
+	default:
+		return false
+	}
+	return true
 }
 
 func (c *reqCtx) rateSubject() string {

@@ -108,114 +108,168 @@ const maxListed = 10
 
 // checkDrain pages a listing to its end, within the bounds.
 func (r *runner) checkDrain(ci toolkit.CapabilityInfo) Result {
-	l := &listing{}
-	r.listings[ci.Name] = l
-	keys := uniqueKeys(ci.Result().Elem())
-	validate := r.schemas.of(ci.Name)
-	var problems, notes []string
-	tokens := map[string]int{} // token → the page that issued it
-	ids := map[string]int{}    // id → the page it was first seen on
-	dups, schemaFailures, total, pages := 0, 0, 0, 0
-	page := &toolkit.Page{Size: r.opts.PageSize}
-	for {
-		if pages >= r.opts.MaxPages {
-			notes = append(notes, fmt.Sprintf("stopped after %d pages (the MaxPages bound); the rest was not read", pages))
-			break
-		}
-		if r.spent() {
-			r.report.BudgetSpent = true
-			notes = append(notes, fmt.Sprintf("stopped after %s: %s", plural(pages, "page"), r.budgetText()))
-			break
-		}
-		a, err := r.call(ci.Name, nil, page)
-		if errors.Is(err, errBudget) {
-			r.report.BudgetSpent = true
-			notes = append(notes, fmt.Sprintf("stopped after %s: %s", plural(pages, "page"), r.budgetText()))
-			break
-		}
-		pages++
-		if err == nil && a.IsError {
-			err = fmt.Errorf("the connector answered an error: %s", a.failure())
-		}
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("page %d: %v", pages, err))
-			l.firstFailed = pages == 1
-			break
-		}
-		if validate != nil {
-			if err := validate(a.raw); err != nil {
-				if schemaFailures++; schemaFailures <= 3 {
-					problems = append(problems, fmt.Sprintf("page %d does not match the response schema: %s", pages, schemaError(err)))
-				}
+	d := &drain{
+		r:        r,
+		name:     ci.Name,
+		l:        &listing{},
+		keys:     uniqueKeys(ci.Result().Elem()),
+		validate: r.schemas.of(ci.Name),
+		tokens:   map[string]int{},
+		ids:      map[string]int{},
+	}
+	r.listings[ci.Name] = d.l
+	for page := (&toolkit.Page{Size: r.opts.PageSize}); page != nil; {
+		page = d.step(page)
+	}
+	return d.result()
+}
+
+// drain is the state of one checkDrain.
+type drain struct {
+	r        *runner
+	name     toolkit.CapabilityName
+	l        *listing
+	keys     []string               // the fields identifying an item, nil when none do
+	validate func(doc []byte) error // the response schema's, nil when there is none
+
+	problems, notes []string
+	tokens          map[string]int // token → the page that issued it
+	ids             map[string]int // id → the page it was first seen on
+	dups            int            // items whose id was seen before
+	schemaFailures  int            // pages not matching the response schema
+	pages           int            // pages asked for and answered
+}
+
+// step reads the page asked for and returns the request of the next one,
+// or nil when the drain ends.
+func (d *drain) step(page *toolkit.Page) *toolkit.Page {
+	a := d.fetch(page)
+	if a == nil {
+		return nil
+	}
+	if d.validate != nil {
+		if err := d.validate(a.raw); err != nil {
+			if d.schemaFailures++; d.schemaFailures <= 3 {
+				d.problems = append(d.problems, fmt.Sprintf("page %d does not match the response schema: %s", d.pages, schemaError(err)))
 			}
 		}
-		items, err := decodeItems(a.Response)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("page %d: %v", pages, err))
-			break
-		}
-		for _, it := range items {
-			if keys != nil {
-				id := idOf(it, keys)
-				if first, dup := ids[id]; dup {
-					if dups++; dups <= maxListed {
-						problems = append(problems, fmt.Sprintf("duplicate id %s: on page %d, first seen on page %d", id, pages, first))
-					}
-				} else {
-					ids[id] = pages
-				}
+	}
+	items, err := decodeItems(a.Response)
+	if err != nil {
+		d.problems = append(d.problems, fmt.Sprintf("page %d: %v", d.pages, err))
+		return nil
+	}
+	for _, it := range items {
+		d.keep(it)
+	}
+	d.l.total += len(items)
+	return d.next(a.Page)
+}
+
+// fetch asks for a page within the bounds; it returns nil when the drain
+// ends without one (a bound reached, the budget spent, an error).
+func (d *drain) fetch(page *toolkit.Page) *answer {
+	r := d.r
+	if d.pages >= r.opts.MaxPages {
+		d.notes = append(d.notes, fmt.Sprintf("stopped after %d pages (the MaxPages bound); the rest was not read", d.pages))
+		return nil
+	}
+	if r.spent() {
+		d.stopSpent()
+		return nil
+	}
+	a, err := r.call(d.name, nil, page)
+	if errors.Is(err, errBudget) {
+		d.stopSpent()
+		return nil
+	}
+	d.pages++
+	if err == nil && a.IsError {
+		err = fmt.Errorf("the connector answered an error: %s", a.failure())
+	}
+	if err != nil {
+		d.problems = append(d.problems, fmt.Sprintf("page %d: %v", d.pages, err))
+		d.l.firstFailed = d.pages == 1
+		return nil
+	}
+	return a
+}
+
+// stopSpent ends the drain because the run's budget is spent.
+func (d *drain) stopSpent() {
+	d.r.report.BudgetSpent = true
+	d.notes = append(d.notes, fmt.Sprintf("stopped after %s: %s", plural(d.pages, "page"), d.r.budgetText()))
+}
+
+// keep checks an item's id for duplicates and keeps the item, up to MaxItems.
+func (d *drain) keep(it map[string]any) {
+	if d.keys != nil {
+		id := idOf(it, d.keys)
+		if first, dup := d.ids[id]; dup {
+			if d.dups++; d.dups <= maxListed {
+				d.problems = append(d.problems, fmt.Sprintf("duplicate id %s: on page %d, first seen on page %d", id, d.pages, first))
 			}
-			if len(l.items) < r.opts.MaxItems {
-				l.items = append(l.items, it)
-			}
+		} else {
+			d.ids[id] = d.pages
 		}
-		total += len(items)
-		l.total = total
-		if a.Page == nil {
-			l.complete = true
-			break
-		}
-		if a.Page.Token == "" {
-			problems = append(problems, fmt.Sprintf("page %d announces a next page but gives no token (following it would restart the listing)", pages))
-			break
-		}
-		if first, seen := tokens[a.Page.Token]; seen {
-			problems = append(problems, fmt.Sprintf("repeated token: page %d returns the same next-page token as page %d, so the listing would loop forever", pages, first))
-			break
-		}
-		tokens[a.Page.Token] = pages
-		if l.token == "" {
-			l.token, l.tokenSize = a.Page.Token, a.Page.Size
-		}
-		if total >= r.opts.MaxItems {
-			notes = append(notes, fmt.Sprintf("stopped after %d items (the MaxItems bound); the rest was not read", total))
-			break
-		}
-		size := a.Page.Size
-		if size <= 0 {
-			size = r.opts.PageSize
-		}
-		page = &toolkit.Page{Token: a.Page.Token, Size: size}
 	}
-	if dups > maxListed {
-		problems = append(problems, fmt.Sprintf("… and %d more duplicate ids", dups-maxListed))
+	if len(d.l.items) < d.r.opts.MaxItems {
+		d.l.items = append(d.l.items, it)
 	}
-	if schemaFailures > 3 {
-		problems = append(problems, fmt.Sprintf("… and %d more pages not matching the response schema", schemaFailures-3))
+}
+
+// next checks the page a page announces and returns the request for it, or
+// nil when the listing ends there or cannot be followed.
+func (d *drain) next(p *toolkit.Page) *toolkit.Page {
+	if p == nil {
+		d.l.complete = true
+		return nil
 	}
-	read := fmt.Sprintf("%s in %s", plural(total, "item"), plural(pages, "page"))
+	if p.Token == "" {
+		d.problems = append(d.problems, fmt.Sprintf("page %d announces a next page but gives no token (following it would restart the listing)", d.pages))
+		return nil
+	}
+	if first, seen := d.tokens[p.Token]; seen {
+		d.problems = append(d.problems, fmt.Sprintf("repeated token: page %d returns the same next-page token as page %d, so the listing would loop forever", d.pages, first))
+		return nil
+	}
+	d.tokens[p.Token] = d.pages
+	if d.l.token == "" {
+		d.l.token, d.l.tokenSize = p.Token, p.Size
+	}
+	if d.l.total >= d.r.opts.MaxItems {
+		d.notes = append(d.notes, fmt.Sprintf("stopped after %d items (the MaxItems bound); the rest was not read", d.l.total))
+		return nil
+	}
+	size := p.Size
+	if size <= 0 {
+		size = d.r.opts.PageSize
+	}
+	return &toolkit.Page{Token: p.Token, Size: size}
+}
+
+// result sums the drain up.
+func (d *drain) result() Result {
+	problems := d.problems
+	if d.dups > maxListed {
+		problems = append(problems, fmt.Sprintf("… and %d more duplicate ids", d.dups-maxListed))
+	}
+	if d.schemaFailures > 3 {
+		problems = append(problems, fmt.Sprintf("… and %d more pages not matching the response schema", d.schemaFailures-3))
+	}
+	read := fmt.Sprintf("%s in %s", plural(d.l.total, "item"), plural(d.pages, "page"))
 	if len(problems) > 0 {
-		return Result{Status: Fail, Summary: fmt.Sprintf("%s; %s", read, plural(len(problems), "problem")), Problems: problems, Notes: notes}
+		return Result{Status: Fail, Summary: fmt.Sprintf("%s; %s", read, plural(len(problems), "problem")), Problems: problems, Notes: d.notes}
 	}
 	idText := "ids not checked: the items have no id field"
-	if keys != nil {
-		idText = "no duplicate id (" + strings.Join(keys, ", ") + ")"
+	if d.keys != nil {
+		idText = "no duplicate id (" + strings.Join(d.keys, ", ") + ")"
 	}
 	end := "to the end"
-	if !l.complete {
+	if !d.l.complete {
 		end = "not to the end (see note)"
 	}
-	return Result{Status: Pass, Summary: fmt.Sprintf("%s, %s; no repeated token; %s", read, end, idText), Notes: notes}
+	return Result{Status: Pass, Summary: fmt.Sprintf("%s, %s; no repeated token; %s", read, end, idText), Notes: d.notes}
 }
 
 // checkTamperedToken sends altered page tokens, which must be answered

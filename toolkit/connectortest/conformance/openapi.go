@@ -63,94 +63,132 @@ func (r *runner) checkAppInfo() Result {
 // path) with an operationId and responses, operation ids are unique, and every
 // local "$ref" resolves. It returns one line per problem.
 func StructuralOpenAPIProblems(doc map[string]any, capabilities []toolkit.CapabilityName) []string {
-	var problems []string
-	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	var p problemList
 	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.") {
-		add("openapi is %v, want a 3.x version", doc["openapi"])
+		p.add("openapi is %v, want a 3.x version", doc["openapi"])
 	}
-	info, ok := doc["info"].(map[string]any)
-	if !ok {
-		add("info is missing or not an object")
-	} else {
-		for _, k := range []string{"title", "version"} {
-			if s, _ := info[k].(string); s == "" {
-				add("info.%s is missing or empty", k)
-			}
-		}
-		if xc, ok := info["x-capabilities"].([]any); ok {
-			var got []string
-			for _, c := range xc {
-				s, _ := c.(string)
-				got = append(got, s)
-			}
-			want := make([]string, len(capabilities))
-			for i, c := range capabilities {
-				want[i] = string(c)
-			}
-			sort.Strings(got)
-			if !slices.Equal(got, want) {
-				add("info.x-capabilities is %v, want the registered capabilities %v", got, want)
-			}
-		}
-	}
+	p.checkInfo(doc["info"], capabilities)
 	paths, ok := doc["paths"].(map[string]any)
 	if !ok {
-		add("paths is missing or not an object")
+		p.add("paths is missing or not an object")
 		paths = map[string]any{}
 	}
-	opIDs := map[string]string{}
-	for p, item := range paths {
-		if !strings.HasPrefix(p, "/") {
-			add("path %q does not start with /", p)
+	p.checkOperations(paths)
+	p.checkCapabilityPaths(paths, capabilities)
+	if comps, ok := doc["components"]; ok {
+		if _, ok := comps.(map[string]any); !ok {
+			p.add("components is not an object")
+		}
+	}
+	p.checkRefs(doc)
+	sort.Strings(p)
+	return p
+}
+
+// problemList collects one line per problem.
+type problemList []string
+
+func (p *problemList) add(format string, args ...any) {
+	*p = append(*p, fmt.Sprintf(format, args...))
+}
+
+// checkInfo checks the info object: a title, a version and, when it lists
+// x-capabilities, the registered ones.
+func (p *problemList) checkInfo(v any, capabilities []toolkit.CapabilityName) {
+	info, ok := v.(map[string]any)
+	if !ok {
+		p.add("info is missing or not an object")
+		return
+	}
+	for _, k := range []string{"title", "version"} {
+		if s, _ := info[k].(string); s == "" {
+			p.add("info.%s is missing or empty", k)
+		}
+	}
+	xc, ok := info["x-capabilities"].([]any)
+	if !ok {
+		return
+	}
+	got := make([]string, 0, len(xc))
+	for _, c := range xc {
+		s, _ := c.(string) // anything else counts as ""
+		got = append(got, s)
+	}
+	sort.Strings(got)
+	want := make([]string, len(capabilities))
+	for i, c := range capabilities {
+		want[i] = string(c)
+	}
+	if !slices.Equal(got, want) {
+		p.add("info.x-capabilities is %v, want the registered capabilities %v", got, want)
+	}
+}
+
+// checkOperations checks every path and operation: paths start with /, path
+// items and operations are objects, operations have responses, and no two
+// share an operationId.
+func (p *problemList) checkOperations(paths map[string]any) {
+	opIDs := map[string]string{} // operationId → "method path"
+	for path, item := range paths {
+		if !strings.HasPrefix(path, "/") {
+			p.add("path %q does not start with /", path)
 		}
 		ops, ok := item.(map[string]any)
 		if !ok {
-			add("paths[%q] is not an object", p)
+			p.add("paths[%q] is not an object", path)
 			continue
 		}
 		for method, op := range ops {
-			if !httpMethods[method] {
-				continue // parameters, summary, x-…
-			}
-			o, ok := op.(map[string]any)
-			if !ok {
-				add("paths[%q].%s is not an object", p, method)
-				continue
-			}
-			if _, ok := o["responses"].(map[string]any); !ok {
-				add("paths[%q].%s has no responses object", p, method)
-			}
-			if id, _ := o["operationId"].(string); id != "" {
-				if other, dup := opIDs[id]; dup {
-					add("operationId %q is used by %s and %s %s", id, other, method, p)
-				}
-				opIDs[id] = method + " " + p
+			if httpMethods[method] { // not parameters, summary, x-…
+				p.checkOperation(path, method, op, opIDs)
 			}
 		}
 	}
+}
+
+// checkOperation checks one operation, recording its operationId in opIDs.
+func (p *problemList) checkOperation(path, method string, op any, opIDs map[string]string) {
+	o, ok := op.(map[string]any)
+	if !ok {
+		p.add("paths[%q].%s is not an object", path, method)
+		return
+	}
+	if _, ok := o["responses"].(map[string]any); !ok {
+		p.add("paths[%q].%s has no responses object", path, method)
+	}
+	if id, _ := o["operationId"].(string); id != "" {
+		if other, dup := opIDs[id]; dup {
+			p.add("operationId %q is used by %s and %s %s", id, other, method, path)
+		}
+		opIDs[id] = method + " " + path
+	}
+}
+
+// checkCapabilityPaths checks that paths hold one POST /<capability>,
+// named after it, per capability, and no other path.
+func (p *problemList) checkCapabilityPaths(paths map[string]any, capabilities []toolkit.CapabilityName) {
 	for _, c := range capabilities {
-		p := "/" + string(c)
-		item, _ := paths[p].(map[string]any)
+		path := "/" + string(c)
+		item, _ := paths[path].(map[string]any)
 		post, _ := item["post"].(map[string]any)
 		switch {
 		case item == nil:
-			add("paths has no %s for capability %s", p, c)
+			p.add("paths has no %s for capability %s", path, c)
 		case post == nil:
-			add("paths[%q] has no post operation", p)
+			p.add("paths[%q] has no post operation", path)
 		case post["operationId"] != string(c):
-			add("paths[%q].post.operationId is %v, want %q", p, post["operationId"], c)
+			p.add("paths[%q].post.operationId is %v, want %q", path, post["operationId"], c)
 		}
 	}
-	for p := range paths {
-		if !slices.Contains(capabilities, toolkit.CapabilityName(strings.TrimPrefix(p, "/"))) {
-			add("path %q is not a registered capability", p)
+	for path := range paths {
+		if !slices.Contains(capabilities, toolkit.CapabilityName(strings.TrimPrefix(path, "/"))) {
+			p.add("path %q is not a registered capability", path)
 		}
 	}
-	if comps, ok := doc["components"]; ok {
-		if _, ok := comps.(map[string]any); !ok {
-			add("components is not an object")
-		}
-	}
+}
+
+// checkRefs checks that every local "$ref" in doc resolves.
+func (p *problemList) checkRefs(doc map[string]any) {
 	unresolved := map[string]bool{}
 	walkRefs(doc, func(ref string) {
 		if !strings.HasPrefix(ref, "#") {
@@ -161,10 +199,8 @@ func StructuralOpenAPIProblems(doc map[string]any, capabilities []toolkit.Capabi
 		}
 	})
 	for _, ref := range slices.Sorted(maps.Keys(unresolved)) {
-		add("$ref %q does not resolve", ref)
+		p.add("$ref %q does not resolve", ref)
 	}
-	sort.Strings(problems)
-	return problems
 }
 
 var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true}

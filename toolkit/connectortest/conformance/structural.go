@@ -44,10 +44,10 @@ func StructuralSchema(schema any) (func(doc []byte) error, error) {
 	if err != nil {
 		return nil, err
 	}
-	var problems []string
-	checkSchema(root, root, "#", &problems)
-	if len(problems) > 0 {
-		return nil, errors.New(listProblems(problems))
+	c := &schemaChecker{root: root}
+	c.check(root, "#")
+	if len(c.problems) > 0 {
+		return nil, errors.New(listProblems(c.problems))
 	}
 	return func(doc []byte) error {
 		v, err := decodeValue(doc)
@@ -86,7 +86,7 @@ func decodeValue(raw []byte) (any, error) {
 
 var jsonTypes = []string{"null", "boolean", "object", "array", "number", "string", "integer"}
 
-// The keywords checkSchema knows, by the kind of value they take.
+// The keywords a schemaChecker knows, by the kind of value they take.
 var (
 	schemaMapKeywords  = []string{"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
 	schemaKeywords     = []string{"additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then", "else", "contains", "propertyNames", "additionalItems", "contentSchema"}
@@ -97,104 +97,180 @@ var (
 	boolKeywords       = []string{"uniqueItems", "deprecated", "readOnly", "writeOnly"}
 )
 
-// checkSchema checks the structure of the schema s found at `at` in root.
-func checkSchema(s, root any, at string, problems *[]string) {
+// schemaChecker collects the structural problems of one schema document.
+type schemaChecker struct {
+	root     any      // the whole document, against which local $refs resolve
+	problems []string // one line per problem, prefixed with its location
+}
+
+// add records a problem at the location at.
+func (c *schemaChecker) add(at, format string, args ...any) {
+	c.problems = append(c.problems, at+": "+fmt.Sprintf(format, args...))
+}
+
+// keywordCheck checks the value v of the keyword k, found at the location at.
+type keywordCheck func(c *schemaChecker, at, k string, v any)
+
+// keywordChecks maps every keyword a schemaChecker knows to its check; the
+// keywords it does not know are not checked. It is filled by init, since
+// the checks of subschemas lead back to it.
+var keywordChecks map[string]keywordCheck
+
+func init() {
+	keywordChecks = map[string]keywordCheck{
+		"type":             (*schemaChecker).checkType,
+		"items":            (*schemaChecker).checkItems,
+		"required":         (*schemaChecker).checkRequired,
+		"enum":             (*schemaChecker).checkEnum,
+		"exclusiveMinimum": (*schemaChecker).checkExclusiveBound,
+		"exclusiveMaximum": (*schemaChecker).checkExclusiveBound,
+	}
+	groups := []struct {
+		keywords []string
+		check    keywordCheck
+	}{
+		{schemaMapKeywords, (*schemaChecker).checkSchemaMap},
+		{schemaKeywords, (*schemaChecker).checkSubschema},
+		{schemaListKeywords, (*schemaChecker).checkSchemaList},
+		{numberKeywords, (*schemaChecker).checkNumber},
+		{countKeywords, (*schemaChecker).checkCount},
+		{stringKeywords, (*schemaChecker).checkString},
+		{boolKeywords, (*schemaChecker).checkBool},
+	}
+	for _, g := range groups {
+		for _, k := range g.keywords {
+			keywordChecks[k] = g.check
+		}
+	}
+}
+
+// check checks the schema s found at the location at.
+func (c *schemaChecker) check(s any, at string) {
 	if _, ok := s.(bool); ok {
 		return
 	}
 	m, ok := s.(map[string]any)
 	if !ok {
-		*problems = append(*problems, fmt.Sprintf("%s: a schema must be an object or a boolean, got %s", at, kindOf(s)))
+		c.add(at, "a schema must be an object or a boolean, got %s", kindOf(s))
 		return
 	}
 	for _, k := range sortedKeys(m) {
-		v := m[k]
-		sub := at + "/" + escapePointer(k)
-		add := func(format string, args ...any) {
-			*problems = append(*problems, sub+": "+fmt.Sprintf(format, args...))
+		if check := keywordChecks[k]; check != nil {
+			check(c, at+"/"+escapePointer(k), k, m[k])
 		}
-		switch {
-		case k == "type":
-			if !validType(v) {
-				add("type must be one of %v or a list of them, got %s", jsonTypes, compact(v))
-			}
-		case slices.Contains(schemaMapKeywords, k):
-			obj, ok := v.(map[string]any)
-			if !ok {
-				add("%s must be an object of schemas, got %s", k, kindOf(v))
-				continue
-			}
-			for _, name := range sortedKeys(obj) {
-				checkSchema(obj[name], root, sub+"/"+escapePointer(name), problems)
-			}
-		case slices.Contains(schemaKeywords, k):
-			checkSchema(v, root, sub, problems)
-		case k == "items":
-			if list, ok := v.([]any); ok { // the draft-07 tuple form
-				for i, item := range list {
-					checkSchema(item, root, fmt.Sprintf("%s/%d", sub, i), problems)
-				}
-			} else {
-				checkSchema(v, root, sub, problems)
-			}
-		case slices.Contains(schemaListKeywords, k):
-			list, ok := v.([]any)
-			if !ok || len(list) == 0 {
-				add("%s must be a non-empty array of schemas, got %s", k, compact(v))
-				continue
-			}
-			for i, item := range list {
-				checkSchema(item, root, fmt.Sprintf("%s/%d", sub, i), problems)
-			}
-		case k == "required":
-			list, ok := v.([]any)
-			if !ok {
-				add("required must be an array of strings, got %s", kindOf(v))
-				continue
-			}
-			seen := map[string]bool{}
-			for _, item := range list {
-				name, ok := item.(string)
-				if !ok || seen[name] {
-					add("required must hold distinct strings, got %s", compact(v))
-					break
-				}
-				seen[name] = true
-			}
-		case k == "enum":
-			if _, ok := v.([]any); !ok {
-				add("enum must be an array, got %s", kindOf(v))
-			}
-		case slices.Contains(numberKeywords, k), k == "exclusiveMinimum", k == "exclusiveMaximum":
-			n, ok := v.(json.Number)
-			if _, isBool := v.(bool); isBool && (k == "exclusiveMinimum" || k == "exclusiveMaximum") {
-				continue // draft-04's boolean form
-			}
-			if !ok {
-				add("%s must be a number, got %s", k, kindOf(v))
-			} else if f, _ := n.Float64(); k == "multipleOf" && f <= 0 {
-				add("multipleOf must be greater than 0, got %s", n)
-			}
-		case slices.Contains(countKeywords, k):
-			if n, ok := v.(json.Number); !ok || !isNonNegativeInteger(n) {
-				add("%s must be a non-negative integer, got %s", k, compact(v))
-			}
-		case slices.Contains(stringKeywords, k):
-			str, ok := v.(string)
-			if !ok {
-				add("%s must be a string, got %s", k, kindOf(v))
-				continue
-			}
-			if k == "$ref" && strings.HasPrefix(str, "#") {
-				if _, ok := resolveRef(root, str); !ok {
-					add("$ref %q does not resolve", str)
-				}
-			}
-		case slices.Contains(boolKeywords, k):
-			if _, ok := v.(bool); !ok {
-				add("%s must be a boolean, got %s", k, kindOf(v))
-			}
+	}
+}
+
+func (c *schemaChecker) checkType(at, _ string, v any) {
+	if !validType(v) {
+		c.add(at, "type must be one of %v or a list of them, got %s", jsonTypes, compact(v))
+	}
+}
+
+func (c *schemaChecker) checkSchemaMap(at, k string, v any) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		c.add(at, "%s must be an object of schemas, got %s", k, kindOf(v))
+		return
+	}
+	for _, name := range sortedKeys(obj) {
+		c.check(obj[name], at+"/"+escapePointer(name))
+	}
+}
+
+func (c *schemaChecker) checkSubschema(at, _ string, v any) {
+	c.check(v, at)
+}
+
+// checkItems accepts a schema or, in the draft-07 tuple form, a list of them.
+func (c *schemaChecker) checkItems(at, _ string, v any) {
+	if list, ok := v.([]any); ok {
+		c.checkEach(at, list)
+		return
+	}
+	c.check(v, at)
+}
+
+func (c *schemaChecker) checkSchemaList(at, k string, v any) {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		c.add(at, "%s must be a non-empty array of schemas, got %s", k, compact(v))
+		return
+	}
+	c.checkEach(at, list)
+}
+
+// checkEach checks the schemas of a list found at the location at.
+func (c *schemaChecker) checkEach(at string, list []any) {
+	for i, item := range list {
+		c.check(item, fmt.Sprintf("%s/%d", at, i))
+	}
+}
+
+func (c *schemaChecker) checkRequired(at, _ string, v any) {
+	list, ok := v.([]any)
+	if !ok {
+		c.add(at, "required must be an array of strings, got %s", kindOf(v))
+		return
+	}
+	seen := map[string]bool{}
+	for _, item := range list {
+		name, ok := item.(string)
+		if !ok || seen[name] {
+			c.add(at, "required must hold distinct strings, got %s", compact(v))
+			return
 		}
+		seen[name] = true
+	}
+}
+
+func (c *schemaChecker) checkEnum(at, _ string, v any) {
+	if _, ok := v.([]any); !ok {
+		c.add(at, "enum must be an array, got %s", kindOf(v))
+	}
+}
+
+// checkExclusiveBound also accepts draft-04's boolean form.
+func (c *schemaChecker) checkExclusiveBound(at, k string, v any) {
+	if _, isBool := v.(bool); !isBool {
+		c.checkNumber(at, k, v)
+	}
+}
+
+func (c *schemaChecker) checkNumber(at, k string, v any) {
+	n, ok := v.(json.Number)
+	if !ok {
+		c.add(at, "%s must be a number, got %s", k, kindOf(v))
+		return
+	}
+	if f, _ := n.Float64(); k == "multipleOf" && f <= 0 {
+		c.add(at, "multipleOf must be greater than 0, got %s", n)
+	}
+}
+
+func (c *schemaChecker) checkCount(at, k string, v any) {
+	if n, ok := v.(json.Number); !ok || !isNonNegativeInteger(n) {
+		c.add(at, "%s must be a non-negative integer, got %s", k, compact(v))
+	}
+}
+
+// checkString also checks that a local $ref resolves.
+func (c *schemaChecker) checkString(at, k string, v any) {
+	str, ok := v.(string)
+	if !ok {
+		c.add(at, "%s must be a string, got %s", k, kindOf(v))
+		return
+	}
+	if k == "$ref" && strings.HasPrefix(str, "#") {
+		if _, ok := resolveRef(c.root, str); !ok {
+			c.add(at, "$ref %q does not resolve", str)
+		}
+	}
+}
+
+func (c *schemaChecker) checkBool(at, k string, v any) {
+	if _, ok := v.(bool); !ok {
+		c.add(at, "%s must be a boolean, got %s", k, kindOf(v))
 	}
 }
 
@@ -238,22 +314,15 @@ const maxDepth = 200
 
 // validateValue validates v (at path in the document) against schema s.
 func validateValue(s, root, v any, path string, errs *[]string, depth int) {
-	at := path
-	if at == "" {
-		at = "/"
-	}
-	fail := func(format string, args ...any) { *errs = append(*errs, at+": "+fmt.Sprintf(format, args...)) }
+	fail := failAt(path, errs)
 	if depth > maxDepth {
-		return
-	}
-	if b, ok := s.(bool); ok {
-		if !b {
-			fail("no value is allowed here")
-		}
 		return
 	}
 	m, ok := s.(map[string]any)
 	if !ok {
+		if b, isBool := s.(bool); isBool && !b {
+			fail("no value is allowed here")
+		}
 		return
 	}
 	if ref, ok := m["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
@@ -265,83 +334,118 @@ func validateValue(s, root, v any, path string, errs *[]string, depth int) {
 		fail("expected %s, got %s", typeText(t), kindOf(v))
 		return
 	}
-	if enum, ok := m["enum"].([]any); ok && !slices.ContainsFunc(enum, func(e any) bool { return sameJSON(e, v) }) {
-		fail("%s is not one of %s", compact(v), compact(enum))
-	}
-	if c, ok := m["const"]; ok && !sameJSON(c, v) {
-		fail("%s is not %s", compact(v), compact(c))
-	}
-	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
-		list, ok := m[k].([]any)
-		if !ok {
-			continue
-		}
-		matched := 0
-		var first []string
-		for i, sub := range list {
-			var subErrs []string
-			validateValue(sub, root, v, path, &subErrs, depth+1)
-			if len(subErrs) == 0 {
-				matched++
-			} else if k == "allOf" {
-				*errs = append(*errs, subErrs...)
-			} else if len(first) < 3 {
-				first = append(first, fmt.Sprintf("[%d] %s", i, subErrs[0]))
-			}
-		}
-		switch {
-		case k == "anyOf" && matched == 0:
-			fail("matches none of the anyOf schemas: %s", strings.Join(first, "; "))
-		case k == "oneOf" && matched != 1:
-			fail("matches %d of the oneOf schemas, want exactly 1: %s", matched, strings.Join(first, "; "))
-		}
-	}
-	if not, ok := m["not"]; ok {
-		var subErrs []string
-		validateValue(not, root, v, path, &subErrs, depth+1)
-		if len(subErrs) == 0 {
-			fail("matches the schema under not")
-		}
-	}
+	validateEnum(m, v, fail)
+	validateCombinations(m, root, v, path, errs, depth, fail)
 	switch x := v.(type) {
 	case map[string]any:
 		validateObject(m, root, x, path, errs, depth, fail)
 	case []any:
 		validateArray(m, root, x, path, errs, depth, fail)
 	case string:
-		n := utf8.RuneCountInString(x)
-		if lim, ok := count(m, "minLength"); ok && n < lim {
-			fail("%d characters, fewer than minLength %d", n, lim)
-		}
-		if lim, ok := count(m, "maxLength"); ok && n > lim {
-			fail("%d characters, more than maxLength %d", n, lim)
-		}
-		if p, ok := m["pattern"].(string); ok {
-			if re, err := regexp.Compile(p); err == nil && !re.MatchString(x) {
-				fail("%q does not match the pattern %q", x, p)
-			}
-		}
+		validateString(m, x, fail)
 	case json.Number:
-		f, _ := new(big.Float).SetString(string(x))
-		bound := func(k string) (*big.Float, bool) {
-			n, ok := m[k].(json.Number)
-			if !ok {
-				return nil, false
-			}
-			b, ok := new(big.Float).SetString(string(n))
-			return b, ok
+		validateNumber(m, x, fail)
+	}
+}
+
+// failAt returns a function recording a validation error at path.
+func failAt(path string, errs *[]string) func(format string, args ...any) {
+	at := path
+	if at == "" {
+		at = "/"
+	}
+	return func(format string, args ...any) { *errs = append(*errs, at+": "+fmt.Sprintf(format, args...)) }
+}
+
+// validateEnum applies enum and const.
+func validateEnum(m map[string]any, v any, fail func(string, ...any)) {
+	if enum, ok := m["enum"].([]any); ok && !slices.ContainsFunc(enum, func(e any) bool { return sameJSON(e, v) }) {
+		fail("%s is not one of %s", compact(v), compact(enum))
+	}
+	if c, ok := m["const"]; ok && !sameJSON(c, v) {
+		fail("%s is not %s", compact(v), compact(c))
+	}
+}
+
+// validateCombinations applies allOf, anyOf, oneOf and not.
+func validateCombinations(m map[string]any, root, v any, path string, errs *[]string, depth int, fail func(string, ...any)) {
+	if list, ok := m["allOf"].([]any); ok {
+		for _, sub := range list {
+			validateValue(sub, root, v, path, errs, depth+1)
 		}
-		if b, ok := bound("minimum"); ok && f.Cmp(b) < 0 {
-			fail("%s is less than the minimum %s", x, m["minimum"])
+	}
+	if list, ok := m["anyOf"].([]any); ok {
+		if matched, first := matchEach(list, root, v, path, depth); matched == 0 {
+			fail("matches none of the anyOf schemas: %s", first)
 		}
-		if b, ok := bound("maximum"); ok && f.Cmp(b) > 0 {
-			fail("%s is more than the maximum %s", x, m["maximum"])
+	}
+	if list, ok := m["oneOf"].([]any); ok {
+		if matched, first := matchEach(list, root, v, path, depth); matched != 1 {
+			fail("matches %d of the oneOf schemas, want exactly 1: %s", matched, first)
 		}
-		if b, ok := bound("exclusiveMinimum"); ok && f.Cmp(b) <= 0 {
-			fail("%s is not more than the exclusive minimum %s", x, m["exclusiveMinimum"])
+	}
+	if not, ok := m["not"]; ok {
+		if matched, _ := matchEach([]any{not}, root, v, path, depth); matched == 1 {
+			fail("matches the schema under not")
 		}
-		if b, ok := bound("exclusiveMaximum"); ok && f.Cmp(b) >= 0 {
-			fail("%s is not less than the exclusive maximum %s", x, m["exclusiveMaximum"])
+	}
+}
+
+// matchEach validates v against each schema of list and returns how many
+// it matches and, for the first three it does not, their first error.
+func matchEach(list []any, root, v any, path string, depth int) (matched int, first string) {
+	var firsts []string
+	for i, sub := range list {
+		var subErrs []string
+		validateValue(sub, root, v, path, &subErrs, depth+1)
+		if len(subErrs) == 0 {
+			matched++
+		} else if len(firsts) < 3 {
+			firsts = append(firsts, fmt.Sprintf("[%d] %s", i, subErrs[0]))
+		}
+	}
+	return matched, strings.Join(firsts, "; ")
+}
+
+// validateString applies minLength, maxLength and pattern.
+func validateString(m map[string]any, x string, fail func(string, ...any)) {
+	n := utf8.RuneCountInString(x)
+	if lim, ok := count(m, "minLength"); ok && n < lim {
+		fail("%d characters, fewer than minLength %d", n, lim)
+	}
+	if lim, ok := count(m, "maxLength"); ok && n > lim {
+		fail("%d characters, more than maxLength %d", n, lim)
+	}
+	if p, ok := m["pattern"].(string); ok {
+		if re, err := regexp.Compile(p); err == nil && !re.MatchString(x) {
+			fail("%q does not match the pattern %q", x, p)
+		}
+	}
+}
+
+// numberBounds are the numeric bounds, each with the results of comparing a
+// value to it (-1, 0, 1) that break it and the error that says so.
+var numberBounds = []struct {
+	keyword  string
+	breaking []int
+	complain string
+}{
+	{"minimum", []int{-1}, "%s is less than the minimum %s"},
+	{"maximum", []int{1}, "%s is more than the maximum %s"},
+	{"exclusiveMinimum", []int{-1, 0}, "%s is not more than the exclusive minimum %s"},
+	{"exclusiveMaximum", []int{0, 1}, "%s is not less than the exclusive maximum %s"},
+}
+
+// validateNumber applies the numeric bounds.
+func validateNumber(m map[string]any, x json.Number, fail func(string, ...any)) {
+	f, _ := new(big.Float).SetString(string(x))
+	for _, b := range numberBounds {
+		n, ok := m[b.keyword].(json.Number)
+		if !ok {
+			continue
+		}
+		if bound, ok := new(big.Float).SetString(string(n)); ok && slices.Contains(b.breaking, f.Cmp(bound)) {
+			fail(b.complain, x, n)
 		}
 	}
 }

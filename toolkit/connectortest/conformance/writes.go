@@ -194,75 +194,106 @@ func (r *runner) pickGrant(held, free bool) (*grant, string) {
 	case ents == nil || len(ents.items) == 0:
 		return nil, "list_entitlements listed no entitlement"
 	}
-	types := map[string]toolkit.EntitlementType{}
-	for _, et := range r.in.Declaration().EntitlementTypes {
-		types[et.TypeID] = et
-	}
-	resourceTypes := map[string]string{}
-	if res := r.listings[toolkit.CapListResources.Name()]; res != nil {
-		for _, it := range res.items {
-			resourceTypes[str(it, "integration_specific_id")] = str(it, "resource_type")
-		}
-	}
-	var candidates []map[string]any
-	for _, e := range ents.items {
-		if b, ok := e["is_assignable"].(bool); ok && !b {
-			continue
-		}
-		if free {
-			if et, ok := types[str(e, "entitlement_type")]; ok && et.Max != nil {
-				continue
-			}
-		}
-		candidates = append(candidates, e)
-	}
+	cat := r.grantCatalog()
+	candidates := cat.assignable(ents.items, free)
 	if len(candidates) == 0 {
 		if free {
 			return nil, "no assignable entitlement of a type without a maximum"
 		}
 		return nil, "no assignable entitlement"
 	}
-	// Active accounts first.
-	var order []map[string]any
-	for _, pass := range []bool{true, false} {
-		for _, a := range accounts.items {
-			if (str(a, "user_status") == string(toolkit.AccountStatusActive)) == pass {
-				order = append(order, a)
-			}
-		}
-	}
 	why := "no account holds one of the assignable entitlements"
 	if !held {
 		why = "every account holds every assignable entitlement"
 	}
-	for i, a := range order {
-		if i == 20 {
-			break
-		}
+	for _, a := range activeFirst(accounts.items, maxGrantAccounts) {
 		id := str(a, "integration_specific_id")
 		holds, reason := r.heldBy(id)
 		if holds == nil {
 			return nil, reason
 		}
 		for _, e := range candidates {
-			k := entKey{str(e, "integration_specific_id"), str(e, "integration_specific_resource_id")}
-			if holds[k] != held {
-				continue
+			if holds[entKeyOf(e)] == held {
+				return cat.grant(id, e), ""
 			}
-			rt, ok := resourceTypes[k.resource]
-			if !ok {
-				rt = types[str(e, "entitlement_type")].ResourceTypeID
-			}
-			label := fmt.Sprintf("account %q, entitlement %q", id, k.id)
-			if k.resource != "" {
-				label += fmt.Sprintf(" on %q", k.resource)
-			}
-			ref := toolkit.EntitlementRef{AccountID: id, ResourceType: rt, ResourceID: k.resource,
-				EntitlementType: str(e, "entitlement_type"), EntitlementID: k.id}
-			return &grant{ref: ref, label: label}, ""
 		}
 	}
 	return nil, why
+}
+
+// maxGrantAccounts bounds the accounts pickGrant asks about.
+const maxGrantAccounts = 20
+
+// grantCatalog is what pickGrant knows of entitlement types and resources.
+type grantCatalog struct {
+	types         map[string]toolkit.EntitlementType // by type id, as declared
+	resourceTypes map[string]string                  // resource id → its type, as listed
+}
+
+// grantCatalog reads the declared entitlement types and the listed resources.
+func (r *runner) grantCatalog() grantCatalog {
+	cat := grantCatalog{types: map[string]toolkit.EntitlementType{}, resourceTypes: map[string]string{}}
+	for _, et := range r.in.Declaration().EntitlementTypes {
+		cat.types[et.TypeID] = et
+	}
+	if res := r.listings[toolkit.CapListResources.Name()]; res != nil {
+		for _, it := range res.items {
+			cat.resourceTypes[str(it, "integration_specific_id")] = str(it, "resource_type")
+		}
+	}
+	return cat
+}
+
+// assignable returns the listed entitlements that are assignable and, with
+// free, of a type without a maximum.
+func (cat grantCatalog) assignable(ents []map[string]any, free bool) []map[string]any {
+	var out []map[string]any
+	for _, e := range ents {
+		if b, ok := e["is_assignable"].(bool); ok && !b {
+			continue
+		}
+		if et, ok := cat.types[str(e, "entitlement_type")]; free && ok && et.Max != nil {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// grant names the listed entitlement e of the account; the resource type is
+// the listed resource's, else the entitlement type's.
+func (cat grantCatalog) grant(account string, e map[string]any) *grant {
+	k := entKeyOf(e)
+	rt, ok := cat.resourceTypes[k.resource]
+	if !ok {
+		rt = cat.types[str(e, "entitlement_type")].ResourceTypeID
+	}
+	label := fmt.Sprintf("account %q, entitlement %q", account, k.id)
+	if k.resource != "" {
+		label += fmt.Sprintf(" on %q", k.resource)
+	}
+	ref := toolkit.EntitlementRef{AccountID: account, ResourceType: rt, ResourceID: k.resource,
+		EntitlementType: str(e, "entitlement_type"), EntitlementID: k.id}
+	return &grant{ref: ref, label: label}
+}
+
+// entKeyOf identifies a listed entitlement.
+func entKeyOf(e map[string]any) entKey {
+	return entKey{str(e, "integration_specific_id"), str(e, "integration_specific_resource_id")}
+}
+
+// activeFirst returns up to n accounts, the active ones first, each group in
+// listing order.
+func activeFirst(accounts []map[string]any, n int) []map[string]any {
+	var order []map[string]any
+	for _, active := range []bool{true, false} {
+		for _, a := range accounts {
+			if (str(a, "user_status") == string(toolkit.AccountStatusActive)) == active {
+				order = append(order, a)
+			}
+		}
+	}
+	return order[:min(n, len(order))]
 }
 
 // heldBy returns the entitlements an account holds, from
