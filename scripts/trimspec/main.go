@@ -177,80 +177,13 @@ func trim(doc map[string]any, operations, optional []string) (map[string]any, st
 		return nil, "", errors.New("no paths")
 	}
 	components, _ := doc["components"].(map[string]any)
-
-	keptPaths := map[string]any{}
-	ops := 0
-	want := func(spec string, must bool) error {
-		method, path, ok := strings.Cut(spec, " ")
-		if !ok {
-			return fmt.Errorf("bad operation %q", spec)
-		}
-		method = strings.ToLower(method)
-		item, _ := paths[path].(map[string]any)
-		op := item[method]
-		if op == nil {
-			if must {
-				return fmt.Errorf("operation %s not in the description", spec)
-			}
-			return nil
-		}
-		dst, _ := keptPaths[path].(map[string]any)
-		if dst == nil {
-			dst = map[string]any{}
-			// path-level fields (parameters, summary, ...) apply to every operation
-			for k, v := range item {
-				if !methods[k] {
-					dst[k] = v
-				}
-			}
-			keptPaths[path] = dst
-		}
-		dst[method] = op
-		ops++
-		return nil
+	keptPaths, ops, err := selectOperations(paths, operations, optional)
+	if err != nil {
+		return nil, "", err
 	}
-	for _, s := range operations {
-		if err := want(s, true); err != nil {
-			return nil, "", err
-		}
-	}
-	for _, s := range optional {
-		if err := want(s, false); err != nil {
-			return nil, "", err
-		}
-	}
-
-	// Transitive closure of "#/components/<kind>/<name>" references.
-	kept := map[string]map[string]any{} // kind -> name -> value
-	var queue []any
-	queue = append(queue, keptPaths)
-	for len(queue) > 0 {
-		v := queue[0]
-		queue = queue[1:]
-		for _, ref := range refs(v, nil) {
-			rest, ok := strings.CutPrefix(ref, "#/components/")
-			if !ok {
-				return nil, "", fmt.Errorf("unsupported $ref %q", ref)
-			}
-			kind, name, ok := strings.Cut(rest, "/")
-			if !ok || strings.Contains(name, "/") {
-				return nil, "", fmt.Errorf("unsupported $ref %q", ref)
-			}
-			name = unescapePointer(name)
-			if kept[kind][name] != nil {
-				continue
-			}
-			byKind, _ := components[kind].(map[string]any)
-			target := byKind[name]
-			if target == nil {
-				return nil, "", fmt.Errorf("dangling $ref %q", ref)
-			}
-			if kept[kind] == nil {
-				kept[kind] = map[string]any{}
-			}
-			kept[kind][name] = target
-			queue = append(queue, target)
-		}
+	kept, err := referenced(keptPaths, components)
+	if err != nil {
+		return nil, "", err
 	}
 	keptComponents := map[string]any{}
 	var counts []string
@@ -260,28 +193,7 @@ func trim(doc map[string]any, operations, optional []string) (map[string]any, st
 	}
 	sort.Strings(counts)
 
-	// Tags used by the kept operations.
-	usedTags := map[string]bool{}
-	for _, item := range keptPaths {
-		for k, op := range item.(map[string]any) {
-			if !methods[k] {
-				continue
-			}
-			tags, _ := op.(map[string]any)["tags"].([]any)
-			for _, t := range tags {
-				if s, ok := t.(string); ok {
-					usedTags[s] = true
-				}
-			}
-		}
-	}
-	var tags []any
-	all, _ := doc["tags"].([]any)
-	for _, t := range all {
-		if m, ok := t.(map[string]any); ok && usedTags[fmt.Sprint(m["name"])] {
-			tags = append(tags, t)
-		}
-	}
+	tags := usedTags(doc, keptPaths)
 
 	out := map[string]any{}
 	for _, k := range []string{"openapi", "servers", "externalDocs"} {
@@ -371,4 +283,122 @@ func noticeText(pkgDir, in string, doc map[string]any) (string, error) {
 	fmt.Fprintf(&sb, "          Regenerate with scripts/trimspec (see its package comment).\n\n")
 	fmt.Fprintf(&sb, "Licence of the source package (%s):\n\n%s", meta.License, strings.TrimRight(string(lic), "\n")+"\n")
 	return sb.String(), nil
+}
+
+// selectOperations copies the operations named "METHOD /path" out of paths,
+// with their path-level fields; a missing one is an error unless optional.
+func selectOperations(paths map[string]any, operations, optional []string) (map[string]any, int, error) {
+	keptPaths := map[string]any{}
+	ops := 0
+	want := func(spec string, must bool) error {
+		method, path, ok := strings.Cut(spec, " ")
+		if !ok {
+			return fmt.Errorf("bad operation %q", spec)
+		}
+		method = strings.ToLower(method)
+		item, _ := paths[path].(map[string]any)
+		op := item[method]
+		if op == nil {
+			if must {
+				return fmt.Errorf("operation %s not in the description", spec)
+			}
+			return nil
+		}
+		dst, _ := keptPaths[path].(map[string]any)
+		if dst == nil {
+			dst = map[string]any{}
+			// path-level fields (parameters, summary, ...) apply to every operation
+			for k, v := range item {
+				if !methods[k] {
+					dst[k] = v
+				}
+			}
+			keptPaths[path] = dst
+		}
+		dst[method] = op
+		ops++
+		return nil
+	}
+	for _, s := range operations {
+		if err := want(s, true); err != nil {
+			return nil, 0, err
+		}
+	}
+	for _, s := range optional {
+		if err := want(s, false); err != nil {
+			return nil, 0, err
+		}
+	}
+	return keptPaths, ops, nil
+}
+
+// referenced is the transitive closure of the "#/components/<kind>/<name>"
+// references from keptPaths: kind -> name -> value.
+func referenced(keptPaths, components map[string]any) (map[string]map[string]any, error) {
+	kept := map[string]map[string]any{}
+	queue := []any{keptPaths}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, ref := range refs(v, nil) {
+			kind, name, err := splitComponentRef(ref)
+			if err != nil {
+				return nil, err
+			}
+			if kept[kind][name] != nil {
+				continue
+			}
+			byKind, _ := components[kind].(map[string]any)
+			target := byKind[name]
+			if target == nil {
+				return nil, fmt.Errorf("dangling $ref %q", ref)
+			}
+			if kept[kind] == nil {
+				kept[kind] = map[string]any{}
+			}
+			kept[kind][name] = target
+			queue = append(queue, target)
+		}
+	}
+	return kept, nil
+}
+
+// splitComponentRef splits "#/components/<kind>/<name>".
+func splitComponentRef(ref string) (kind, name string, err error) {
+	rest, ok := strings.CutPrefix(ref, "#/components/")
+	if !ok {
+		return "", "", fmt.Errorf("unsupported $ref %q", ref)
+	}
+	kind, name, ok = strings.Cut(rest, "/")
+	if !ok || strings.Contains(name, "/") {
+		return "", "", fmt.Errorf("unsupported $ref %q", ref)
+	}
+	return kind, unescapePointer(name), nil
+}
+
+// usedTags returns the document's tags that the kept operations use, in
+// the document's order.
+func usedTags(doc, keptPaths map[string]any) []any {
+	used := map[string]bool{}
+	for _, item := range keptPaths {
+		for k, op := range item.(map[string]any) {
+			if !methods[k] {
+				continue
+			}
+			tags, _ := op.(map[string]any)["tags"].([]any)
+			for _, t := range tags {
+				if s, ok := t.(string); ok {
+					used[s] = true
+				}
+			}
+		}
+	}
+	var tags []any
+	all, _ := doc["tags"].([]any)
+	for _, t := range all {
+		if m, ok := t.(map[string]any); ok && used[fmt.Sprint(m["name"])] {
+			tags = append(tags, t)
+		}
+	}
+	return tags
 }
