@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lumosgo/lumos/internal/treetest"
 	"github.com/matryer/is"
 )
 
@@ -28,52 +29,15 @@ import (
 func fakeModule(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	writeFile(t, filepath.Join(root, "go.mod"), "module github.com/lumosgo/lumos\n\ngo 1.26.0\n")
-	writeFile(t, filepath.Join(root, "connectors", "doc.go"), "package connectors\n")
+	treetest.WriteFile(t, filepath.Join(root, "go.mod"), "module github.com/lumosgo/lumos\n\ngo 1.26.0\n")
+	treetest.WriteFile(t, filepath.Join(root, "connectors", "doc.go"), "package connectors\n")
 	return root
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// treeOf describes every file and folder under root, content included,
-// to check that a failed command left the tree as it was.
-func treeOf(t *testing.T, root string) string {
-	t.Helper()
-	var b strings.Builder
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			fmt.Fprintf(&b, "%s/\n", rel)
-			return nil
-		}
-		content, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, "%s %q\n", rel, content)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }
 
 func TestScaffoldRejectsNames(t *testing.T) {
 	root := fakeModule(t)
 	t.Chdir(root)
-	before := treeOf(t, root)
+	before := treetest.Describe(t, root)
 	tests := []struct{ name, stderrHas string }{
 		{"", "invalid connector name"},
 		{"Acme", "invalid connector name"},
@@ -109,7 +73,7 @@ func TestScaffoldRejectsNames(t *testing.T) {
 			is.Equal(r.code, 2) // a bad name is a usage error
 			is.Equal(r.stdout, "")
 			is.True(strings.Contains(r.stderr, tt.stderrHas)) // stderr explains
-			is.Equal(treeOf(t, root), before)                 // nothing written
+			is.Equal(treetest.Describe(t, root), before)      // nothing written
 		})
 	}
 }
@@ -123,41 +87,41 @@ func TestScaffoldOutsideTheModule(t *testing.T) {
 		r := run("", "lumos", "scaffold", "acme-hr")
 		is.Equal(r.code, 1)
 		is.True(strings.Contains(r.stderr, "not inside the lumos module"))
-		is.Equal(treeOf(t, dir), "./\n")
+		is.Equal(treetest.Describe(t, dir), "./\n")
 	})
 
 	t.Run("another module", func(t *testing.T) {
 		dir := t.TempDir()
-		writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/other\n")
-		writeFile(t, filepath.Join(dir, "connectors", "doc.go"), "package connectors\n")
-		before := treeOf(t, dir)
+		treetest.WriteFile(t, filepath.Join(dir, "go.mod"), "module example.com/other\n")
+		treetest.WriteFile(t, filepath.Join(dir, "connectors", "doc.go"), "package connectors\n")
+		before := treetest.Describe(t, dir)
 		t.Chdir(filepath.Join(dir, "connectors"))
 		r := run("", "lumos", "scaffold", "acme-hr")
 		is.Equal(r.code, 1)
 		is.True(strings.Contains(r.stderr, `module "example.com/other"`))
-		is.Equal(treeOf(t, dir), before)
+		is.Equal(treetest.Describe(t, dir), before)
 	})
 
 	t.Run("folder outside the module", func(t *testing.T) {
 		root := fakeModule(t)
 		elsewhere := t.TempDir()
-		before, beforeElsewhere := treeOf(t, root), treeOf(t, elsewhere)
+		before, beforeElsewhere := treetest.Describe(t, root), treetest.Describe(t, elsewhere)
 		t.Chdir(root)
 		r := run("", "lumos", "scaffold", "acme-hr", filepath.Join(elsewhere, "acme"))
 		is.Equal(r.code, 1)
 		is.True(strings.Contains(r.stderr, "not a folder inside the lumos module"))
-		is.Equal(treeOf(t, root), before)
-		is.Equal(treeOf(t, elsewhere), beforeElsewhere)
+		is.Equal(treetest.Describe(t, root), before)
+		is.Equal(treetest.Describe(t, elsewhere), beforeElsewhere)
 	})
 
 	t.Run("the connectors folder itself", func(t *testing.T) {
 		root := fakeModule(t)
-		before := treeOf(t, root)
+		before := treetest.Describe(t, root)
 		t.Chdir(root)
 		for _, dir := range []string{".", "connectors"} {
 			r := run("", "lumos", "scaffold", "acme-hr", dir, "--force")
 			is.Equal(r.code, 1)
-			is.Equal(treeOf(t, root), before)
+			is.Equal(treetest.Describe(t, root), before)
 		}
 	})
 }
@@ -173,25 +137,25 @@ func TestScaffoldExisting(t *testing.T) {
 	for _, existing := range [][]string{{pkgDir}, {regFile}, {pkgDir, regFile}} {
 		for _, path := range existing {
 			if path == pkgDir {
-				writeFile(t, filepath.Join(pkgDir, "old.go"), "package acme_hr\n\nconst Old = 1\n")
+				treetest.WriteFile(t, filepath.Join(pkgDir, "old.go"), "package acme_hr\n\nconst Old = 1\n")
 			} else {
-				writeFile(t, regFile, "package connectors\n\n// old\n")
+				treetest.WriteFile(t, regFile, "package connectors\n\n// old\n")
 			}
 		}
-		before := treeOf(t, root)
+		before := treetest.Describe(t, root)
 		r := run("", "lumos", "scaffold", "acme-hr")
 		is.Equal(r.code, 1)
 		is.True(strings.Contains(r.stderr, "already exist"))
 		is.True(strings.Contains(r.stderr, "--force"))
 		is.Equal(r.stdout, "")
-		is.Equal(treeOf(t, root), before) // untouched
+		is.Equal(treetest.Describe(t, root), before) // untouched
 		is.NoErr(os.RemoveAll(pkgDir))
 		is.NoErr(os.RemoveAll(regFile))
 	}
 
 	// --force replaces both, old content included.
-	writeFile(t, filepath.Join(pkgDir, "old.go"), "package acme_hr\n\nconst Old = 1\n")
-	writeFile(t, regFile, "package connectors\n\n// old\n")
+	treetest.WriteFile(t, filepath.Join(pkgDir, "old.go"), "package acme_hr\n\nconst Old = 1\n")
+	treetest.WriteFile(t, regFile, "package connectors\n\n// old\n")
 	r := run("", "lumos", "scaffold", "acme-hr", "--force")
 	is.Equal(r.code, 0)
 	is.Equal(r.stdout, pkgDir+"\n"+regFile+"\n")
@@ -206,12 +170,12 @@ func TestScaffoldExisting(t *testing.T) {
 
 	// --force never replaces a folder holding another package.
 	other := filepath.Join(root, "connectors", "other")
-	writeFile(t, filepath.Join(other, "other.go"), "package other\n")
-	before := treeOf(t, root)
+	treetest.WriteFile(t, filepath.Join(other, "other.go"), "package other\n")
+	before := treetest.Describe(t, root)
 	r = run("", "lumos", "scaffold", "acme-hr", other, "--force")
 	is.Equal(r.code, 1)
 	is.True(strings.Contains(r.stderr, "holds package other"))
-	is.Equal(treeOf(t, root), before)
+	is.Equal(treetest.Describe(t, root), before)
 }
 
 func TestScaffoldFiles(t *testing.T) {
