@@ -36,6 +36,8 @@ var Integration = toolkit.NewIntegration(toolkit.Declaration{
 	Version:  Version,
 	Auth:     toolkit.AuthBasic,
 	Settings: Settings{},
+	// page.size is a hint: the toolkit serves larger sizes at this one.
+	MaxPageSize: MaxPageSize,
 	Description: toolkit.DescriptionData{
 		LogoURL:          "https://lumos.com/favicon.ico",
 		UserFriendlyName: "Mock",

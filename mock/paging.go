@@ -44,11 +44,8 @@ func windowIn(scope string, page *toolkit.Page, total int64) (start, end int64, 
 	size := int64(DefaultPageSize)
 	token := ""
 	if page != nil {
-		if page.Size < 0 || page.Size > MaxPageSize {
-			return 0, 0, nil, errs.Newf(errs.BadRequest, "Invalid page size %d: use 1 to %d, or leave it out for %d", page.Size, MaxPageSize, DefaultPageSize)
-		}
-		if page.Size > 0 {
-			size = int64(page.Size)
+		if page.Size > 0 { // the toolkit has brought it within 0..MaxPageSize
+			size = int64(min(page.Size, MaxPageSize))
 		}
 		token = page.Token
 	}

@@ -12,12 +12,14 @@ import (
 // decodeStrict decodes the JSON document raw into target, a pointer to a
 // value of p's type, and reports every problem as field errors: malformed
 // JSON, a value of the wrong JSON type, a missing or null required field.
-// Unknown keys are ignored, as upstream does.
+// Keys match exactly, as upstream's do; unknown keys, and so keys that
+// differ from a field's only in case, are ignored, as upstream does.
 func decodeStrict(raw []byte, target any, p *plan) []fieldError {
 	trimmed := bytes.TrimSpace(raw)
 	if bytes.Equal(trimmed, []byte("null")) {
 		return []fieldError{{problem: "expected a JSON object, got null"}}
 	}
+	raw = exactKeys(raw, p)
 	if err := json.Unmarshal(raw, target); err != nil {
 		return []fieldError{describeDecodeError(err, reflect.TypeOf(target))}
 	}
@@ -133,4 +135,242 @@ func DecodeSettings[T any](raw json.RawMessage) (T, error) {
 		return out, badRequestf("Invalid request settings: %s", joinFieldErrors(errs))
 	}
 	return out, nil
+}
+
+// exactKeys returns raw with every object key that only differs in case
+// from a field's JSON key renamed to "", which matches no field. The
+// protocol's keys are case-sensitive, but encoding/json matches them
+// case-insensitively: after exactKeys, "AUTH" is an unknown key, ignored as
+// upstream ignores unknown keys, and can no longer fill or overwrite auth.
+// It walks the objects p's type describes, nested structs, lists and maps
+// of structs included, but not the inside of types that decode themselves.
+// Malformed JSON comes back unchanged, for the decoder to report; raw is
+// only copied when a key is renamed.
+func exactKeys(raw []byte, p *plan) []byte {
+	w := keyWalker{doc: raw}
+	i := w.space(0)
+	if i >= len(raw) || raw[i] != '{' {
+		return raw
+	}
+	if _, ok := w.object(i, p); !ok || len(w.renames) == 0 {
+		return raw
+	}
+	out := make([]byte, 0, len(raw))
+	last := 0
+	for _, r := range w.renames {
+		out = append(out, raw[last:r[0]]...)
+		out = append(out, `""`...)
+		last = r[1]
+	}
+	return append(out, raw[last:]...)
+}
+
+// keyWalker scans a JSON document for keys to rename (see exactKeys).
+type keyWalker struct {
+	doc     []byte
+	renames [][2]int // [start, end) of key tokens, quotes included, in order
+}
+
+// space skips white space from i.
+func (w *keyWalker) space(i int) int {
+	for i < len(w.doc) {
+		switch w.doc[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// object walks the object at i (w.doc[i] == '{') as a value of p's type
+// and returns the index after it.
+func (w *keyWalker) object(i int, p *plan) (int, bool) {
+	return w.members(i, func(key string, keyStart, keyEnd, value int) (int, bool) {
+		k, found := p.byKey[key]
+		if !found {
+			if p.foldsTo(key) {
+				w.renames = append(w.renames, [2]int{keyStart, keyEnd})
+			}
+			return w.skip(value)
+		}
+		if f := &p.fields[k]; f.nested != nil && !f.nested.custom {
+			return w.nested(value, f.nested, f.shape)
+		}
+		return w.skip(value)
+	})
+}
+
+// nested walks the value at i, held by a field of the given shape whose
+// element type is p's: an object, a list of them (or of lists of them), or a
+// map of them. Any other value is skipped: the decoder will refuse it.
+func (w *keyWalker) nested(i int, p *plan, shape reflect.Kind) (int, bool) {
+	switch {
+	case i >= len(w.doc):
+		return 0, false
+	case w.doc[i] == '{' && shape == reflect.Map:
+		return w.members(i, func(_ string, _, _, value int) (int, bool) {
+			return w.nested(value, p, reflect.Struct)
+		})
+	case w.doc[i] == '{':
+		return w.object(i, p)
+	case w.doc[i] == '[' && shape == reflect.Slice:
+		return w.list(i, func(item int) (int, bool) { return w.nested(item, p, shape) })
+	}
+	return w.skip(i)
+}
+
+// members walks the object at i (w.doc[i] == '{'), calling each with every
+// member's key, the bounds of its key token and the index of its value;
+// each returns the index after the value. members returns the index after
+// the object.
+func (w *keyWalker) members(i int, each func(key string, keyStart, keyEnd, value int) (int, bool)) (int, bool) {
+	i = w.space(i + 1)
+	if i < len(w.doc) && w.doc[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		key, end, ok := w.str(i)
+		if !ok {
+			return 0, false
+		}
+		colon := w.space(end)
+		if colon >= len(w.doc) || w.doc[colon] != ':' {
+			return 0, false
+		}
+		next, ok := each(key, i, end, w.space(colon+1))
+		if !ok {
+			return 0, false
+		}
+		if i = w.space(next); i >= len(w.doc) {
+			return 0, false
+		}
+		switch w.doc[i] {
+		case '}':
+			return i + 1, true
+		case ',':
+			i = w.space(i + 1)
+		default:
+			return 0, false
+		}
+	}
+}
+
+// list walks the array at i (w.doc[i] == '['), calling each with the index
+// of every item; each returns the index after the item. list returns the
+// index after the array.
+func (w *keyWalker) list(i int, each func(item int) (int, bool)) (int, bool) {
+	i = w.space(i + 1)
+	if i < len(w.doc) && w.doc[i] == ']' {
+		return i + 1, true
+	}
+	for {
+		next, ok := each(i)
+		if !ok {
+			return 0, false
+		}
+		if i = w.space(next); i >= len(w.doc) {
+			return 0, false
+		}
+		switch w.doc[i] {
+		case ']':
+			return i + 1, true
+		case ',':
+			i = w.space(i + 1)
+		default:
+			return 0, false
+		}
+	}
+}
+
+// str reads the string token at i and returns its value and the index
+// after it.
+func (w *keyWalker) str(i int) (string, int, bool) {
+	end, escaped, ok := w.strEnd(i)
+	switch {
+	case !ok:
+		return "", 0, false
+	case !escaped:
+		return string(w.doc[i+1 : end-1]), end, true
+	}
+	var s string
+	if json.Unmarshal(w.doc[i:end], &s) != nil {
+		return "", 0, false
+	}
+	return s, end, true
+}
+
+// strEnd returns the index after the string token at i and whether it
+// holds escapes.
+func (w *keyWalker) strEnd(i int) (end int, escaped, ok bool) {
+	if i >= len(w.doc) || w.doc[i] != '"' {
+		return 0, false, false
+	}
+	for j := i + 1; j < len(w.doc); j++ {
+		switch w.doc[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			return j + 1, escaped, true
+		}
+	}
+	return 0, false, false
+}
+
+// skip returns the index after the value at i, without looking inside it.
+func (w *keyWalker) skip(i int) (int, bool) {
+	if i >= len(w.doc) {
+		return 0, false
+	}
+	switch w.doc[i] {
+	case '"':
+		end, _, ok := w.strEnd(i)
+		return end, ok
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(w.doc); j++ {
+			switch w.doc[j] {
+			case '"':
+				end, _, ok := w.strEnd(j)
+				if !ok {
+					return 0, false
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	j := i
+	for j < len(w.doc) && !endsScalar(w.doc[j]) {
+		j++
+	}
+	return j, j > i
+}
+
+// endsScalar reports whether c ends a number or a literal.
+func endsScalar(c byte) bool {
+	switch c {
+	case ',', '}', ']', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// foldsTo reports whether key matches one of p's JSON keys the way
+// encoding/json matches keys (bytes.EqualFold), though not exactly.
+func (p *plan) foldsTo(key string) bool {
+	for _, f := range p.fields {
+		if f.key != key && strings.EqualFold(f.key, key) {
+			return true
+		}
+	}
+	return false
 }

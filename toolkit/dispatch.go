@@ -20,7 +20,7 @@ import (
 const (
 	MaxRequestBytes  = 32 << 20                // the largest request document
 	MaxNestingDepth  = 128                     // the deepest nesting of objects and arrays in a request
-	MaxPageSize      = 100_000                 // the largest page.size
+	MaxPageSize      = 100_000                 // the largest page.size served; larger ones are served at this size
 	MaxPageTokenSize = pagetoken.MaxTokenBytes // the longest page.token
 )
 
@@ -139,7 +139,7 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if !isNull(env.settings) && bytes.TrimSpace(env.settings)[0] != '{' {
 		return nil, badRequestf("Invalid request - settings: expected object, got %s", jsonKind(env.settings))
 	}
-	if err := checkPage(env.page); err != nil {
+	if err := in.checkPage(env.page); err != nil {
 		return nil, err
 	}
 	if _, noAuth := req.(unauthenticated); !noAuth && c.spec != CapAppInfo.spec {
@@ -276,7 +276,7 @@ func (in *Integration) checkSettings(raw json.RawMessage) error {
 	var missing, other []string
 	for _, pr := range problems {
 		if pr.problem == "field required" && !strings.Contains(pr.path, ".") {
-			missing = append(missing, pr.title)
+			missing = append(missing, pr.label)
 		} else {
 			other = append(other, pr.String())
 		}
@@ -378,6 +378,8 @@ func jsonKind(raw json.RawMessage) string {
 	switch t := bytes.TrimSpace(raw); t[0] {
 	case '"':
 		return "string"
+	case '{':
+		return "object"
 	case '[':
 		return "array"
 	case 't', 'f':
@@ -397,18 +399,28 @@ func (in *Integration) ErrorDocument(err error) []byte {
 	return bytes.TrimSuffix(doc, []byte("\n"))
 }
 
-// checkPage applies the page limits.
-func checkPage(p *Page) error {
-	switch {
-	case p == nil:
-	case p.Size < 0:
-		return badRequestf("Invalid request - page.size: must not be negative, got %d", p.Size)
-	case p.Size > MaxPageSize:
-		return badRequestf("Invalid request - page.size: %d is over the limit of %d", p.Size, MaxPageSize)
-	case len(p.Token) > MaxPageTokenSize:
+// checkPage applies the page limits to the request's page, in place, so
+// the handler sees what it is to serve. page.size is a hint, as upstream
+// treats it: a size above the connector's maximum is that maximum, and a
+// zero or negative one is 0, the connector's default. Only an oversized
+// token is refused.
+func (in *Integration) checkPage(p *Page) error {
+	if p == nil {
+		return nil
+	}
+	if len(p.Token) > MaxPageTokenSize {
 		return errs.Newf(errs.InvalidPageToken, "Invalid page token: it is %d bytes long; the limit is %d. Start the listing again without a page token.", len(p.Token), MaxPageTokenSize)
 	}
+	p.Size = min(max(p.Size, 0), in.maxPageSize())
 	return nil
+}
+
+// maxPageSize is the largest page size the connector serves.
+func (in *Integration) maxPageSize() int {
+	if m := in.decl.MaxPageSize; m > 0 && m < MaxPageSize {
+		return m
+	}
+	return MaxPageSize
 }
 
 // nestingDeeperThan reports whether the JSON text nests objects and arrays

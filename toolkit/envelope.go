@@ -1,6 +1,14 @@
 package toolkit
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+)
 
 // Request is the envelope every authenticated capability receives; P is the
 // capability's payload model. The standard request types are aliases of its
@@ -76,4 +84,87 @@ type UnauthenticatedRequest[P any] struct {
 	IncludeRawData bool            `json:"include_raw_data" description:"Ask the connector to return the upstream responses it used in raw_data."`
 	Page           *Page           `json:"page" description:"Which page to return: absent for the first page, else the page object of the previous response."`
 	Settings       json.RawMessage `json:"settings" description:"Connector-specific settings, shaped by the connector's settings schema."`
+}
+
+// UnmarshalJSON reads a page as the protocol does. Its keys match exactly
+// ("token", "size"; any other key is ignored), and size is a hint: any
+// integral JSON number is accepted, 1e9 as well as 1000000000, and one
+// beyond the range of int is read as the nearest int. The dispatch
+// pipeline then brings it within the connector's limits (see
+// Declaration.MaxPageSize). A size with a fraction, or that is not a
+// number, is refused.
+func (p *Page) UnmarshalJSON(b []byte) error {
+	switch t := bytes.TrimSpace(b); {
+	case len(t) == 0:
+		return errors.New("lumos: no JSON value for a page")
+	case bytes.Equal(t, []byte("null")):
+		return nil
+	case t[0] != '{':
+		return &json.UnmarshalTypeError{Value: jsonKind(t), Type: reflect.TypeFor[Page]()}
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return err
+	}
+	var out Page
+	if raw, ok := members["token"]; ok {
+		if err := json.Unmarshal(raw, &out.Token); err != nil {
+			var typ *json.UnmarshalTypeError
+			if errors.As(err, &typ) {
+				typ.Field = "token"
+			}
+			return err
+		}
+	}
+	if raw, ok := members["size"]; ok && !isNull(raw) {
+		number := string(bytes.TrimSpace(raw))
+		size, ok := pageSize(number)
+		if !ok || jsonKind(raw) != "number" {
+			return &json.UnmarshalTypeError{Value: jsonKind(raw), Type: reflect.TypeFor[int](), Field: "size"}
+		}
+		out.Size = size
+	}
+	*p = out
+	return nil
+}
+
+// pageSize reads a JSON number as a page size, exactly: ok is false
+// unless its value is an integer (1e9 and 2.0 are; 1.5 and 1e-400 are
+// not); beyond the range of int it is the nearest int.
+func pageSize(number string) (int, bool) {
+	sign := ""
+	if rest, neg := strings.CutPrefix(number, "-"); neg {
+		sign, number = "-", rest
+	}
+	mantissa, exponent, hasExp := strings.Cut(strings.ToLower(number), "e")
+	whole, fraction, _ := strings.Cut(mantissa, ".")
+	exp := int64(0)
+	if hasExp {
+		e, err := strconv.ParseInt(exponent, 10, 32) // out of range: the nearest int32, still decisive
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return 0, false
+		}
+		exp = e
+	}
+	// The value is 0.<digits> × 10^point, digits without leading or trailing zeros.
+	all := whole + fraction
+	digits := strings.TrimLeft(all, "0")
+	point := int64(len(whole)-(len(all)-len(digits))) + exp
+	digits = strings.TrimRight(digits, "0")
+	switch {
+	case digits == "":
+		return 0, true
+	case int64(len(digits)) > point:
+		return 0, false // a fraction
+	case point > 19: // beyond int64
+		if sign == "-" {
+			return math.MinInt, true
+		}
+		return math.MaxInt, true
+	}
+	n, err := strconv.ParseInt(sign+digits+strings.Repeat("0", int(point)-len(digits)), 10, 0)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	return int(n), true // on ErrRange, n is already the nearest int
 }

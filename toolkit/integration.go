@@ -44,6 +44,12 @@ type Declaration struct {
 	// order, after the standard classification (see errs.Describe); e.g.
 	// {Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HTTPHandler}.
 	ErrorHandlers []errs.Rule
+	// MaxPageSize is the largest page.size the connector serves: a request
+	// asking for more is served pages of this size, as if it had asked for
+	// it. 0 means the toolkit's MaxPageSize, which also bounds any value
+	// set here. A zero or negative page.size reaches handlers as 0, for
+	// the connector's own default size.
+	MaxPageSize int
 }
 
 // CredentialConfig declares one credential of a multi-credential connector.
@@ -140,7 +146,7 @@ func NewIntegration(d Declaration) *Integration {
 
 func newIntegration(d Declaration) (*Integration, error) {
 	fail := func(err error) error { return fmt.Errorf("lumos: connector %q: %w", d.AppID, err) }
-	for _, check := range []func() error{d.checkIdentity, d.checkCredentials, d.checkCatalogue} {
+	for _, check := range []func() error{d.checkIdentity, d.checkCredentials, d.checkCatalogue, d.checkPaging} {
 		if err := check(); err != nil {
 			return nil, fail(err)
 		}
@@ -160,6 +166,14 @@ func newIntegration(d Declaration) (*Integration, error) {
 		}
 	}
 	return in, nil
+}
+
+// checkPaging checks the declared page size limit.
+func (d *Declaration) checkPaging() error {
+	if d.MaxPageSize < 0 {
+		return fmt.Errorf("MaxPageSize is %d; set it to the largest page size the connector serves, or 0 for the toolkit's %d", d.MaxPageSize, MaxPageSize)
+	}
+	return nil
 }
 
 // checkIdentity checks the app id and the version.

@@ -17,14 +17,18 @@ import (
 type plan struct {
 	typ         reflect.Type
 	fields      []fieldPlan
-	hasRequired bool // this type or a nested one has a required field
+	byKey       map[string]int // JSON key → index in fields
+	hasRequired bool           // this type or a nested one has a required field
 	hasDefaults bool
+	// custom: the type decodes itself (it implements json.Unmarshaler), so
+	// its keys are its own business, not its fields'.
+	custom bool
 }
 
 type fieldPlan struct {
 	index    []int
 	key      string // JSON key
-	title    string // human name, for messages: the title tag or the key in Title Case
+	label    string // what upstream calls the field in messages: the title tag, else the key
 	required bool
 	nullable bool // with required: the key must be present, null is allowed
 	secret   bool
@@ -54,7 +58,7 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 	if p, ok := building[t]; ok {
 		return p, nil // recursive type: the plan is being built further up
 	}
-	p := &plan{typ: t}
+	p := &plan{typ: t, byKey: map[string]int{}, custom: reflect.PointerTo(t).Implements(unmarshalerType)}
 	building[t] = p
 	for _, f := range reflect.VisibleFields(t) {
 		tags, ok := readTags(f)
@@ -64,14 +68,16 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 		fp := fieldPlan{
 			index:    f.Index,
 			key:      tags.key,
-			title:    tags.title,
+			label:    tags.title,
 			required: tags.required,
 			nullable: tags.nullable,
 			secret:   tags.secret,
 			jsonType: jsonTypeName(f.Type),
 		}
-		if fp.title == "" {
-			fp.title = CapabilityName(tags.key).DisplayName()
+		if fp.label == "" {
+			// As upstream, which names a field by its explicit title and
+			// otherwise by its name, never by the Title Case schemas show.
+			fp.label = tags.key
 		}
 		if tags.hasDefault {
 			if err := checkDefault(f.Type, tags.dflt); err != nil {
@@ -108,6 +114,9 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 		if fp.required {
 			p.hasRequired = true
 		}
+		if _, dup := p.byKey[fp.key]; !dup {
+			p.byKey[fp.key] = len(p.fields)
+		}
 		p.fields = append(p.fields, fp)
 	}
 	for _, fp := range p.fields {
@@ -118,7 +127,10 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 	return p, nil
 }
 
-var rawMessageType = reflect.TypeFor[json.RawMessage]()
+var (
+	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+)
 
 // jsonTypeName names the JSON type a Go type decodes from.
 func jsonTypeName(t reflect.Type) string {
@@ -205,7 +217,7 @@ func (p *plan) applyDefaults(v reflect.Value) {
 // fieldError is one problem found in a request, located by its JSON path.
 type fieldError struct {
 	path    string
-	title   string
+	label   string // the field's label (see fieldPlan), for a missing field
 	problem string
 }
 
@@ -232,7 +244,7 @@ func (p *plan) missing(raw []byte, prefix string, out []fieldError) []fieldError
 		isNull := !present || bytes.Equal(bytes.TrimSpace(val), []byte("null"))
 		path := joinPath(prefix, f.key)
 		if f.required && (!present || (isNull && !f.nullable)) {
-			out = append(out, fieldError{path: path, title: f.title, problem: "field required"})
+			out = append(out, fieldError{path: path, label: f.label, problem: "field required"})
 			continue
 		}
 		if isNull || f.nested == nil || !f.nested.hasRequired {

@@ -69,7 +69,7 @@ func (r *runner) hostileRequests(target toolkit.CapabilityName) []hostileRequest
 		{"a string as the request", target, with(func(m map[string]any) { m["request"] = "x" }), bad},
 		{"a string as include_raw_data", target, with(func(m map[string]any) { m["include_raw_data"] = "yes" }), bad},
 		{"a string as page.size", target, with(func(m map[string]any) { m["page"] = map[string]any{"size": "10"} }), bad},
-		{"a negative page.size", target, with(func(m map[string]any) { m["page"] = map[string]any{"size": -1} }), bad},
+		{"a fractional page.size", target, with(func(m map[string]any) { m["page"] = map[string]any{"size": 1.5} }), bad},
 		{"an array as settings", target, with(func(m map[string]any) { m["settings"] = []any{} }), bad},
 		{"no credentials", target, with(func(m map[string]any) { delete(m, "auth"); delete(m, "credentials") }), bad},
 		{"auth and credentials together", target, with(func(m map[string]any) { m["auth"], m["credentials"] = auth, []any{} }), bad},
