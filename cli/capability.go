@@ -3,7 +3,6 @@ package cli
 import (
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,10 +41,8 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	if err != nil {
 		return err
 	}
-	if c.JSON != nil && *c.JSON == "" {
-		// As upstream: an empty --json is no JSON value, a fatal error (exit 1).
-		return errors.New("no JSON value provided: --json is empty")
-	}
+	// An empty body (--json '', an empty file or stdin) goes to the
+	// pipeline like any other: as upstream, it is a bad_request envelope.
 	var body []byte
 	if c.JSON != nil {
 		body = []byte(*c.JSON)
