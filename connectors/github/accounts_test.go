@@ -367,3 +367,32 @@ func TestRenameSurvival(t *testing.T) {
 	_, still := e.f.Members(org)["caroline"]
 	is.True(!still)
 }
+
+// page.size is a hint: any integer is served, never refused.
+func TestPageSizeHint(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	for i := range 150 {
+		e.member("dev"+pad(i), "member")
+	}
+	tests := []struct {
+		size     int
+		wantLen  int
+		wantNext int // the size the next page announces; 0 for none
+	}{
+		{1 << 31, 151, 0}, // the owner and 150 members, in one page
+		{-5, DefaultPageSize, DefaultPageSize},
+		{0, DefaultPageSize, DefaultPageSize},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.size), func(t *testing.T) {
+			is := newIs(t)
+			got := e.ok("list_accounts", map[string]any{}, call{page: &toolkit.Page{Size: tt.size}})
+			is.Equal(len(decode[[]toolkit.FoundAccountData](t, got.Response)), tt.wantLen)
+			if tt.wantNext == 0 {
+				is.Equal(got.Page, nil)
+				return
+			}
+			is.Equal(got.Page.Size, tt.wantNext)
+		})
+	}
+}

@@ -83,7 +83,8 @@ var Integration = toolkit.NewIntegration(toolkit.Declaration{
 			"`key_identifier` is the App ID (or its client ID) and `private_key` the PEM private key GitHub generated for the app. " +
 			"Each call signs a JWT and trades it for an installation token (set app_installation_id to save a lookup)."},
 	},
-	Settings: Settings{},
+	Settings:    Settings{},
+	MaxPageSize: MaxPageSize,
 	Description: toolkit.DescriptionData{
 		LogoURL:          "https://github.githubassets.com/favicons/favicon.svg",
 		UserFriendlyName: "GitHub",

@@ -14,6 +14,11 @@ import (
 // DefaultPageSize is the Lumos page size when a request names none.
 const DefaultPageSize = 100
 
+// MaxPageSize is the largest Lumos page size served (declared to the
+// toolkit, which serves a larger page.size at this one): 100 GitHub
+// requests of 100 items.
+const MaxPageSize = 10_000
+
 // maxPerPage is GitHub's largest per_page.
 const maxPerPage = 100
 
