@@ -16,7 +16,7 @@ import (
 //	nullable:"true"       null is allowed even for a required key
 //	secret:"true"         the value is a secret: masked in logs and output, x-secret in schemas
 //	default:"..."         the value when the key is absent (settings)
-//	title:"..."           the field's title in schemas (default: the key in Title Case)
+//	title:"..."           the field's title in schemas (default: the key in Title Case) and in "Missing required settings" (default: the key)
 //	description:"..."     the field's description in schemas
 //	fieldType:"..."       x-field_type in schemas (SECRET for secrets by default)
 //	semantic:"..."        x-semantic in schemas
