@@ -44,6 +44,9 @@ type Declaration struct {
 	// order, after the standard classification (see errs.Describe); e.g.
 	// {Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HTTPHandler}.
 	ErrorHandlers []errs.Rule
+	// Budget bounds what one call may spend upstream (requests, bytes, wall
+	// time); zero fields take the documented defaults.
+	Budget Budget
 }
 
 // CredentialConfig declares one credential of a multi-credential connector.

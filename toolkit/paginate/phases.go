@@ -3,11 +3,18 @@ package paginate
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit/pagetoken"
 )
+
+// MaxEmptyPages is how many empty upstream pages in a row, each linking to
+// another, one call of a Lister accepts before failing with api_error: an
+// API that keeps answering nothing but a next link is looping.
+const MaxEmptyPages = 10
 
 // Phase is one part of a listing walked by a Lister: a Static, a Flat or a
 // Nested phase (the only implementations). A listing is its phases one
@@ -108,6 +115,7 @@ type cursor struct {
 }
 
 func (c cursor) encode() string {
+	c.URL, c.Outer = pagetoken.StripSecrets(c.URL), pagetoken.StripSecrets(c.Outer)
 	b, _ := json.Marshal(c)
 	return string(b)
 }
@@ -124,6 +132,8 @@ type run[E any] struct {
 	pos      *Page[string]
 	fetched  []uint64 // fingerprints of the upstream pages fetched by this call
 	startKey uint64   // fingerprint of the token's page, Skip left out
+	prev     []E      // the entries of the page before, in the upstream listing being read
+	empties  int      // empty pages in a row, each with a next page
 }
 
 // Page returns the entries of one Lumos page of at most size entries (a
@@ -223,6 +233,33 @@ func (r *run[E]) fetching(key cursor) error {
 	return nil
 }
 
+// checkPage fails the call when the upstream page at at, whose next page
+// is next, is the same as the page before it in the same listing (same
+// length, same first and last entries) or the MaxEmptyPages+1-th empty
+// page in a row: an API answering the same page again under new URLs.
+func (r *run[E]) checkPage(entries []E, at, next string) error {
+	if next == "" {
+		r.prev, r.empties = nil, 0
+		return nil
+	}
+	if len(entries) == 0 {
+		r.empties++
+		if r.empties > MaxEmptyPages {
+			return errs.Newf(errs.APIError,
+				"Pagination loop: the API answered %d empty pages in a row, each linking to another (the last at %s); stopping instead of paging forever.",
+				r.empties, errs.URLWithoutQuery(at))
+		}
+		return nil
+	}
+	r.empties = 0
+	if n := len(entries); len(r.prev) == n && reflect.DeepEqual(r.prev[0], entries[0]) && reflect.DeepEqual(r.prev[n-1], entries[n-1]) {
+		return errs.Newf(errs.APIError,
+			"Pagination loop: the API's page at %s repeats the page before it; stopping instead of paging forever.", errs.URLWithoutQuery(at))
+	}
+	r.prev = entries
+	return nil
+}
+
 func (s Static[E]) fill(ctx context.Context, r *run[E]) error {
 	entries, err := s.Entries(ctx)
 	if err != nil {
@@ -249,6 +286,9 @@ func (f Flat[E]) fill(ctx context.Context, r *run[E]) error {
 		}
 		entries, next, err := f.Fetch(ctx, at)
 		if err != nil {
+			return err
+		}
+		if err := r.checkPage(entries, at, next); err != nil {
 			return err
 		}
 		if r.take(entries, at) {
@@ -343,6 +383,9 @@ func (n Nested[O, E]) item(ctx context.Context, r *run[E], it O) error {
 		}
 		entries, next, err := n.Inner(ctx, it, at)
 		if err != nil {
+			return err
+		}
+		if err := r.checkPage(entries, at, next); err != nil {
 			return err
 		}
 		if r.take(entries, at) || next == "" {
