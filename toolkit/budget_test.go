@@ -69,7 +69,7 @@ func TestCallBudget(t *testing.T) {
 					} `json:"error"`
 				}
 				is.NoErr(json.Unmarshal(out, &doc))
-				is.Equal(doc.Error.ErrorCode, "api_error")                 // not request_timeout
+				is.Equal(doc.Error.ErrorCode, "api_error")               // not request_timeout
 				is.True(strings.HasPrefix(doc.Error.Message, tt.errMsg)) // names the limit and its value
 				return
 			}
