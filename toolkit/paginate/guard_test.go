@@ -33,7 +33,7 @@ var hostileListings = []struct {
 		return nil, at + "b"
 	}, fetches: 2, message: "is one this listing already fetched"},
 	{name: "the same page at new URLs", fetch: func(at string) ([]string, string) { return []string{"a", "b", "c"}, at + "+" },
-		fetches: 2, message: "repeats the page before it"},
+		fetches: 2, message: "repeats a page this listing already fetched"},
 	{name: "empty pages at new URLs", fetch: func(at string) ([]string, string) { return nil, at + "+" },
 		fetches: paginate.MaxEmptyPages + 1, message: "empty pages in a row"},
 }

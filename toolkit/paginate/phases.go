@@ -3,7 +3,6 @@ package paginate
 import (
 	"context"
 	"encoding/json"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -132,8 +131,9 @@ type run[E any] struct {
 	pos      *Page[string]
 	fetched  []uint64 // fingerprints of the upstream pages fetched by this call
 	startKey uint64   // fingerprint of the token's page, Skip left out
-	prev     []E      // the entries of the page before, in the upstream listing being read
 	empties  int      // empty pages in a row, each with a next page
+
+	resumesInside bool // the token points into a page an earlier call read
 }
 
 // Page returns the entries of one Lumos page of at most size entries (a
@@ -188,7 +188,7 @@ func (l *Lister[E]) start(token string, size int) (*run[E], error) {
 	key := cur
 	key.Skip = 0
 	return &run[E]{l: l, size: size, perPage: perPage, cur: cur, pos: pos, out: make([]E, 0, min(size, 1000)),
-		startKey: fingerprint(key.encode())}, nil
+		startKey: fingerprint(key.encode()), resumesInside: cur.Skip > 0}, nil
 }
 
 // room is how many entries the page still takes.
@@ -233,13 +233,15 @@ func (r *run[E]) fetching(key cursor) error {
 	return nil
 }
 
-// checkPage fails the call when the upstream page at at, whose next page
-// is next, is the same as the page before it in the same listing (same
-// length, same first and last entries) or the MaxEmptyPages+1-th empty
-// page in a row: an API answering the same page again under new URLs.
-func (r *run[E]) checkPage(entries []E, at, next string) error {
+// checkPage fails the call when the upstream page at key, whose next page
+// is next, holds the same entries (same length, same first and last entry)
+// as a page this listing already read before it, in this call or (through
+// the token's history) an earlier one, or when it is the
+// MaxEmptyPages+1-th empty page in a row: an API answering the same page
+// again under new URLs. Pages are compared within one inner listing only.
+func (r *run[E]) checkPage(entries []E, key cursor, next string) error {
 	if next == "" {
-		r.prev, r.empties = nil, 0
+		r.empties = 0
 		return nil
 	}
 	if len(entries) == 0 {
@@ -247,17 +249,31 @@ func (r *run[E]) checkPage(entries []E, at, next string) error {
 		if r.empties > MaxEmptyPages {
 			return errs.Newf(errs.APIError,
 				"Pagination loop: the API answered %d empty pages in a row, each linking to another (the last at %s); stopping instead of paging forever.",
-				r.empties, errs.URLWithoutQuery(at))
+				r.empties, errs.URLWithoutQuery(key.URL))
 		}
 		return nil
 	}
 	r.empties = 0
-	if n := len(entries); len(r.prev) == n && reflect.DeepEqual(r.prev[0], entries[0]) && reflect.DeepEqual(r.prev[n-1], entries[n-1]) {
+	fp := contentFingerprint(key, entries)
+	refetch := r.resumesInside && fingerprint(key.encode()) == r.startKey // read again to skip what was returned
+	if slices.Contains(r.pos.seen, fp) && !refetch {
 		return errs.Newf(errs.APIError,
-			"Pagination loop: the API's page at %s repeats the page before it; stopping instead of paging forever.", errs.URLWithoutQuery(at))
+			"Pagination loop: the API's page at %s repeats a page this listing already fetched; stopping instead of paging forever.", errs.URLWithoutQuery(key.URL))
 	}
-	r.prev = entries
+	r.pos.seen = append(r.pos.seen, fp)
 	return nil
+}
+
+// contentFingerprint names what a page holds, within its listing (the
+// phase, and for nested phases the outer page and item): its length and its
+// first and last entries.
+func contentFingerprint[E any](key cursor, entries []E) uint64 {
+	b, _ := json.Marshal(struct {
+		P, I, N int
+		O       string
+		F, L    E
+	}{key.Phase, key.Item, len(entries), pagetoken.StripSecrets(key.Outer), entries[0], entries[len(entries)-1]})
+	return fingerprint(string(b))
 }
 
 func (s Static[E]) fill(ctx context.Context, r *run[E]) error {
@@ -288,7 +304,7 @@ func (f Flat[E]) fill(ctx context.Context, r *run[E]) error {
 		if err != nil {
 			return err
 		}
-		if err := r.checkPage(entries, at, next); err != nil {
+		if err := r.checkPage(entries, cursor{Phase: r.cur.Phase, URL: at}, next); err != nil {
 			return err
 		}
 		if r.take(entries, at) {
@@ -385,7 +401,7 @@ func (n Nested[O, E]) item(ctx context.Context, r *run[E], it O) error {
 		if err != nil {
 			return err
 		}
-		if err := r.checkPage(entries, at, next); err != nil {
+		if err := r.checkPage(entries, cursor{Phase: r.cur.Phase, Outer: r.cur.Outer, Item: r.cur.Item, URL: at}, next); err != nil {
 			return err
 		}
 		if r.take(entries, at) || next == "" {

@@ -65,11 +65,10 @@ func Repeated(body string) http.Handler {
 	})
 }
 
-// Endless answers pages of perPage new user-like objects ({"id", "login",
-// "type", "pad"}, ids never repeated, pad bytes of padding each) at ever
-// new URLs, each linking to the next: a listing that never ends.
-func Endless(perPage, pad int) http.Handler {
-	padding := strings.Repeat("x", pad)
+// Endless answers pages of perPage new entries (entry(id), ids counting
+// up from 1 and never repeated) at ever new URLs, each linking to the next:
+// a listing that never ends.
+func Endless(perPage int, entry func(id int) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		page := hop(r)
 		var b strings.Builder
@@ -78,13 +77,24 @@ func Endless(perPage, pad int) http.Handler {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			id := page*perPage + i + 1
-			fmt.Fprintf(&b, `{"id":%d,"login":"user-%d","type":"User","pad":%q}`, id, id, padding)
+			b.WriteString(entry(page*perPage + i + 1))
 		}
 		b.WriteByte(']')
 		w.Header().Set("Link", "<"+nextURL(r, page+1)+`>; rel="next"`)
 		writeJSON(w, http.StatusOK, b.String())
 	})
+}
+
+// User is a user-like entry ({"id", "login", "type"}, and "pad" with pad
+// bytes of padding when pad > 0), for Endless.
+func User(pad int) func(id int) string {
+	padding := ""
+	if pad > 0 {
+		padding = fmt.Sprintf(`,"pad":%q`, strings.Repeat("x", pad))
+	}
+	return func(id int) string {
+		return fmt.Sprintf(`{"id":%d,"login":"user-%d","type":"User"%s}`, id, id, padding)
+	}
 }
 
 // Static answers status and body, with the given headers.
@@ -128,8 +138,8 @@ func init() {
 		{"cycle", "an empty list whose next link alternates between two URLs", Cycle(`[]`)},
 		{"repeated", "the same one-entry list at ever new URLs", Repeated("[" + user + "]")},
 		{"empty-pages", "empty lists at ever new URLs", Repeated(`[]`)},
-		{"endless", "pages of 100 new users at ever new URLs", Endless(100, 0)},
-		{"endless-fat", "pages of 100 new users with 10 KiB of padding each, at ever new URLs", Endless(100, 10<<10)},
+		{"endless", "pages of 100 new users at ever new URLs", Endless(100, User(0))},
+		{"endless-fat", "pages of 100 new users with 10 KiB of padding each, at ever new URLs", Endless(100, User(10<<10))},
 		{"nulls", "a list holding a null entry", Static(http.StatusOK, nil, "["+user+",null]")},
 		{"bad-ids", "a list whose entry has an id that is not a number", Static(http.StatusOK, nil, `[{"id":"abc","login":"x"}]`)},
 		{"zero-ids", "a list whose entry has no id", Static(http.StatusOK, nil, `[{"login":"x"}]`)},
