@@ -22,10 +22,20 @@ func (c *Client) spending(ctx context.Context) *toolkit.Spending {
 	return c.spend
 }
 
+type pollingKey struct{}
+
+// WithPolling returns ctx marking the GET requests made with it as polls
+// (of a job's status, say) that may ask for the same URL any number of
+// times in one call: the repeated-URL guard leaves them alone, the call's
+// budget still bounds them.
+func WithPolling(ctx context.Context) context.Context {
+	return context.WithValue(ctx, pollingKey{}, true)
+}
+
 // checkGet refuses a GET of a URL the call already fetched MaxSameGET
 // times: an upstream sending the call round in circles.
 func (c *Client) checkGet(ctx context.Context, method, u string) error {
-	if method != http.MethodGet {
+	if method != http.MethodGet || ctx.Value(pollingKey{}) != nil {
 		return nil
 	}
 	return c.spending(ctx).Get(u, redactURL(u))

@@ -158,3 +158,36 @@ func TestHostileAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestPollingIsNotALoop: GETs marked as polls may ask for the same URL
+// again and again; unmarked ones may not.
+func TestPollingIsNotALoop(t *testing.T) {
+	tests := []struct {
+		name    string
+		polling bool
+		ok      int // successful requests before the guard refuses one
+	}{
+		{"unmarked", false, toolkit.MaxSameGET},
+		{"polling", true, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			_, srv := serve(t, reply{status: 200, body: `{"state":"running"}`})
+			ctx, cancel := toolkit.WithBudget(context.Background(), toolkit.Budget{})
+			defer cancel()
+			if tt.polling {
+				ctx = httpclient.WithPolling(ctx)
+			}
+			c := httpclient.New(ctx, httpclient.Options{AppID: "test", BaseURL: srv.URL})
+			n := 0
+			for ; n < 10; n++ {
+				if _, err := c.GetJSON(ctx, "/jobs/1", nil); err != nil {
+					is.True(strings.Contains(err.Error(), "Request loop"))
+					break
+				}
+			}
+			is.Equal(n, tt.ok)
+		})
+	}
+}
