@@ -105,7 +105,8 @@ func (s *Spending) Read(n int) error {
 	return nil
 }
 
-// Get notes a GET of url (a whole request, not one attempt). Requesting
+// Get notes a GET of url (a whole request, not one attempt); shown is the
+// URL as the error may quote it (secret query values masked). Requesting
 // the same URL more than MaxSameGET times in one call is a loop: it returns
 // an *errs.Error of code api_error naming it.
 func (s *Spending) Get(url, shown string) error {
