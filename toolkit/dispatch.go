@@ -118,6 +118,8 @@ func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string,
 // run is the pipeline of one call: parse → credentials → settings →
 // execute. It returns the success envelope to serialize.
 func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any, error) {
+	ctx, release := WithBudget(ctx, in.decl.Budget)
+	defer release()
 	if len(body) > MaxRequestBytes {
 		return nil, badRequestf("Invalid request - the request is larger than the limit of %d bytes", MaxRequestBytes)
 	}
@@ -161,7 +163,7 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	}
 	resp, err := in.execute(ctx, c, req)
 	if err != nil {
-		return nil, &handlerError{err}
+		return nil, &handlerError{budgetCause(ctx, err)}
 	}
 	return resp, nil
 }

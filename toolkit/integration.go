@@ -50,6 +50,9 @@ type Declaration struct {
 	// set here. A zero or negative page.size reaches handlers as 0, for
 	// the connector's own default size.
 	MaxPageSize int
+	// Budget bounds what one call may spend upstream (requests, bytes, wall
+	// time); zero fields take the documented defaults.
+	Budget Budget
 }
 
 // CredentialConfig declares one credential of a multi-credential connector.

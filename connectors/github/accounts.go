@@ -132,8 +132,7 @@ func (ss *session) accountPhases() []paginate.Phase[toolkit.FoundAccountData] {
 	members := func(role, name string) paginate.Phase[toolkit.FoundAccountData] {
 		return paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/members?role=%s&per_page=%d", role, pp) },
 			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
-				var us []user
-				next, err := ss.get(ctx, path, &us)
+				us, next, err := getList(ctx, ss, path, (*user).check)
 				if err != nil {
 					return nil, "", orgNotFound(err, ss.s.Org)
 				}
@@ -148,8 +147,7 @@ func (ss *session) accountPhases() []paginate.Phase[toolkit.FoundAccountData] {
 	if ss.s.IncludeOutsideCollaborators {
 		phases = append(phases, paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/outside_collaborators?per_page=%d", pp) },
 			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
-				var us []user
-				next, err := ss.get(ctx, path, &us)
+				us, next, err := getList(ctx, ss, path, (*user).check)
 				if err != nil {
 					return nil, "", orgNotFound(err, ss.s.Org)
 				}
@@ -163,8 +161,7 @@ func (ss *session) accountPhases() []paginate.Phase[toolkit.FoundAccountData] {
 	if ss.s.IncludePendingInvitations {
 		phases = append(phases, paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/invitations?per_page=%d", pp) },
 			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
-				var ins []invitation
-				next, err := ss.get(ctx, path, &ins)
+				ins, next, err := getList(ctx, ss, path, (*invitation).check)
 				if err != nil {
 					return nil, "", ownerOnly(err, ss.s.Org, "pending invitations (set include_pending_invitations to false to skip them)")
 				}
@@ -179,9 +176,11 @@ func (ss *session) accountPhases() []paginate.Phase[toolkit.FoundAccountData] {
 }
 
 // scope names a listing's page tokens: a token works only for the same
-// capability and organization.
+// capability, base URL, organization and include_* switches (the settings
+// that shape a listing); replayed with others it is invalid_page_token.
 func (ss *session) scope(cap toolkit.CapabilityName) string {
-	return "github/" + string(cap) + "/" + strings.ToLower(ss.s.Org)
+	return fmt.Sprintf("github/%s/%s/%s/%t/%t", cap, ss.s.BaseURL, strings.ToLower(ss.s.Org),
+		ss.s.IncludeOutsideCollaborators, ss.s.IncludePendingInvitations)
 }
 
 func listAccounts(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
@@ -189,9 +188,7 @@ func listAccounts(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit
 	if err != nil {
 		return toolkit.ListAccountsResponse{}, err
 	}
-	// The switches decide the phases: a token is valid only with the same ones.
-	scope := fmt.Sprintf("%s/%t/%t", ss.scope(toolkit.CapListAccounts.Name()), ss.s.IncludeOutsideCollaborators, ss.s.IncludePendingInvitations)
-	l := newLister[toolkit.FoundAccountData](scope, req.Page)
+	l := newLister[toolkit.FoundAccountData](ss.scope(toolkit.CapListAccounts.Name()), req.Page)
 	l.WholePages = true
 	l.Phases = ss.accountPhases()
 	accounts, page, err := l.run(ctx, req.Page)
@@ -226,41 +223,43 @@ func (ss *session) membershipOf(ctx context.Context, login string) (*membership,
 // isOutsideCollaborator pages through the outside collaborators (GitHub
 // has no lookup of one).
 func (ss *session) isOutsideCollaborator(ctx context.Context, id int64) (bool, error) {
-	path := ss.orgPath("/outside_collaborators?per_page=%d", maxPerPage)
-	for path != "" {
-		var us []user
-		next, err := ss.get(ctx, path, &us)
+	found := false
+	err := scan(ss.orgPath("/outside_collaborators?per_page=%d", maxPerPage), func(path string) (string, bool, error) {
+		us, next, err := getList(ctx, ss, path, (*user).check)
 		if err != nil {
-			return false, orgNotFound(err, ss.s.Org)
+			return "", false, orgNotFound(err, ss.s.Org)
 		}
 		for _, u := range us {
 			if u.ID == id {
-				return true, nil
+				found = true
 			}
 		}
-		path = next
-	}
-	return false, nil
+		return next, found, nil
+	})
+	return found, err
 }
 
 // findInvitation pages through the pending invitations for one matching f.
 func (ss *session) findInvitation(ctx context.Context, f func(*invitation) bool) (*invitation, error) {
-	path := ss.orgPath("/invitations?per_page=%d", maxPerPage)
-	for path != "" {
-		var ins []invitation
-		next, err := ss.get(ctx, path, &ins)
+	var found *invitation
+	err := scan(ss.orgPath("/invitations?per_page=%d", maxPerPage), func(path string) (string, bool, error) {
+		ins, next, err := getList(ctx, ss, path, (*invitation).check)
 		if err != nil {
-			return nil, ownerOnly(err, ss.s.Org, "pending invitations")
+			return "", false, ownerOnly(err, ss.s.Org, "pending invitations")
 		}
 		for i := range ins {
 			if f(&ins[i]) {
-				return &ins[i], nil
+				found = &ins[i]
+				return "", true, nil
 			}
 		}
-		path = next
-	}
-	return nil, nil
+		return next, false, nil
+	})
+	return found, err
 }
+
+// check refuses an invitation entry without an id.
+func (in *invitation) check() error { return positiveID(in.ID) }
 
 // account finds an account by id: a member (any role, billing managers
 // included), an outside collaborator, or a pending invitation. It returns

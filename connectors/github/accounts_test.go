@@ -201,6 +201,7 @@ func TestDrainWithFaults(t *testing.T) {
 	for _, size := range []int{250, 1000} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			is := newIs(t)
+			t.Setenv(toolkit.EnvMaxCallDuration, "3h") // the call waits out an hour-long rate limit (on the fake clock)
 			e := newEnv(t, envOptions{rateLimit: 12, maxWait: 2 * time.Hour})
 			want := map[string]toolkit.AccountStatus{id(e.f.UserID(ownerLogin)): toolkit.AccountStatusActive}
 			for i := range 2500 {

@@ -61,8 +61,7 @@ func (ss *session) collaboratorsPath(repo string) string {
 }
 
 func (ss *session) teamMembersPage(ctx context.Context, path, resource string) ([]assoc, string, error) {
-	var ms []teamMember
-	next, err := ss.get(ctx, path, &ms)
+	ms, next, err := getList(ctx, ss, path, (*teamMember).check)
 	if err != nil {
 		return nil, "", err
 	}
@@ -76,8 +75,7 @@ func (ss *session) teamMembersPage(ctx context.Context, path, resource string) (
 }
 
 func (ss *session) collaboratorsPage(ctx context.Context, path, resource string) ([]assoc, string, error) {
-	var cs []collaborator
-	next, err := ss.get(ctx, path, &cs)
+	cs, next, err := getList(ctx, ss, path, (*collaborator).check)
 	if err != nil {
 		return nil, "", err
 	}
@@ -101,8 +99,7 @@ func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlemen
 	orgRole := func(githubRole, ent string) paginate.Phase[assoc] {
 		return paginate.Flat[assoc]{First: ss.orgPath("/members?role=%s&per_page=%d", githubRole, l.PerPage),
 			Fetch: func(ctx context.Context, path string) ([]assoc, string, error) {
-				var us []user
-				next, err := ss.get(ctx, path, &us)
+				us, next, err := getList(ctx, ss, path, (*user).check)
 				if err != nil {
 					return nil, "", orgNotFound(err, ss.s.Org)
 				}
@@ -166,51 +163,74 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 	member := m != nil && m.State == "active" && (m.Role == "admin" || m.Role == "member")
 	if member {
 		out = append(out, assoc{AccountID: accountID, IntegrationSpecificEntitlementID: orgRoleName(m.Role), IntegrationSpecificResourceID: ""})
-		// Teams: one membership check per team; a team the user belongs to
-		// is then listed to tell a direct membership from an inherited one.
-		for path := ss.teamsFirst(maxPerPage); path != ""; {
-			ts, next, err := ss.teamsPage(ctx, path)
-			if err != nil {
-				return none, err
-			}
-			for _, t := range ts {
-				a, err := ss.teamRoleOf(ctx, t.Slug, u)
-				if err != nil {
-					return none, err
-				}
-				if a != "" {
-					out = append(out, assoc{AccountID: accountID, IntegrationSpecificEntitlementID: a, IntegrationSpecificResourceID: teamPrefix + t.Slug})
-				}
-			}
-			path = next
-		}
-	}
-	// Repositories: the direct collaborators of each.
-	for path := ss.reposFirst(maxPerPage); path != ""; {
-		rs, next, err := ss.reposPage(ctx, path)
+		teams, err := ss.teamAssocs(ctx, u)
 		if err != nil {
 			return none, err
 		}
+		out = append(out, teams...)
+	}
+	repos, err := ss.repoAssocs(ctx, accountID)
+	if err != nil {
+		return none, err
+	}
+	out = append(out, repos...)
+	return toolkit.GetAccountEntitlementAssociationsResponse{Response: out}, nil
+}
+
+// teamAssocs are u's direct team roles: one membership check per team; a
+// team the user belongs to is then listed to tell a direct membership from
+// an inherited one.
+func (ss *session) teamAssocs(ctx context.Context, u *user) ([]assoc, error) {
+	var out []assoc
+	accountID := strconv.FormatInt(u.ID, 10)
+	err := scan(ss.teamsFirst(maxPerPage), func(path string) (string, bool, error) {
+		ts, next, err := ss.teamsPage(ctx, path)
+		if err != nil {
+			return "", false, err
+		}
+		for _, t := range ts {
+			a, err := ss.teamRoleOf(ctx, t.Slug, u)
+			if err != nil {
+				return "", false, err
+			}
+			if a != "" {
+				out = append(out, assoc{AccountID: accountID, IntegrationSpecificEntitlementID: a, IntegrationSpecificResourceID: teamPrefix + t.Slug})
+			}
+		}
+		return next, false, nil
+	})
+	return out, err
+}
+
+// repoAssocs are the account's direct repository grants: the direct
+// collaborators of each repository.
+func (ss *session) repoAssocs(ctx context.Context, accountID string) ([]assoc, error) {
+	var out []assoc
+	err := scan(ss.reposFirst(maxPerPage), func(path string) (string, bool, error) {
+		rs, next, err := ss.reposPage(ctx, path)
+		if err != nil {
+			return "", false, err
+		}
 		for _, r := range rs {
-			for cpath := ss.collaboratorsPath(r.Name); cpath != ""; {
+			err := scan(ss.collaboratorsPath(r.Name), func(cpath string) (string, bool, error) {
 				as, cnext, err := ss.collaboratorsPage(ctx, cpath, repoPrefix+r.Name)
 				if status(err) == http.StatusNotFound {
-					break
-				}
-				if err != nil {
-					return none, err
+					return "", true, nil
 				}
 				for _, a := range as {
 					if a.AccountID == accountID {
 						out = append(out, a)
 					}
 				}
-				cpath = cnext
+				return cnext, false, err
+			})
+			if err != nil {
+				return "", false, err
 			}
 		}
-		path = next
-	}
-	return toolkit.GetAccountEntitlementAssociationsResponse{Response: out}, nil
+		return next, false, nil
+	})
+	return out, err
 }
 
 // teamMembership is GitHub's team-membership.
@@ -237,21 +257,21 @@ func (ss *session) teamRoleOf(ctx context.Context, slug string, u *user) (string
 	if err != nil || m == nil || m.State != "active" {
 		return "", err
 	}
-	for path := ss.teamMembersPath(slug); path != ""; {
-		var ms []teamMember
-		next, err := ss.get(ctx, path, &ms)
+	role := ""
+	err = scan(ss.teamMembersPath(slug), func(path string) (string, bool, error) {
+		ms, next, err := getList(ctx, ss, path, (*teamMember).check)
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		for i := range ms {
 			if ms[i].ID == u.ID {
-				if !ms[i].direct() {
-					return "", nil
+				if ms[i].direct() {
+					role = ms[i].role()
 				}
-				return ms[i].role(), nil
+				return "", true, nil
 			}
 		}
-		path = next
-	}
-	return "", nil
+		return next, false, nil
+	})
+	return role, err
 }

@@ -2,12 +2,14 @@ package github
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/httpclient"
 	"github.com/lumosgo/lumos/toolkit/paginate"
 )
 
@@ -84,6 +86,60 @@ func vanished[E any](entries []E, next string, err error) ([]E, string, error) {
 		return nil, "", nil
 	}
 	return entries, next, err
+}
+
+// getList reads one page of a GitHub list into out's element type,
+// refusing null entries and entries valid rejects: either is an
+// invalid_response error naming the page and the entry. It returns the next
+// page's URL ("" on the last page).
+func getList[T any](ctx context.Context, ss *session, path string, valid func(*T) error) ([]T, string, error) {
+	var list []*T
+	next, err := ss.get(ctx, path, &list)
+	if err != nil {
+		return nil, "", err
+	}
+	page := path
+	if u, err := ss.c.URL(path); err == nil {
+		page = u
+	}
+	if err := httpclient.CheckList(page, list, valid); err != nil {
+		return nil, "", err
+	}
+	out := make([]T, len(list))
+	for i, e := range list {
+		out[i] = *e
+	}
+	return out, next, nil
+}
+
+// scan reads a listing within one call, from first, page by page: fetch
+// reads the page at at and returns the next page ("" on the last) and
+// whether the scan is done. A next link back to a page the scan already
+// read ends it with api_error (paginate's repeat guard), so a scan always
+// ends; the call's budget bounds the rest.
+func scan(first string, fetch func(at string) (next string, done bool, err error)) error {
+	page, err := paginate.ByLink("github/scan").Resume("", first)
+	if err != nil {
+		return err
+	}
+	for {
+		next, done, err := fetch(page.At)
+		if err != nil || done {
+			return err
+		}
+		more, err := page.Advance(next)
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// positiveID checks an entry's numeric id.
+func positiveID(id int64) error {
+	if id <= 0 {
+		return errors.New("its id is missing, zero or negative")
+	}
+	return nil
 }
 
 // nextLink is the rel="next" target of a GitHub answer, as given.

@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -112,10 +113,25 @@ func repoResource(r *repo) toolkit.FoundResourceData {
 			"visibility": r.Visibility, "archived": strconv.FormatBool(r.Archived), "fork": strconv.FormatBool(r.Fork), "html_url": r.HTMLURL}}
 }
 
+// check refuses a repository entry without an id or a name.
+func (r *repo) check() error {
+	if r.Name == "" {
+		return errors.New("its name is missing")
+	}
+	return positiveID(r.ID)
+}
+
+// check refuses a team entry without an id or a slug.
+func (t *team) check() error {
+	if t.Slug == "" {
+		return errors.New("its slug is missing")
+	}
+	return positiveID(t.ID)
+}
+
 // teamsPage and reposPage read one page of the organization's teams or repositories.
 func (ss *session) teamsPage(ctx context.Context, path string) ([]team, string, error) {
-	var ts []team
-	next, err := ss.get(ctx, path, &ts)
+	ts, next, err := getList(ctx, ss, path, (*team).check)
 	if err != nil {
 		return nil, "", orgNotFound(err, ss.s.Org)
 	}
@@ -123,8 +139,7 @@ func (ss *session) teamsPage(ctx context.Context, path string) ([]team, string, 
 }
 
 func (ss *session) reposPage(ctx context.Context, path string) ([]repo, string, error) {
-	var rs []repo
-	next, err := ss.get(ctx, path, &rs)
+	rs, next, err := getList(ctx, ss, path, (*repo).check)
 	if err != nil {
 		return nil, "", orgNotFound(err, ss.s.Org)
 	}

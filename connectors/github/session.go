@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -190,6 +191,17 @@ type user struct {
 	HTMLURL   string `json:"html_url"`
 	Name      string `json:"name"`
 	Email     string `json:"email"`
+}
+
+// check refuses a user entry without an id or a login.
+func (u *user) check() error {
+	if err := positiveID(u.ID); err != nil {
+		return err
+	}
+	if u.Login == "" {
+		return errors.New("its login is missing")
+	}
+	return nil
 }
 
 // userByID resolves an account id to the user, through GET /user/{id}

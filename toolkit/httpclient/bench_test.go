@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lumosgo/lumos/toolkit"
 	"github.com/lumosgo/lumos/toolkit/httpclient"
 )
 
@@ -31,7 +32,10 @@ func BenchmarkClientOverhead(b *testing.B) {
 		Login string `json:"login"`
 		ID    int64  `json:"id"`
 	}
-	ctx := context.Background()
+	// One long "call": a budget that never runs out, the same URL asked for again and again.
+	ctx, cancel := toolkit.WithBudget(context.Background(), toolkit.Budget{MaxRequests: 1 << 40, MaxBytes: 1 << 60, MaxDuration: 24 * time.Hour})
+	defer cancel()
+	ctx = httpclient.WithPolling(ctx)
 
 	hc := &http.Client{Transport: transport, Timeout: httpclient.DefaultTimeout}
 	plain := func(b *testing.B) {

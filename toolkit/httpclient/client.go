@@ -147,7 +147,8 @@ type Client struct {
 	now         func() time.Time
 	sleep       func(context.Context, time.Duration) error
 
-	call    context.Context // the capability call: where raw data goes
+	call    context.Context   // the capability call: where raw data goes
+	spend   *toolkit.Spending // the budget outside a dispatched call
 	raw     bool
 	trace   io.Writer
 	traceMu sync.Mutex
@@ -216,6 +217,10 @@ func New(ctx context.Context, opts Options) *Client {
 	if transport == nil {
 		transport = sharedTransport(orDefault(opts.ConnectTimeout, DefaultConnectTimeout))
 	}
+	if c.spend = toolkit.SpendingOf(ctx); c.spend == nil {
+		c.spend = toolkit.NewSpending(toolkit.Budget{})
+	}
+	transport = budgeted{next: transport, c: c}
 	c.rc = &retryablehttp.Client{
 		HTTPClient:     &http.Client{Transport: transport, Timeout: orDefault(opts.Timeout, DefaultTimeout), CheckRedirect: c.checkRedirect},
 		Logger:         nil, // silent: tracing and logging are done here
@@ -358,6 +363,12 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err := c.checkHost(req.URL); err != nil {
 		return nil, err
 	}
+	if err := c.checkGet(req.Context(), req.Method, req.URL.String()); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
 	st := newState(c, req.Method, req.Context(), req.Header)
 	ctx := context.WithValue(req.Context(), stateKey{}, st)
 	out := req.Clone(ctx)
@@ -423,6 +434,9 @@ func (c *Client) DoJSON(ctx context.Context, method, path string, in, out any) (
 		}
 		body = b
 	}
+	if err := c.checkGet(ctx, method, u); err != nil {
+		return nil, err
+	}
 	st := newState(c, method, ctx, nil)
 	rreq, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, stateKey{}, st), method, u, body)
 	if err != nil {
@@ -441,6 +455,9 @@ func (c *Client) DoJSON(ctx context.Context, method, path string, in, out any) (
 	}
 	defer resp.Body.Close()
 	data, err := readAll(resp.Body, resp.ContentLength, c.maxResp)
+	if err != nil && !isBudget(err) && brokenConnection(err) {
+		return nil, connectionError(err, method, u)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer to %s %s: %w", method, redactURL(u), err)
 	}
@@ -450,6 +467,10 @@ func (c *Client) DoJSON(ctx context.Context, method, path string, in, out any) (
 	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, URL: resp.Request.URL}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return r, errs.Wrap(err, errs.InvalidResponse, fmt.Sprintf("Invalid response from the API: the answer to %s %s does not have the expected shape: %v.", method, redactURL(u), err))
+			}
 			return r, fmt.Errorf("decoding the answer to %s %s: %w", method, errs.URLWithoutQuery(u), err)
 		}
 	}
@@ -496,6 +517,13 @@ func (c *Client) transportError(st *state, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		ue.URL = redactURL(ue.URL)
+	}
+	if !isBudget(err) && brokenConnection(err) {
+		u := ""
+		if ue != nil {
+			u = ue.URL
+		}
+		err = connectionError(err, st.method, u)
 	}
 	if st.attempt > 1 && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%w (gave up after %d attempts)", err, st.attempt)

@@ -94,7 +94,7 @@ func TestRetriesAndRateLimits(t *testing.T) {
 		{name: "POST not retried after the server saw it", method: "POST", replies: []reply{{status: 503, body: "busy"}, ok},
 			attempts: 1, waits: []time.Duration{}, code: errs.BadGateway, status: 503},
 		{name: "POST not retried when the connection drops after sending", method: "POST", replies: []reply{{hangUp: true}, ok},
-			attempts: 1, waits: []time.Duration{}, code: errs.UnexpectedError},
+			attempts: 1, waits: []time.Duration{}, code: errs.APIError, message: []string{"connection to the API broke during POST"}},
 		{name: "GET retried when the connection drops", replies: []reply{{hangUp: true}, ok},
 			attempts: 2, backoff: [][2]time.Duration{{250 * time.Millisecond, 500 * time.Millisecond}}},
 		{name: "POST retried after a 429", method: "POST", replies: []reply{{status: 429, header: map[string]string{"Retry-After": "2"}}, {status: 201, body: okBody}},

@@ -49,7 +49,7 @@ func parseThrottle(status int, h http.Header, body []byte, now time.Time, second
 	secondary := (status == http.StatusForbidden || status == http.StatusTooManyRequests) &&
 		(bytes.Contains(lower, []byte("secondary rate limit")) || bytes.Contains(lower, []byte("secondary-rate-limit")) ||
 			bytes.Contains(lower, []byte("abuse detection")) || bytes.Contains(lower, []byte("abuse-rate-limit")))
-	raWait, raOK := retryAfter(h.Get("Retry-After"), now)
+	ra, raOK := retryAfter(h.Get("Retry-After"), now)
 	xRem, xReset := headerOf(h, "X-Ratelimit-Remaining", "X-Rate-Limit-Remaining"), headerOf(h, "X-Ratelimit-Reset", "X-Rate-Limit-Reset")
 	iRem, iReset := strings.TrimSpace(h.Get("Ratelimit-Remaining")), h.Get("Ratelimit-Reset")
 	sWait, sExhausted, sOK := structured(h.Values("Ratelimit"), h.Values("Ratelimit-Policy"))
@@ -60,24 +60,21 @@ func parseThrottle(status int, h http.Header, body []byte, now time.Time, second
 		th.limited = raOK || xRem == "0" || iRem == "0" || sExhausted || secondary ||
 			bytes.Contains(lower, []byte("rate limit"))
 	}
-	set := func(d time.Duration, rule string) {
-		th.known, th.wait, th.rule = true, d, rule
+	set := func(d delay, rule string) {
+		th.known, th.wait, th.reset, th.rule = true, d.wait, d.reset, rule
 	}
 	if raOK {
-		set(raWait, ruleRetryAfter)
+		set(ra, ruleRetryAfter)
 	} else if th.limited {
 		if d, ok := resetIn(xReset, now); ok && (xRem == "0" || xRem == "") {
 			set(d, ruleXRateLimit)
 		} else if d, ok := resetIn(iReset, now); ok && (iRem == "0" || iRem == "") {
 			set(d, ruleIETFReset)
 		} else if sExhausted && sOK {
-			set(sWait, ruleStructured)
+			set(after(now, sWait), ruleStructured)
 		} else if secondary {
-			set(SecondaryRateLimitWait<<min(secondaryHits, 16), ruleSecondary)
+			set(after(now, SecondaryRateLimitWait<<min(secondaryHits, 16)), ruleSecondary)
 		}
-	}
-	if th.known {
-		th.reset = now.Add(th.wait)
 	}
 	return th
 }
@@ -91,51 +88,77 @@ func headerOf(h http.Header, names ...string) string {
 	return ""
 }
 
-// maxSeconds keeps parsed waits far from time.Duration's overflow.
+// maxSeconds is the longest wait, in seconds, a number of seconds may
+// ask for (about 136 years); a larger one is not a wait but garbage, and is
+// ignored like any unreadable value. It keeps waits far from
+// time.Duration's overflow.
 const maxSeconds = 1 << 32
 
-func seconds(f float64) time.Duration {
-	return time.Duration(min(f, maxSeconds) * float64(time.Second))
+// maxEpoch is the last second of year 9999: a later reset time is garbage.
+const maxEpoch = 253402300799
+
+// delay is a wait and the time it ends.
+type delay struct {
+	wait  time.Duration
+	reset time.Time
+}
+
+// after is the delay of d from now.
+func after(now time.Time, d time.Duration) delay { return delay{d, now.Add(d)} }
+
+// until is the delay until t: none for a time already past; a time beyond
+// time.Duration's reach keeps its date, with the longest wait.
+func until(now, t time.Time) delay {
+	return delay{max(t.Sub(now), 0), t}
+}
+
+// seconds reads f seconds: false for a negative, infinite, NaN or absurdly
+// large value.
+func seconds(f float64) (time.Duration, bool) {
+	if !(f >= 0 && f <= maxSeconds) {
+		return 0, false
+	}
+	return time.Duration(f * float64(time.Second)), true
 }
 
 // retryAfter parses Retry-After: delay seconds or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
+func retryAfter(v string, now time.Time) (delay, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0, false
+		return delay{}, false
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		return seconds(float64(n)), true
+		d, ok := seconds(float64(n))
+		return after(now, d), ok
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return until(now, t), true
 	}
-	return 0, false
+	return delay{}, false
 }
 
-// resetIn parses a reset value: epoch seconds above 10⁹, else seconds from
-// now; an HTTP or RFC 3339 date is accepted too.
-func resetIn(v string, now time.Time) (time.Duration, bool) {
+// resetIn parses a reset value: epoch seconds above 10⁹ (up to the end of
+// year 9999), else seconds from now; an HTTP or RFC 3339 date is accepted
+// too. Negative, infinite, NaN and absurd values are not.
+func resetIn(v string, now time.Time) (delay, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0, false
+		return delay{}, false
 	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && !math.IsInf(f, 0) {
-		if f > 1e9 {
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		if f > 1e9 && f <= maxEpoch {
 			sec, frac := math.Modf(f)
-			return max(time.Unix(int64(sec), int64(frac*1e9)).Sub(now), 0), true
+			return until(now, time.Unix(int64(sec), int64(frac*1e9))), true
 		}
-		return seconds(f), true
+		d, ok := seconds(f)
+		return after(now, d), ok && f <= 1e9
 	}
 	for _, parse := range []func(string) (time.Time, error){http.ParseTime, func(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) }} {
 		if t, err := parse(v); err == nil {
-			return max(t.Sub(now), 0), true
+			return until(now, t), true
 		}
 	}
-	return 0, false
+	return delay{}, false
 }
 
 // structured reads the IETF RateLimit header, in the current form
@@ -164,7 +187,7 @@ func structured(limits, policies []string) (wait time.Duration, exhausted, ok bo
 		}
 		exhausted = true
 		t, err := strconv.ParseFloat(item.params["t"], 64)
-		if err != nil || t < 0 {
+		if err != nil || t < 0 || math.IsNaN(t) {
 			var found bool
 			if t, found = windows[item.name]; !found && len(windows) == 1 {
 				for _, w := range windows {
@@ -175,12 +198,16 @@ func structured(limits, policies []string) (wait time.Duration, exhausted, ok bo
 				continue
 			}
 		}
-		wait, ok = max(wait, seconds(t)), true
+		if d, valid := seconds(t); valid {
+			wait, ok = max(wait, d), true
+		}
 	}
 	if dict["remaining"] == "0" {
 		exhausted = true
-		if t, err := strconv.ParseFloat(dict["reset"], 64); err == nil && t >= 0 {
-			wait, ok = max(wait, seconds(t)), true
+		if t, err := strconv.ParseFloat(dict["reset"], 64); err == nil {
+			if d, valid := seconds(t); valid {
+				wait, ok = max(wait, d), true
+			}
 		}
 	}
 	return wait, exhausted, ok

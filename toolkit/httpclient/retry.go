@@ -114,6 +114,9 @@ func (c *Client) decide(ctx context.Context, st *state, resp *http.Response, err
 		return false, ctxErr
 	}
 	if err != nil {
+		if isBudget(err) {
+			return false, nil // the call's budget is spent: stop at once
+		}
 		if ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !ok {
 			return false, nil // bad scheme, header, certificate, too many redirects
 		}

@@ -5,8 +5,9 @@
 // A token is the base64url (unpadded) form of a version byte, the state as
 // JSON, and a 16-byte HMAC-SHA256 tag keyed by the token's scope (typically
 // "<app_id>/<capability>"). The tag detects garbled, truncated, edited and
-// foreign tokens (minted by another connector or capability); it is not a
-// secret, so tokens must never carry credentials.
+// foreign tokens (minted by another connector or capability, or for other
+// settings when the scope names them); it is not a secret, so tokens must
+// never carry credentials (see StripSecrets).
 package pagetoken
 
 import (
@@ -69,7 +70,7 @@ func Decode(scope, token string, state any) error {
 		return invalid("it was issued by another version of the connector")
 	}
 	if !hmac.Equal(got, tag(scope, body)) {
-		return invalid("it was altered, or issued for another connector or capability")
+		return invalid("it was altered, or issued for another connector, capability or settings")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body[1:]))
 	dec.DisallowUnknownFields()

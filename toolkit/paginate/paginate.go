@@ -57,6 +57,7 @@ type Follower[P Position] struct {
 
 	scope    string
 	describe func(P) string
+	clean    func(P) P // what a token stores of a position: secrets stripped
 }
 
 // ByLink follows Link headers: positions are the URLs of rel="next", used
@@ -66,7 +67,7 @@ type Follower[P Position] struct {
 func ByLink(scope string) *Follower[string] {
 	return &Follower[string]{scope: scope + "\x00link", describe: func(u string) string {
 		return errs.URLWithoutQuery(u) + " (query not shown)"
-	}}
+	}, clean: pagetoken.StripSecrets}
 }
 
 // ByCursor follows cursors the API returns in its bodies (the caller
@@ -78,7 +79,7 @@ func ByCursor(scope string) *Follower[string] {
 			c = c[:40] + "…"
 		}
 		return "cursor " + strconv.Quote(c)
-	}}
+	}, clean: pagetoken.StripSecrets}
 }
 
 // ByOffset follows offsets or page numbers; the caller computes the next
@@ -152,10 +153,17 @@ func (f *Follower[P]) Resume(token string, first P) (*Page[P], error) {
 // and gives "". A next page the listing already fetched fails with an
 // *errs.Error of code api_error. A position too long for a page token, even
 // with no history, fails the same way.
+//
+// A position that is a URL is stored without its credential query
+// parameters (see pagetoken.StripSecrets): the next call fetches it without
+// them, with the client's own credentials.
 func (p *Page[P]) Next(next P) (string, error) {
 	var zero P
 	if next == zero {
 		return "", nil
+	}
+	if p.f.clean != nil {
+		next = p.f.clean(next)
 	}
 	if slices.Contains(p.seen, fingerprint(next)) {
 		return "", p.loop(next)
@@ -182,6 +190,26 @@ func (p *Page[P]) Next(next P) (string, error) {
 		}
 		seen = seen[max(1, len(seen)/2):] // forget the older half
 	}
+}
+
+// Advance moves p to the page at next within one call, for a scan that
+// reads a whole listing in one call: it reports false, leaving p as it is,
+// when next is the zero position (p was the last page), and fails with an
+// *errs.Error of code api_error when next is a page the scan (or the
+// token's history) already fetched: a self-link or a cycle. Unlike Next it
+// forgets no page.
+func (p *Page[P]) Advance(next P) (bool, error) {
+	var zero P
+	if next == zero {
+		return false, nil
+	}
+	fp := fingerprint(next)
+	if slices.Contains(p.seen, fp) {
+		return false, p.loop(next)
+	}
+	p.seen = append(p.seen, fp)
+	p.At, p.First = next, false
+	return true, nil
 }
 
 // loop is the error of a listing whose next page, at next, is one it

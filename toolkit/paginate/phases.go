@@ -7,7 +7,13 @@ import (
 	"strings"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit/pagetoken"
 )
+
+// MaxEmptyPages is how many empty upstream pages in a row, each linking to
+// another, one call of a Lister accepts before failing with api_error: an
+// API that keeps answering nothing but a next link is looping.
+const MaxEmptyPages = 10
 
 // Phase is one part of a listing walked by a Lister: a Static, a Flat or a
 // Nested phase (the only implementations). A listing is its phases one
@@ -108,6 +114,7 @@ type cursor struct {
 }
 
 func (c cursor) encode() string {
+	c.URL, c.Outer = pagetoken.StripSecrets(c.URL), pagetoken.StripSecrets(c.Outer)
 	b, _ := json.Marshal(c)
 	return string(b)
 }
@@ -124,6 +131,9 @@ type run[E any] struct {
 	pos      *Page[string]
 	fetched  []uint64 // fingerprints of the upstream pages fetched by this call
 	startKey uint64   // fingerprint of the token's page, Skip left out
+	empties  int      // empty pages in a row, each with a next page
+
+	resumesInside bool // the token points into a page an earlier call read
 }
 
 // Page returns the entries of one Lumos page of at most size entries (a
@@ -178,7 +188,7 @@ func (l *Lister[E]) start(token string, size int) (*run[E], error) {
 	key := cur
 	key.Skip = 0
 	return &run[E]{l: l, size: size, perPage: perPage, cur: cur, pos: pos, out: make([]E, 0, min(size, 1000)),
-		startKey: fingerprint(key.encode())}, nil
+		startKey: fingerprint(key.encode()), resumesInside: cur.Skip > 0}, nil
 }
 
 // room is how many entries the page still takes.
@@ -223,6 +233,49 @@ func (r *run[E]) fetching(key cursor) error {
 	return nil
 }
 
+// checkPage fails the call when the upstream page at key, whose next page
+// is next, holds the same entries (same length, same first and last entry)
+// as a page this listing already read before it, in this call or (through
+// the token's history) an earlier one, or when it is the
+// MaxEmptyPages+1-th empty page in a row: an API answering the same page
+// again under new URLs. Pages are compared within one inner listing only.
+func (r *run[E]) checkPage(entries []E, key cursor, next string) error {
+	if next == "" {
+		r.empties = 0
+		return nil
+	}
+	if len(entries) == 0 {
+		r.empties++
+		if r.empties > MaxEmptyPages {
+			return errs.Newf(errs.APIError,
+				"Pagination loop: the API answered %d empty pages in a row, each linking to another (the last at %s); stopping instead of paging forever.",
+				r.empties, errs.URLWithoutQuery(key.URL))
+		}
+		return nil
+	}
+	r.empties = 0
+	fp := contentFingerprint(key, entries)
+	refetch := r.resumesInside && fingerprint(key.encode()) == r.startKey // read again to skip what was returned
+	if slices.Contains(r.pos.seen, fp) && !refetch {
+		return errs.Newf(errs.APIError,
+			"Pagination loop: the API's page at %s repeats a page this listing already fetched; stopping instead of paging forever.", errs.URLWithoutQuery(key.URL))
+	}
+	r.pos.seen = append(r.pos.seen, fp)
+	return nil
+}
+
+// contentFingerprint names what a page holds, within its listing (the
+// phase, and for nested phases the outer page and item): its length and its
+// first and last entries.
+func contentFingerprint[E any](key cursor, entries []E) uint64 {
+	b, _ := json.Marshal(struct {
+		P, I, N int
+		O       string
+		F, L    E
+	}{key.Phase, key.Item, len(entries), pagetoken.StripSecrets(key.Outer), entries[0], entries[len(entries)-1]})
+	return fingerprint(string(b))
+}
+
 func (s Static[E]) fill(ctx context.Context, r *run[E]) error {
 	entries, err := s.Entries(ctx)
 	if err != nil {
@@ -249,6 +302,9 @@ func (f Flat[E]) fill(ctx context.Context, r *run[E]) error {
 		}
 		entries, next, err := f.Fetch(ctx, at)
 		if err != nil {
+			return err
+		}
+		if err := r.checkPage(entries, cursor{Phase: r.cur.Phase, URL: at}, next); err != nil {
 			return err
 		}
 		if r.take(entries, at) {
@@ -343,6 +399,9 @@ func (n Nested[O, E]) item(ctx context.Context, r *run[E], it O) error {
 		}
 		entries, next, err := n.Inner(ctx, it, at)
 		if err != nil {
+			return err
+		}
+		if err := r.checkPage(entries, cursor{Phase: r.cur.Phase, Outer: r.cur.Outer, Item: r.cur.Item, URL: at}, next); err != nil {
 			return err
 		}
 		if r.take(entries, at) || next == "" {
