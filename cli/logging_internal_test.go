@@ -70,3 +70,24 @@ func TestLogLineFormat(t *testing.T) {
 		})
 	}
 }
+
+func TestTraceLinesEscaped(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain line", "http GET https://h/x -> 200 OK in 1ms (attempt 1/4)\n", "http GET https://h/x -> 200 OK in 1ms (attempt 1/4)\n"},
+		{"forged line inside", "http GET https://h/x -> error: bad\nhttp GET https://h/forged -> 200 OK\n", `http GET https://h/x -> error: bad\nhttp GET https://h/forged -> 200 OK` + "\n"},
+		{"terminal escape", "outcome \x1b[2J\r\n", `outcome \x1b[2J\r` + "\n"},
+		{"no newline", "a\x07", `a\x07`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			var out bytes.Buffer
+			n, err := lineEscaper{w: &out}.Write([]byte(tt.in))
+			is.NoErr(err)
+			is.Equal(n, len(tt.in))
+			is.Equal(out.String(), tt.want)
+		})
+	}
+}
