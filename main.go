@@ -6,7 +6,8 @@ import (
 	"os"
 
 	"github.com/lumosgo/lumos/cli"
-	_ "github.com/lumosgo/lumos/connectors" // registers every built-in connector
+	_ "github.com/lumosgo/lumos/connectors"              // registers every built-in connector
+	_ "github.com/lumosgo/lumos/internal/sigcatch/early" // catches SIGINT and SIGTERM from the start (Go initialises it first of lumos's packages)
 )
 
 func main() {

@@ -3,10 +3,14 @@ package cli
 import (
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/lumosgo/lumos/toolkit"
@@ -41,6 +45,7 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	if err != nil {
 		return err
 	}
+	s.answer.setResultFile(resultFile)
 	// An empty body (--json '', an empty file or stdin) goes to the
 	// pipeline like any other: as upstream, it is a bad_request envelope.
 	var body []byte
@@ -50,22 +55,25 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 		return err
 	}
 	if c.Trace {
-		ctx = toolkit.WithTrace(ctx, s.Stderr)
+		ctx = toolkit.WithTrace(ctx, lineEscaper{w: s.Stderr})
 	}
-	doc, err := c.dispatch(ctx, body)
-	if werr := writeResult(doc, resultFile, s.Stdout); werr != nil {
+	doc, err := c.dispatch(ctx, s.answer, body)
+	if werr := s.writeResult(doc, resultFile); werr != nil {
 		return werr
 	}
 	return err
 }
 
-// dispatch runs the capability, stopping it on SIGINT or SIGTERM: the
-// handler's context is cancelled, and if it has not answered within
-// InterruptGrace the command answers for it. Either way exactly one whole
-// document is returned, and the returned error carries the signal's exit code.
-func (c *capabilityCommand) dispatch(parent context.Context, body []byte) ([]byte, error) {
-	ctx, stop := cancelOnSignal(parent)
-	defer stop()
+// dispatch runs the capability, stopping it on SIGINT or SIGTERM (which
+// cancel ctx): the handler's context is cancelled, and if it has not
+// answered within InterruptGrace the command answers for it. Either way
+// exactly one whole document is returned, and the returned error carries
+// the signal's exit code. A ctx cancelled already runs nothing.
+func (c *capabilityCommand) dispatch(ctx context.Context, a *answer, body []byte) ([]byte, error) {
+	if err := interruption(ctx); err != nil {
+		return c.integration.ErrorDocument(context.Cause(ctx)), err
+	}
+	defer a.beginCall()()
 	done := make(chan []byte, 1)
 	go func() { done <- c.integration.Dispatch(ctx, string(c.name), body) }()
 	select {
@@ -80,14 +88,6 @@ func (c *capabilityCommand) dispatch(parent context.Context, body []byte) ([]byt
 		cause := context.Cause(ctx)
 		return c.integration.ErrorDocument(cause), interruption(ctx)
 	}
-}
-
-// interruption returns the signal that cancelled ctx, if any, as an error.
-func interruption(ctx context.Context) error {
-	if i, ok := context.Cause(ctx).(interrupted); ok {
-		return exitError{code: i.exitCode(), err: i}
-	}
-	return nil
 }
 
 // exitError ends the command with a given exit code.
@@ -111,18 +111,36 @@ func (c *infoCommand) Run(s *Streams) error {
 	if err != nil {
 		return err
 	}
+	s.answer.setResultFile(resultFile)
 	doc, err := c.integration.InfoDocument()
 	if err != nil {
 		return fmt.Errorf("building info: %w", err)
 	}
-	return writeResult(doc, resultFile, s.Stdout)
+	return s.writeResult(doc, resultFile)
 }
 
-// resultFile checks --result-file-path: it must end in .gz.
+// resultFile checks --result-file-path: it must end in .gz, and name no
+// symbolic link, no folder and no file in a missing folder. Checking
+// before the call means a call whose answer could not be written is not made.
 func (o outputFlags) resultFile() (string, error) {
 	path := unquote(o.ResultFilePath)
-	if path != "" && !strings.HasSuffix(path, ".gz") {
+	if path == "" {
+		return "", nil
+	}
+	if !strings.HasSuffix(path, ".gz") {
 		return "", fmt.Errorf("--result-file-path must name a .gz file, got %q", path)
+	}
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && fi.Mode()&os.ModeSymlink != 0:
+		return "", fmt.Errorf("--result-file-path: %w", symlinkError(path))
+	case err == nil && fi.IsDir():
+		return "", fmt.Errorf("--result-file-path: %s is a folder", path)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("--result-file-path: %w", err)
+	}
+	if dir, err := os.Stat(filepath.Dir(path)); err != nil || !dir.IsDir() {
+		return "", fmt.Errorf("--result-file-path: no folder %s to write %s in", filepath.Dir(path), filepath.Base(path))
 	}
 	return path, nil
 }
@@ -152,24 +170,70 @@ func readRequestFile(path string, stdin io.Reader) ([]byte, error) {
 	return body, nil
 }
 
-// writeResult writes the document and a newline to stdout, or gzips it into
-// the result file, which is truncated first and synced before returning.
-func writeResult(doc []byte, resultFile string, stdout io.Writer) error {
+// writeResult writes the document and a newline to stdout, or gzips it
+// into the result file (see writeResultFile). It writes nothing once the
+// process has answered a signal instead.
+func (s *Streams) writeResult(doc []byte, resultFile string) error {
 	if resultFile == "" {
 		// doc may be shared (the cached info document): append to a copy.
-		_, err := stdout.Write(append(doc[:len(doc):len(doc)], '\n'))
+		_, err := s.Stdout.Write(append(doc[:len(doc):len(doc)], '\n'))
 		return err
 	}
-	f, err := os.OpenFile(resultFile, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	return writeResultFile(resultFile, doc, s.answer.claim)
+}
+
+// errAnswered stops a command whose document the process wrote instead.
+var errAnswered = errors.New("the process has answered already")
+
+// writeResultFile writes doc gzip-compressed to path without following a
+// symbolic link. A regular file (or none) is replaced atomically: the
+// document is written to a new file (mode 0600) in the same folder, synced
+// and renamed over path, so a reader sees the old file or the whole new
+// one. Anything else (a FIFO, a device) is written in place, which may
+// wait for its reader. claim, when not nil, is asked once the file is
+// ready and before anything is written; false abandons the write.
+func writeResultFile(path string, doc []byte, claim func() bool) error {
+	if !regularOrAbsent(path) {
+		f, err := openNoFollow(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("writing --result-file-path: %w", err)
+		}
+		if claim != nil && !claim() {
+			f.Close()
+			return errAnswered
+		}
+		return finishResultFile(f, doc)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("writing --result-file-path: %w", err)
 	}
+	tmp := f.Name()
+	if claim != nil && !claim() {
+		f.Close()
+		os.Remove(tmp)
+		return errAnswered
+	}
+	err = finishResultFile(f, doc)
+	if err == nil {
+		if err = os.Rename(tmp, path); err != nil {
+			err = fmt.Errorf("writing --result-file-path: %w", err)
+		}
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// finishResultFile writes doc gzip-compressed to f, syncs and closes it.
+func finishResultFile(f *os.File, doc []byte) error {
 	zw := gzip.NewWriter(f)
-	_, err = zw.Write(doc)
+	_, err := zw.Write(doc)
 	if cerr := zw.Close(); err == nil {
 		err = cerr
 	}
-	if serr := f.Sync(); err == nil {
+	if serr := f.Sync(); err == nil && !errors.Is(serr, syscall.EINVAL) { // a FIFO cannot be synced
 		err = serr
 	}
 	if cerr := f.Close(); err == nil {
@@ -179,4 +243,31 @@ func writeResult(doc []byte, resultFile string, stdout io.Writer) error {
 		return fmt.Errorf("writing --result-file-path: %w", err)
 	}
 	return nil
+}
+
+// regularOrAbsent reports whether path names a regular file or nothing
+// (so the result file can be replaced atomically, without waiting).
+func regularOrAbsent(path string) bool {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	return fi.Mode().IsRegular()
+}
+
+// lineEscaper writes each line given to it (the trace writes one per
+// call) with its control characters escaped, so upstream text in a trace
+// can neither forge lines nor drive the terminal.
+type lineEscaper struct{ w io.Writer }
+
+func (l lineEscaper) Write(p []byte) (int, error) {
+	line, nl := strings.CutSuffix(string(p), "\n")
+	out := escapeControls(line)
+	if nl {
+		out += "\n"
+	}
+	if _, err := io.WriteString(l.w, out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -42,7 +42,7 @@ func newLogger(getenv func(string) string, name string, stderr io.Writer, now fu
 		}
 		level = l
 	}
-	h := &lineHandler{level: level, name: "lumos." + name, now: now, sink: &logSink{}}
+	h := &lineHandler{level: level, name: "lumos." + escapeControls(name), now: now, sink: &logSink{warn: stderr}}
 	if strings.EqualFold(strings.TrimSpace(getenv(EnvLogToStdout)), "true") {
 		h.sink.out = stderr
 	} else {
@@ -67,13 +67,16 @@ type lineHandler struct {
 
 // logSink is where log lines go: a stream, or a file opened on first use
 // and written through a buffer that Close flushes (one call is one short
-// process, so a record costs no system call of its own).
+// process, so a record costs no system call of its own). A log file that
+// cannot be opened is reported once on warn, and logging stops.
 type logSink struct {
-	mu   sync.Mutex
-	out  io.Writer
-	path string
-	file *os.File
-	buf  *bufio.Writer
+	mu     sync.Mutex
+	out    io.Writer
+	path   string
+	file   *os.File
+	buf    *bufio.Writer
+	warn   io.Writer
+	failed bool
 }
 
 func (h *lineHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
@@ -86,13 +89,16 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	}
 	b.WriteString(t.Format("15:04:05"))
 	b.WriteByte(',')
-	b.WriteString(strconv.Itoa(t.Nanosecond() / 1e6))
+	ms := t.Nanosecond() / 1e6
+	b.WriteByte(byte('0' + ms/100))
+	b.WriteByte(byte('0' + ms/10%10))
+	b.WriteByte(byte('0' + ms%10))
 	b.WriteByte(' ')
 	b.WriteString(h.name)
 	b.WriteByte(' ')
 	b.WriteString(levelName(r.Level))
 	b.WriteByte(' ')
-	b.WriteString(r.Message)
+	b.WriteString(escapeControls(r.Message))
 	b.WriteString(h.attrs)
 	r.Attrs(func(a slog.Attr) bool {
 		writeAttr(&b, "", a)
@@ -106,11 +112,15 @@ func (s *logSink) write(line string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.out == nil {
-		if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
-			return err
+		if s.failed {
+			return nil
 		}
-		f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		f, err := openLogFile(s.path)
 		if err != nil {
+			s.failed = true
+			if s.warn != nil {
+				fmt.Fprintf(s.warn, "lumos: not logging: %s\n", escapeControls(err.Error()))
+			}
 			return err
 		}
 		s.file, s.buf = f, bufio.NewWriter(f)
@@ -118,6 +128,46 @@ func (s *logSink) write(line string) error {
 	}
 	_, err := io.WriteString(s.out, line)
 	return err
+}
+
+// openLogFile opens the log file for appending, creating it (0600) and its
+// folder (0700) if need be. It refuses a symbolic link and anything but a
+// regular file, and never waits for the reader of a FIFO.
+func openLogFile(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := openNoFollow(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND|oNonblock, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("the log file %s is not a regular file", path)
+	}
+	return f, nil
+}
+
+// openNoFollow opens path as os.OpenFile does, but never through a
+// symbolic link in the last element of the path: that is an error saying so.
+func openNoFollow(path string, flag int, perm os.FileMode) (*os.File, error) {
+	if isSymlink(path) {
+		return nil, symlinkError(path)
+	}
+	f, err := os.OpenFile(path, flag|oNoFollow, perm)
+	if err != nil && isSymlink(path) { // it became one since the check
+		return nil, symlinkError(path)
+	}
+	return f, err
+}
+
+func isSymlink(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode()&os.ModeSymlink != 0
+}
+
+func symlinkError(path string) error {
+	return fmt.Errorf("refusing to write through the symbolic link %s", path)
 }
 
 // Close flushes and closes the log file, if one was opened.
@@ -169,11 +219,11 @@ func writeAttr(b *strings.Builder, prefix string, a slog.Attr) {
 		return
 	}
 	v := a.Value.String()
-	if v == "" || strings.ContainsAny(v, " \t\n\"=") {
-		v = strconv.Quote(v)
+	if v == "" || strings.ContainsAny(v, " \"=") || firstControl(v) >= 0 {
+		v = strconv.Quote(v) // escapes every control character
 	}
 	b.WriteByte(' ')
-	b.WriteString(prefix + a.Key)
+	b.WriteString(escapeControls(prefix + a.Key))
 	b.WriteByte('=')
 	b.WriteString(v)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/lumosgo/lumos/internal/sigcatch"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -35,6 +36,8 @@ type Streams struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+
+	answer *answer // who writes the one document of the run; nil outside Run
 }
 
 // exitRequest is how kong's Exit (after --help or --version) unwinds Run.
@@ -98,19 +101,37 @@ func chooseMode(argv []string, o runOptions) start {
 	return s
 }
 
+// named is the connector the command line names: the one argv[0] stands
+// for, or its first argument's; nil when it names none.
+func (s start) named() *toolkit.Integration {
+	if s.connector != nil {
+		return s.connector
+	}
+	if len(s.args) > 0 {
+		if in, ok := toolkit.Lookup(s.args[0]); ok {
+			return in
+		}
+	}
+	return nil
+}
+
 // logName is the name logs are written under: the connector's app id when
 // the command line names one, else "lumos".
 func (s start) logName() string {
-	if s.connector != nil {
-		return s.connector.AppID()
-	}
-	if len(s.args) > 0 && isConnector(s.args[0]) {
-		return s.args[0]
+	if in := s.named(); in != nil {
+		return in.AppID()
 	}
 	return "lumos"
 }
 
+// run answers one command line. SIGINT and SIGTERM are caught before
+// anything that can block, and answered whenever they come (see
+// answer.interrupted): the command runs on its own goroutine, so a signal
+// received while it waits for input or for a FIFO still ends the run with
+// exactly one document.
 func run(argv []string, streams *Streams, o runOptions) int {
+	sigs, release := sigcatch.Catch()
+	defer release()
 	s := chooseMode(argv, o)
 	connectors := o.connectors
 	if connectors == nil {
@@ -126,7 +147,24 @@ func run(argv []string, streams *Streams, o runOptions) int {
 		return ExitFatal
 	}
 	defer logs.Close()
-	ctx := toolkit.WithLogger(context.Background(), logger)
+	ctx, cancel := context.WithCancelCause(toolkit.WithLogger(context.Background(), logger))
+	defer cancel(nil)
+	ans := newAnswer(streams.Stdout)
+	gated := &Streams{Stdin: streams.Stdin, Stdout: &gatedStdout{a: ans}, Stderr: streams.Stderr, answer: ans}
+	done := make(chan int, 1)
+	go func() { done <- runCommand(ctx, s, gated) }()
+	select {
+	case code := <-done:
+		return code
+	case sig := <-sigs:
+		cause := interrupted{sig}
+		cancel(cause)
+		return ans.interrupted(cause, done, s.errorDocument)
+	}
+}
+
+// runCommand runs the command the arguments name and returns the exit code.
+func runCommand(ctx context.Context, s start, streams *Streams) int {
 	var grammar any
 	var opts []kong.Option
 	switch s.mode {

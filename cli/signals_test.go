@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli_test
 
 import (
@@ -5,8 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,13 +19,19 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/lumosgo/lumos/cli"
+	"github.com/lumosgo/lumos/internal/sigcatch"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
 // The signal tests run the command line in a child process (this test
 // binary, re-executed) so a real signal can be sent to it. The child
-// registers a connector whose handler blocks.
-const signalChildEnv = "LUMOS_TEST_SIGNAL_CHILD"
+// registers a connector whose list_accounts handler does what the mode
+// says, prints "ready" on stderr and runs the command line given in
+// signalArgsEnv (a JSON array, argv[0] included).
+const (
+	signalChildEnv = "LUMOS_TEST_SIGNAL_CHILD"
+	signalArgsEnv  = "LUMOS_TEST_SIGNAL_ARGS"
+)
 
 // TestSignalChild is the child's body; it does nothing in a normal run.
 func TestSignalChild(t *testing.T) {
@@ -32,7 +42,10 @@ func TestSignalChild(t *testing.T) {
 	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "interruptible", Version: "1", Auth: toolkit.AuthToken})
 	toolkit.Handle(in, toolkit.CapListAccounts, func(ctx context.Context, _ toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
 		fmt.Fprintln(os.Stderr, "handler started")
-		if mode == "stubborn" {
+		switch mode {
+		case "quick":
+			return toolkit.ListAccountsResponse{}, nil
+		case "stubborn":
 			time.Sleep(time.Hour) // ignores its context
 		}
 		<-ctx.Done()
@@ -40,39 +53,82 @@ func TestSignalChild(t *testing.T) {
 	})
 	toolkit.Register(in)
 	cli.InterruptGrace = 200 * time.Millisecond
-	os.Exit(cli.Run([]string{"interruptible-connector", "list_accounts", "--json", `{"auth":{"token":{"token":"t"}},"request":{}}`},
-		os.Stdin, os.Stdout, os.Stderr))
+	var args []string
+	if err := json.Unmarshal([]byte(os.Getenv(signalArgsEnv)), &args); err != nil {
+		t.Fatal(err)
+	}
+	if mode == "early" {
+		// As the binary does from an init function: the signal then waits
+		// for the command line, which answers it first thing.
+		sigcatch.Early()
+		_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		time.Sleep(100 * time.Millisecond) // let the signal arrive
+	}
+	fmt.Fprintln(os.Stderr, "ready")
+	os.Exit(cli.Run(args, os.Stdin, os.Stdout, os.Stderr))
 }
 
-func TestSignalsStopTheCall(t *testing.T) {
+const interruptibleRequest = `{"auth":{"token":{"token":"t"}},"request":{}}`
+
+func TestSignalsAtAnyMoment(t *testing.T) {
+	dir := t.TempDir()
+	fifo := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 	tests := []struct {
-		mode    string
+		name    string
+		mode    string   // the handler's behaviour (see TestSignalChild)
+		args    []string // the command line; "@result" is a regular result file
+		waitFor string   // the stderr line after which the signal is sent
 		sig     syscall.Signal
 		code    int
-		message string
+		appID   string // of the envelope
+		inFile  bool   // the envelope is in the result file, stdout is empty
 	}{
-		{"cooperative", syscall.SIGTERM, 143, "The call was interrupted by SIGTERM before it finished."},
-		{"cooperative", syscall.SIGINT, 130, "The call was interrupted by SIGINT before it finished."},
-		{"stubborn", syscall.SIGTERM, 143, "The call was interrupted by SIGTERM before it finished."},
+		{"at start-up", "early", []string{"interruptible-connector", "list_accounts", "--json", interruptibleRequest}, "", syscall.SIGTERM, 143, "interruptible", false},
+		{"at start-up, no connector named", "early", []string{"lumos", "connectors", "list"}, "", syscall.SIGTERM, 143, "lumos", false},
+		{"reading --json-file from a FIFO", "cooperative", []string{"interruptible-connector", "list_accounts", "--json-file", fifo("request.fifo")}, "ready", syscall.SIGTERM, 143, "interruptible", false},
+		{"reading --json-file from stdin", "cooperative", []string{"lumos", "interruptible", "list_accounts", "--json-file", "-"}, "ready", syscall.SIGINT, 130, "interruptible", false},
+		{"opening a FIFO result file", "quick", []string{"interruptible-connector", "list_accounts", "--json", interruptibleRequest, "--result-file-path", fifo("result.gz")}, "handler started", syscall.SIGTERM, 143, "interruptible", false},
+		{"mid-call", "cooperative", []string{"interruptible-connector", "list_accounts", "--json", interruptibleRequest}, "handler started", syscall.SIGTERM, 143, "interruptible", false},
+		{"mid-call, SIGINT", "cooperative", []string{"interruptible-connector", "list_accounts", "--json", interruptibleRequest}, "handler started", syscall.SIGINT, 130, "interruptible", false},
+		{"mid-call, handler ignores its context", "stubborn", []string{"interruptible-connector", "list_accounts", "--json", interruptibleRequest}, "handler started", syscall.SIGTERM, 143, "interruptible", false},
+		{"mid-call, with a result file", "cooperative", []string{"interruptible-connector", "list_accounts", "--json", interruptibleRequest, "--result-file-path", "@result"}, "handler started", syscall.SIGTERM, 143, "interruptible", true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.mode+"/"+tt.sig.String(), func(t *testing.T) {
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
+			result := filepath.Join(dir, fmt.Sprintf("result-%d.gz", i))
+			args := make([]string, len(tt.args))
+			for j, a := range tt.args {
+				args[j] = strings.ReplaceAll(a, "@result", result)
+			}
+			argsJSON, err := json.Marshal(args)
+			is.NoErr(err)
 			cmd := exec.Command(os.Args[0], "-test.run=^TestSignalChild$")
-			cmd.Env = append(os.Environ(), signalChildEnv+"="+tt.mode)
+			cmd.Env = append(os.Environ(), signalChildEnv+"="+tt.mode, signalArgsEnv+"="+string(argsJSON))
+			stdin, err := cmd.StdinPipe() // never written to: a read of it waits
+			is.NoErr(err)
+			defer stdin.Close()
 			var stdout strings.Builder
 			cmd.Stdout = &stdout
 			stderr, err := cmd.StderrPipe()
 			is.NoErr(err)
 			is.NoErr(cmd.Start())
 			lines := bufio.NewScanner(stderr)
-			for lines.Scan() && lines.Text() != "handler started" {
+			if tt.waitFor != "" {
+				for lines.Scan() && lines.Text() != tt.waitFor {
+				}
+				time.Sleep(100 * time.Millisecond) // let the command reach the blocking step
+				is.NoErr(cmd.Process.Signal(tt.sig))
 			}
-			is.NoErr(cmd.Process.Signal(tt.sig))
 			done := make(chan error, 1)
 			go func() {
-				for lines.Scan() { // drain the rest of stderr
-				}
+				_, _ = io.Copy(io.Discard, stderr)
 				done <- cmd.Wait()
 			}()
 			select {
@@ -83,17 +139,36 @@ func TestSignalsStopTheCall(t *testing.T) {
 			}
 			is.Equal(cmd.ProcessState.ExitCode(), tt.code)
 			out := stdout.String()
-			is.Equal(strings.Count(out, "\n"), 1) // exactly one document
-			var env struct {
-				IsError bool `json:"is_error"`
-				Error   struct {
-					Message   string `json:"message"`
-					ErrorCode string `json:"error_code"`
-				} `json:"error"`
+			if tt.inFile {
+				is.Equal(out, "")
+				out = gunzipFile(t, result) + "\n"
 			}
-			is.NoErr(json.Unmarshal([]byte(out), &env))
+			doc := assertOneDocument(is, out)
+			var env errorEnvelope
+			is.NoErr(json.Unmarshal([]byte(doc), &env))
 			is.True(env.IsError)
-			is.Equal(env.Error.Message, tt.message)
+			is.Equal(env.Error.Message, fmt.Sprintf("The call was interrupted by %s before it finished.", map[syscall.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}[tt.sig]))
+			is.Equal(env.Error.AppID, tt.appID)
 		})
 	}
+}
+
+// TestSignalsCaughtFirst checks, on the built binary, that catching the
+// signals is the first thing lumos's packages do when the process starts.
+func TestSignalsCaughtFirst(t *testing.T) {
+	is := is.New(t)
+	dir := lumosBinary(t)
+	cmd := exec.Command(filepath.Join(dir, "lumos"), "--version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	is.NoErr(err)
+	var order []string // the module's packages, in initialisation order
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "init" && strings.HasPrefix(f[1], "github.com/") {
+			order = append(order, f[1])
+		}
+	}
+	is.True(len(order) > 3)
+	is.Equal(order[0], "github.com/lumosgo/lumos/internal/sigcatch")
+	is.Equal(order[1], "github.com/lumosgo/lumos/internal/sigcatch/early")
 }

@@ -325,19 +325,6 @@ func (c *Client) checkHost(u *url.URL) error {
 	return nil
 }
 
-// checkRedirect follows up to 10 redirects. net/http already drops
-// Authorization and cookies on the way to another host; this drops the
-// header of an APIKey credential too.
-func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects") // the wording retryablehttp knows not to retry
-	}
-	if a, ok := c.auth.(headerAuth); ok && !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
-		delete(req.Header, a.key)
-	}
-	return nil
-}
-
 // NewRequest returns a request for path (resolved as URL does) with ctx as
 // its context, ready for Do; body may be nil.
 func (c *Client) NewRequest(ctx context.Context, method, path string, body io.Reader) (*http.Request, error) {
