@@ -156,6 +156,17 @@ func TestRedirectWithABody(t *testing.T) {
 	}
 }
 
+// A refused redirect is final: an idempotent PUT is not sent again.
+func TestRefusedRedirectIsNotRetried(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	rt := &redirector{routes: map[string]redirect{"https://api.example/item": {http.StatusTemporaryRedirect, "https://elsewhere.example/item"}}}
+	c := httpclient.New(context.Background(), httpclient.Options{BaseURL: "https://api.example", Transport: rt, Auth: httpclient.Bearer("b-secret")})
+	_, err := c.PutJSON(context.Background(), "/item", map[string]string{"secret": "x"}, nil)
+	is.Equal(errs.Describe(err, nil).Code, errs.APIError)
+	is.Equal(len(rt.sent), 1) // one attempt, and the other origin got nothing
+}
+
 func TestRedirectsAreTraced(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)

@@ -117,6 +117,9 @@ func (c *Client) decide(ctx context.Context, st *state, resp *http.Response, err
 		if isBudget(err) {
 			return false, nil // the call's budget is spent: stop at once
 		}
+		if e := (*errs.Error)(nil); errors.As(err, &e) {
+			return false, nil // refused by the client itself (a redirect that would leak the body): final
+		}
 		if ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !ok {
 			return false, nil // bad scheme, header, certificate, too many redirects
 		}
