@@ -137,7 +137,7 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 	cl.secrets.SetKeys(keys)
 	var generic any
 	if json.Unmarshal(body, &generic) == nil {
-		redact.Collect(generic, keys, &cl.secrets)
+		redact.Collect(withoutPage(generic), keys, &cl.secrets)
 	}
 	cl.requestSecrets = cl.secrets.Clone()
 	// Always masking: the handler may register secrets later (AddSecret).
@@ -151,6 +151,27 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 		cl.log.Info("invoking capability", "app_id", in.decl.AppID, "capability", name, "request", logged)
 	}
 	return cl
+}
+
+// withoutPage is the request document v without its page: page.token is
+// under a secret key by name only. It is the connector's own cursor, which
+// an answer may rightly repeat (and masking it would break the listing);
+// being opaque, it shows no credential either.
+func withoutPage(v any) any {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	if _, ok := obj["page"]; !ok {
+		return v
+	}
+	rest := make(map[string]any, len(obj))
+	for k, item := range obj {
+		if k != "page" {
+			rest[k] = item
+		}
+	}
+	return rest
 }
 
 // encode renders doc as one line of JSON, with the call's secrets masked.

@@ -131,35 +131,29 @@ func (set *secretSet) index() {
 	}
 }
 
-// strengthOf classifies a secret. A word is made of letters, with '_', '-',
-// '.' or spaces between words, each word lower case, UPPER CASE or
-// Capitalized: text an upstream may well send for other reasons.
+// strengthOf classifies a secret. A word is made of letters and '_' only,
+// and is all lower case, ALL UPPER CASE or one Capitalized word: the shape of
+// enum values, keys and ordinary words an upstream may send for other
+// reasons (ACTIVE, status, read_write, Password).
 func strengthOf(v string) strength {
 	if utf8.RuneCountInString(v) < MinSecretLength {
 		return short
 	}
-	letters := 0
-	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("_-. ", r) }) {
-		upper, lower := 0, 0
-		for i, r := range w {
-			switch {
-			case unicode.IsUpper(r):
-				upper++
-				if i > 0 && lower > 0 {
-					return strong // camelCase or random case
-				}
-			case unicode.IsLower(r):
-				lower++
-			default:
-				return strong // a digit or a symbol
-			}
+	upper, lower := 0, 0
+	for _, r := range v {
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+		case unicode.IsLower(r):
+			lower++
+		case r != '_':
+			return strong // a digit or another symbol
 		}
-		if upper > 1 && lower > 0 {
-			return strong
-		}
-		letters += upper + lower
 	}
-	if letters == 0 {
+	letters := upper + lower
+	first, _ := utf8.DecodeRuneInString(v)
+	capitalized := upper == 1 && unicode.IsUpper(first) && !strings.Contains(v, "_")
+	if letters == 0 || (upper > 0 && lower > 0 && !capitalized) {
 		return strong
 	}
 	return word

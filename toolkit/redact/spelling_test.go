@@ -61,7 +61,7 @@ func TestJSONMasksEverySpelling(t *testing.T) {
 // Secrets that equal ordinary text, and short ones, never rewrite keys or
 // enum values: they are masked by key, or as words inside longer text.
 func TestJSONRulesForWordsAndShortSecrets(t *testing.T) {
-	s := secrets(redact.NewKeys(), "ACTIVE", "status", "Password", "bar", "hunter2-xyz", "PassWord")
+	s := secrets(redact.NewKeys(), "ACTIVE", "status", "Password", "bar", "hunter2-xyz", "PassWord", "tok-abcdef")
 	tests := []struct {
 		name, doc, want string
 	}{
@@ -73,6 +73,7 @@ func TestJSONRulesForWordsAndShortSecrets(t *testing.T) {
 		{"a short secret as a whole value under a secret key", `{"password":"bar","credentials":[{"basic":{"password":"bar"}}]}`, `{"password":"REDACTED","credentials":[{"basic":{"password":"REDACTED"}}]}`},
 		{"a short secret elsewhere stays", `{"x":"bar","y":"barbara","password":"xbar","token":"b\u0061r"}`, `{"x":"bar","y":"barbara","password":"xbar","token":"REDACTED"}`},
 		{"mixed case is no word", `{"x":"PassWord"}`, `{"x":"REDACTED"}`},
+		{"a hyphen or a digit makes no word", `{"x":"tok-abcdef","y":"hunter2-xyz"}`, `{"x":"REDACTED","y":"REDACTED"}`},
 		{"a strong secret anywhere", `{"status":"hunter2-xyz","m":"xhunter2-xyzx"}`, `{"status":"REDACTED","m":"xREDACTEDx"}`},
 		{"keys stay", `{"status":{"ACTIVE":"bar","bar":"ok"}}`, `{"status":{"ACTIVE":"bar","bar":"ok"}}`},
 	}
