@@ -44,7 +44,7 @@ const (
 type secret struct {
 	value    string
 	strength strength
-	quoted   []byte // the value between quotes, to find a short secret's whole-value occurrences fast
+	closed   []byte // the value and a closing quote: every literal whole-value occurrence holds it
 }
 
 // secretSet is one immutable state of a Secrets.
@@ -80,7 +80,7 @@ func (s *Secrets) Add(v string) {
 		next.all = append(next.all, old.all...)
 		next.keys = old.keys
 	}
-	next.all = append(next.all, secret{value: v, strength: strengthOf(v), quoted: []byte(`"` + v + `"`)})
+	next.all = append(next.all, secret{value: v, strength: strengthOf(v), closed: []byte(v + `"`)})
 	slices.SortStableFunc(next.all, func(a, b secret) int { return len(b.value) - len(a.value) })
 	next.index()
 	s.cur.Store(next)
@@ -167,7 +167,7 @@ func (set *secretSet) mayOccur(b []byte, underKeys bool) bool {
 	for _, sc := range set.all {
 		switch {
 		case sc.strength == short:
-			if underKeys && set.keys != nil && bytes.Contains(b, sc.quoted) {
+			if underKeys && set.keys != nil && bytes.Contains(b, sc.closed) {
 				return true
 			}
 		case bytes.Contains(b, []byte(sc.value)):
