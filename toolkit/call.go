@@ -12,14 +12,17 @@ import (
 	"github.com/lumosgo/lumos/toolkit/redact"
 )
 
-// call is the state of one Dispatch: the secrets of its request and the
-// logger that masks them.
+// call is the state of one Dispatch: the secrets of its request (and those
+// the handler registers with AddSecret) and the logger that masks them.
 type call struct {
-	secrets redact.Secrets
-	log     *slog.Logger
-	buf     *bytes.Buffer
+	secrets        redact.Secrets  // the request's and the minted ones
+	requestSecrets *redact.Secrets // the request's only, for OAuth successes
+	log            *slog.Logger
+	buf            *bytes.Buffer
 
-	maskOutput bool // mask the request's secrets in the document (all but OAuth successes)
+	// maskOutput is false for an OAuth capability's success, which is
+	// masked its own way (see encode).
+	maskOutput bool
 
 	rawWanted bool // the request set include_raw_data
 	rawMu     sync.Mutex
@@ -31,6 +34,21 @@ type callKey struct{}
 func callOf(ctx context.Context) *call {
 	cl, _ := ctx.Value(callKey{}).(*call)
 	return cl
+}
+
+// AddSecret registers value, a credential the connector minted or received
+// during the current capability call (a signed JWT, an installation token,
+// tokens from a refresh), as a secret of the call: from then on it is
+// masked like the request's own secrets in the response document
+// (raw_data and error messages included) and in every log record of the
+// call. Register it the moment it exists, before it is sent anywhere or
+// can be logged. Values shorter than redact.MinSecretLength are masked only
+// where a value under a secret key is exactly them. Outside a capability
+// call AddSecret does nothing.
+func AddSecret(ctx context.Context, value string) {
+	if cl := callOf(ctx); cl != nil {
+		cl.secrets.Add(value)
+	}
 }
 
 // WantsRawData reports whether the current call's request set
@@ -116,14 +134,14 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 	cl := &call{}
 	base := Logger(ctx)
 	keys := in.secretKeys()
+	cl.secrets.SetKeys(keys)
 	var generic any
 	if json.Unmarshal(body, &generic) == nil {
-		redact.Collect(generic, keys, &cl.secrets)
+		redact.Collect(withoutPage(generic), keys, &cl.secrets)
 	}
-	cl.log = base
-	if !cl.secrets.Empty() {
-		cl.log = slog.New(maskingHandler{base.Handler(), &cl.secrets})
-	}
+	cl.requestSecrets = cl.secrets.Clone()
+	// Always masking: the handler may register secrets later (AddSecret).
+	cl.log = slog.New(maskingHandler{base.Handler(), &cl.secrets})
 	if cl.log.Enabled(ctx, slog.LevelInfo) {
 		logged := fmt.Sprintf("(not a JSON object, %d bytes)", len(body))
 		if obj, ok := generic.(map[string]any); ok {
@@ -135,7 +153,35 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 	return cl
 }
 
+// withoutPage is the request document v without its page: page.token is
+// under a secret key by name only. It is the connector's own cursor, which
+// an answer may rightly repeat (and masking it would break the listing);
+// being opaque, it shows no credential either.
+func withoutPage(v any) any {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	if _, ok := obj["page"]; !ok {
+		return v
+	}
+	rest := make(map[string]any, len(obj))
+	for k, item := range obj {
+		if k != "page" {
+			rest[k] = item
+		}
+	}
+	return rest
+}
+
 // encode renders doc as one line of JSON, with the call's secrets masked.
+//
+// The OAuth capabilities exist to hand credentials back, so their
+// successful answer is masked differently: its response member (the new
+// tokens, or a refresh token that was not rotated and so equals a secret of
+// the request) is written as is, and the rest of the document (raw_data) is
+// masked against the request's own secrets only (an echoed client_secret),
+// not against the tokens the call received, which it exists to return.
 func (cl *call) encode(doc any) ([]byte, error) {
 	if cl.buf == nil {
 		cl.buf = bufPool.Get().(*bytes.Buffer)
@@ -147,7 +193,7 @@ func (cl *call) encode(doc any) ([]byte, error) {
 		return nil, err
 	}
 	if !cl.maskOutput {
-		return cl.buf.Bytes(), nil
+		return cl.requestSecrets.JSONExcept(cl.buf.Bytes(), "response"), nil
 	}
 	return cl.secrets.JSON(cl.buf.Bytes()), nil
 }

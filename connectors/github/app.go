@@ -109,7 +109,8 @@ func validateAppCredential(_ context.Context, cred toolkit.AuthCredential) (tool
 
 // installationToken authenticates as the app (JWT), finds its installation
 // on the organization unless the settings name it, and creates an
-// installation access token for this call.
+// installation access token for this call. Both the JWT and the token are
+// secrets of the call from the moment they exist (toolkit.AddSecret).
 func installationToken(ctx context.Context, s Settings, kp *toolkit.KeyPairCredential) (string, error) {
 	k, err := parseAppCredential(kp)
 	if err != nil {
@@ -119,6 +120,7 @@ func installationToken(ctx context.Context, s Settings, kp *toolkit.KeyPairCrede
 	if err != nil {
 		return "", err
 	}
+	toolkit.AddSecret(ctx, jwt) // masked from now on, should GitHub echo it
 	c := httpclient.New(ctx, clientOptions(s.BaseURL, httpclient.Bearer(jwt)))
 	id := s.AppInstallationID
 	if id == 0 {
@@ -133,7 +135,9 @@ func installationToken(ctx context.Context, s Settings, kp *toolkit.KeyPairCrede
 	var tok struct {
 		Token string `json:"token"`
 	}
-	if _, err := c.PostJSON(ctx, "/app/installations/"+strconv.FormatInt(id, 10)+"/access_tokens", nil, &tok); err != nil {
+	_, err = c.PostJSON(ctx, "/app/installations/"+strconv.FormatInt(id, 10)+"/access_tokens", nil, &tok)
+	toolkit.AddSecret(ctx, tok.Token) // before anything can print it (raw_data holds the answer)
+	if err != nil {
 		return "", appError(err, fmt.Sprintf("The GitHub App has no installation %d", id))
 	}
 	if tok.Token == "" {
