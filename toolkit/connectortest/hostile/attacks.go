@@ -12,7 +12,8 @@ import (
 // hopParam is the query parameter the attacks use to make new URLs.
 const hopParam = "hostile_page"
 
-// nextURL is the absolute URL of r with hopParam set to n (removed for 0).
+// nextURL is the absolute URL of r with hopParam set to n (removed for 0),
+// over the listener r came to.
 func nextURL(r *http.Request, n int) string {
 	q := r.URL.Query()
 	if n == 0 {
@@ -20,7 +21,11 @@ func nextURL(r *http.Request, n int) string {
 	} else {
 		q.Set(hopParam, strconv.Itoa(n))
 	}
-	u := "http://" + r.Host + r.URL.Path
+	scheme := "http://"
+	if r.TLS != nil {
+		scheme = "https://"
+	}
+	u := scheme + r.Host + r.URL.Path
 	if enc := q.Encode(); enc != "" {
 		u += "?" + enc
 	}

@@ -1,10 +1,15 @@
 // Package hostile is an upstream API that misbehaves on purpose, served on
 // loopback for tests: next-page links that point back at themselves or go
 // round in circles, endless pages, absurd rate-limit headers, nulls in
-// lists, connections that break in the middle of an answer.
+// lists, connections that break in the middle of an answer, answers that
+// echo the request's credentials in escaped JSON spellings, https
+// redirecting to plain http, next-page links carrying credentials, and
+// answers full of line breaks and terminal escapes meant to forge log
+// records.
 //
 // Every registered attack (see Register and Routes) answers at /<name> and
-// below, so a test points a client at srv.URL()+"/self-link/users". Any
+// below, so a test points a client at srv.URL()+"/self-link/users" (or at
+// srv.TLSURL(), the same routes over https, with srv.Transport()). Any
 // attack can also be mounted at a path an API uses, with the rest of the
 // API served by a fallback handler (a fake of the real API):
 //
@@ -16,6 +21,7 @@
 package hostile
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -62,12 +68,25 @@ func Routes() []Route {
 // Server is a hostile upstream on loopback.
 type Server struct {
 	srv      *httptest.Server
+	tls      *httptest.Server
 	mux      *http.ServeMux
 	fallback http.Handler
 	requests atomic.Int64
 	mu       sync.Mutex
 	paths    map[string]int
+	received []Received
 }
+
+// Received is one request a Server received.
+type Received struct {
+	TLS    bool        // it came to the https listener
+	Method string      // its method
+	URL    string      // its path and query
+	Header http.Header // its headers
+}
+
+// serverKey carries the *Server in a request's context.
+type serverKey struct{}
 
 // New starts a server with every registered attack mounted at /<name>/,
 // answering anything else with fallback (nil: 404). It is closed when tb's
@@ -85,6 +104,8 @@ func New(tb testing.TB, fallback http.Handler) *Server {
 	s.mux.Handle("/", s.fallback)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.srv.Close)
+	s.tls = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	tb.Cleanup(s.tls.Close)
 	return s
 }
 
@@ -92,12 +113,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	s.mu.Lock()
 	s.paths[r.URL.Path]++
+	s.received = append(s.received, Received{TLS: r.TLS != nil, Method: r.Method, URL: r.URL.RequestURI(), Header: r.Header.Clone()})
 	s.mu.Unlock()
-	s.mux.ServeHTTP(w, r)
+	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), serverKey{}, s)))
 }
 
 // URL is the server's base URL, http://127.0.0.1:<port>.
 func (s *Server) URL() string { return s.srv.URL }
+
+// TLSURL is the base URL of the server's https listener,
+// https://127.0.0.1:<port>: the same routes, over TLS with a test
+// certificate that only Transport trusts.
+func (s *Server) TLSURL() string { return s.tls.URL }
+
+// Transport is an HTTP transport that trusts the https listener's
+// certificate (and reaches the plain listener too).
+func (s *Server) Transport() *http.Transport {
+	return s.tls.Client().Transport.(*http.Transport)
+}
+
+// Received returns every request the server received so far, on both
+// listeners, in order.
+func (s *Server) Received() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.received...)
+}
 
 // Mount serves h at pattern (an http.ServeMux pattern such as
 // "GET /orgs/acme/members"), ahead of the fallback.
