@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"os"
 	"runtime/debug"
@@ -498,19 +499,23 @@ func (c *Client) do(st *state, rreq *retryablehttp.Request) (*http.Response, err
 	return resp, nil
 }
 
-// transportError removes secrets from the URL net/http quotes and notes
+// transportError removes secrets from the URL net/http quotes, turns a
+// broken connection or a malformed answer into an api_error, and notes
 // how many attempts were made.
 func (c *Client) transportError(st *state, err error) error {
 	var ue *url.Error
+	u := ""
 	if errors.As(err, &ue) {
 		ue.URL = redactURL(ue.URL)
+		u = ue.URL
 	}
-	if !isBudget(err) && brokenConnection(err) {
-		u := ""
-		if ue != nil {
-			u = ue.URL
-		}
+	var pe textproto.ProtocolError
+	switch {
+	case isBudget(err):
+	case brokenConnection(err):
 		err = connectionError(err, st.method, u)
+	case errors.As(err, &pe): // e.g. a header line holding control characters
+		err = errs.Wrap(err, errs.APIError, fmt.Sprintf("The API answered %s %s with a malformed HTTP response: %s.", st.method, u, pe))
 	}
 	if st.attempt > 1 && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%w (gave up after %d attempts)", err, st.attempt)
