@@ -120,11 +120,11 @@ func TestDowngrade(t *testing.T) {
 			is.Equal(resp.StatusCode, tt.status)
 			got := srv.Received()[before:]
 			is.Equal(len(got), 2)
-			is.True(got[0].TLS)                                                         // first over https
-			is.True(!got[1].TLS)                                                        // then over plain http
+			is.True(got[0].TLS)                                                       // first over https
+			is.True(!got[1].TLS)                                                      // then over plain http
 			is.Equal(got[1].URL, "/"+hostile.Landing+"/"+tt.route+"/login/token?x=1") // the same path and query
-			is.True(strings.HasPrefix(resp.Request.URL.String(), srv.URL()+"/"))        // on the same host
-			is.True(strings.Contains(body, `"Bad credentials"`))                        // the landing's echo
+			is.True(strings.HasPrefix(resp.Request.URL.String(), srv.URL()+"/"))      // on the same host
+			is.True(strings.Contains(body, `"Bad credentials"`))                      // the landing's echo
 		})
 	}
 }
