@@ -137,23 +137,23 @@ func (f Flat[E]) read(ctx context.Context, at string) fetched[E] {
 	return p
 }
 
-// plan lists the pages after the one just read (p, whose next page the
-// cursor now points to) that the Lumos page still takes, assuming every
-// page full: the pages a one-at-a-time walk would fetch next. It returns
-// nil when fewer than two are known in advance or the call fetches one
-// page at a time.
-func (f Flat[E]) plan(ctx context.Context, r *run[E], p fetched[E]) []string {
-	if f.FetchNumbered == nil || p.next == "" || p.last == "" || r.done || r.l.concurrency(ctx) < 2 {
+// plan lists the pages from at on that the Lumos page still takes, when
+// their positions are known in advance (at and the phase's last page are
+// page-numbered URLs), assuming every page full: the pages a one-at-a-time
+// walk would fetch. It returns nil when fewer than two are known or the
+// call fetches one page at a time.
+func (f Flat[E]) plan(ctx context.Context, r *run[E], at string) []string {
+	if f.FetchNumbered == nil || r.last == "" || r.l.concurrency(ctx) < 2 {
 		return nil
 	}
-	at, from, to, ok := pageNumbers(p.next, p.last)
-	if !ok || at(from) != p.next {
+	page, from, to, ok := pageNumbers(at, r.last)
+	if !ok || page(from) != at {
 		return nil
 	}
 	room := r.room()
 	var out []string
 	for n := from; n <= to && room > 0; n++ {
-		pos := at(n)
+		pos := page(n)
 		size := r.perPage
 		if f.SizeOf != nil {
 			if s := f.SizeOf(pos); s > 0 {

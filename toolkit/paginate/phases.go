@@ -157,6 +157,7 @@ type run[E any] struct {
 	fetched  []uint64 // fingerprints of the upstream pages fetched by this call
 	startKey uint64   // fingerprint of the token's page, Skip left out
 	empties  int      // empty pages in a row, each with a next page
+	last     string   // the current Flat phase's last page, as its latest answer linked it ("" unknown)
 
 	resumesInside bool // the token points into a page an earlier call read
 }
@@ -185,7 +186,7 @@ func (l *Lister[E]) Page(ctx context.Context, token string, size int) ([]E, stri
 	if r.cur.Phase >= len(l.Phases) {
 		return r.out, "", nil
 	}
-	next, err := r.pos.Next(r.cur.encode())
+	next, err := r.pos.next(r.cur.encode(), r.last)
 	if err != nil {
 		return nil, "", err
 	}
@@ -213,7 +214,7 @@ func (l *Lister[E]) start(token string, size int) (*run[E], error) {
 	key := cur
 	key.Skip = 0
 	return &run[E]{l: l, size: size, perPage: perPage, cur: cur, pos: pos, out: make([]E, 0, min(size, 1000)),
-		startKey: fingerprint(key.encode()), resumesInside: cur.Skip > 0}, nil
+		startKey: fingerprint(key.encode()), resumesInside: cur.Skip > 0, last: pos.last}, nil
 }
 
 // room is how many entries the page still takes.
@@ -241,7 +242,7 @@ func (r *run[E]) take(entries []E, at string) bool {
 }
 
 // nextPhase moves the cursor to the start of the next phase.
-func (r *run[E]) nextPhase() { r.cur = cursor{Phase: r.cur.Phase + 1} }
+func (r *run[E]) nextPhase() { r.cur, r.last = cursor{Phase: r.cur.Phase + 1}, "" }
 
 // fetching counts an upstream request for the page named by key (a
 // cursor without Skip) and fails with api_error if the API linked back to
@@ -322,6 +323,13 @@ func (f Flat[E]) fill(ctx context.Context, r *run[E]) error {
 			r.done = true
 			return nil
 		}
+		if predict && !pages.pending() {
+			if plan := f.plan(ctx, r, at); plan != nil {
+				pages.stop()
+				most := r.l.concurrency(ctx)
+				pages = fetchAhead(ctx, f, plan, func() int { return r.l.inFlight(most) })
+			}
+		}
 		if err := r.fetching(cursor{Phase: r.cur.Phase, URL: at}); err != nil {
 			return err
 		}
@@ -347,13 +355,7 @@ func (f Flat[E]) fill(ctx context.Context, r *run[E]) error {
 			r.nextPhase()
 			return nil
 		}
-		r.cur = cursor{Phase: r.cur.Phase, URL: p.next}
-		if predict && !pages.pending() {
-			if plan := f.plan(ctx, r, p); plan != nil {
-				most := r.l.concurrency(ctx)
-				pages = fetchAhead(ctx, f, plan, func() int { return r.l.inFlight(most) })
-			}
-		}
+		r.cur, r.last = cursor{Phase: r.cur.Phase, URL: p.next}, p.last
 	}
 	return nil
 }
