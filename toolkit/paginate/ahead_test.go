@@ -172,10 +172,10 @@ func left(n int) func() int { return func() int { return n } }
 func TestListerFetchesAheadBounded(t *testing.T) {
 	tests := []struct {
 		name     string
-		max      int    // Lister.MaxConcurrentPages
-		env      string // LUMOS_MAX_CONCURRENT_PAGES
+		max      int        // Lister.MaxConcurrentPages
+		env      string     // LUMOS_MAX_CONCURRENT_PAGES
 		headroom func() int // Lister.Headroom
-		want     int    // the most requests in flight allowed
+		want     int        // the most requests in flight allowed
 	}{
 		{name: "default", want: paginate.DefaultMaxConcurrentPages},
 		{name: "one at a time", max: 1, want: 1},
