@@ -356,3 +356,22 @@ func TestListerFetchAheadRateLimitRunsLow(t *testing.T) {
 	is.True(time.Since(start) >= 30*delay)
 	is.Equal(aheadGoroutines(), 0)
 }
+
+// TestListerTokenRemembersLastPage: a call resuming from a token fetches
+// its first pages concurrently too: the token remembers where the phase's
+// last page is.
+func TestListerTokenRemembersLastPage(t *testing.T) {
+	is := is.New(t)
+	a := newNumberedAPI(t, 100, 20*time.Millisecond)
+	l := &paginate.Lister[string]{Scope: "test/hint", PerPage: 5, Phases: []paginate.Phase[string]{a.phase(false)}}
+	first, token, err := l.Page(context.Background(), "", 5)
+	is.NoErr(err)
+	most, _, _ := a.stats()
+	is.Equal(most, 1) // one page: nothing to fetch ahead
+	second, _, err := l.Page(context.Background(), token, 10)
+	is.NoErr(err)
+	is.Equal(append(first, second...), itemsUpTo(15))
+	most, requests, _ := a.stats()
+	is.Equal(most, 2) // pages 2 and 3 together
+	is.Equal(requests, 3)
+}
