@@ -129,48 +129,24 @@ func invitationAccount(in *invitation) toolkit.FoundAccountData {
 // accountPhases are list_accounts' phases: owners, members, outside
 // collaborators, pending invitations (each only when the settings ask).
 func (ss *session) accountPhases() []paginate.Phase[toolkit.FoundAccountData] {
-	members := func(role, name string) paginate.Phase[toolkit.FoundAccountData] {
-		return paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/members?role=%s&per_page=%d", role, pp) },
-			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
-				us, next, err := getList(ctx, ss, path, (*user).check)
-				if err != nil {
-					return nil, "", orgNotFound(err, ss.s.Org)
-				}
-				out := make([]toolkit.FoundAccountData, len(us))
-				for i := range us {
-					out[i] = userAccount(&us[i], membershipMember, name)
-				}
-				return out, next, nil
-			}}
+	type A = toolkit.FoundAccountData
+	orgErr := func(err error) error { return orgNotFound(err, ss.s.Org) }
+	users := func(first func(pp int) string, membership, role string) paginate.Phase[A] {
+		return paginate.Flat[A]{FirstFor: first, SizeOf: perPageOf,
+			FetchNumbered: numbered(ss, (*user).check, orgErr, each(func(u *user) A { return userAccount(u, membership, role) }))}
 	}
-	phases := []paginate.Phase[toolkit.FoundAccountData]{members("admin", "owner"), members("member", "member")}
+	members := func(githubRole, role string) paginate.Phase[A] {
+		return users(func(pp int) string { return ss.orgPath("/members?role=%s&per_page=%d", githubRole, pp) }, membershipMember, role)
+	}
+	phases := []paginate.Phase[A]{members("admin", "owner"), members("member", "member")}
 	if ss.s.IncludeOutsideCollaborators {
-		phases = append(phases, paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/outside_collaborators?per_page=%d", pp) },
-			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
-				us, next, err := getList(ctx, ss, path, (*user).check)
-				if err != nil {
-					return nil, "", orgNotFound(err, ss.s.Org)
-				}
-				out := make([]toolkit.FoundAccountData, len(us))
-				for i := range us {
-					out[i] = userAccount(&us[i], membershipOutside, "")
-				}
-				return out, next, nil
-			}})
+		phases = append(phases, users(func(pp int) string { return ss.orgPath("/outside_collaborators?per_page=%d", pp) }, membershipOutside, ""))
 	}
 	if ss.s.IncludePendingInvitations {
-		phases = append(phases, paginate.Flat[toolkit.FoundAccountData]{FirstFor: func(pp int) string { return ss.orgPath("/invitations?per_page=%d", pp) },
-			SizeOf: perPageOf, Fetch: func(ctx context.Context, path string) ([]toolkit.FoundAccountData, string, error) {
-				ins, next, err := getList(ctx, ss, path, (*invitation).check)
-				if err != nil {
-					return nil, "", ownerOnly(err, ss.s.Org, "pending invitations (set include_pending_invitations to false to skip them)")
-				}
-				out := make([]toolkit.FoundAccountData, len(ins))
-				for i := range ins {
-					out[i] = invitationAccount(&ins[i])
-				}
-				return out, next, nil
-			}})
+		phases = append(phases, paginate.Flat[A]{FirstFor: func(pp int) string { return ss.orgPath("/invitations?per_page=%d", pp) },
+			SizeOf: perPageOf, FetchNumbered: numbered(ss, (*invitation).check, func(err error) error {
+				return ownerOnly(err, ss.s.Org, "pending invitations (set include_pending_invitations to false to skip them)")
+			}, each(invitationAccount))})
 	}
 	return phases
 }
@@ -188,7 +164,7 @@ func listAccounts(ctx context.Context, req toolkit.ListAccountsRequest) (toolkit
 	if err != nil {
 		return toolkit.ListAccountsResponse{}, err
 	}
-	l := newLister[toolkit.FoundAccountData](ss.scope(toolkit.CapListAccounts.Name()), req.Page)
+	l := newLister[toolkit.FoundAccountData](ss, toolkit.CapListAccounts.Name(), req.Page)
 	l.WholePages = true
 	l.Phases = ss.accountPhases()
 	accounts, page, err := l.run(ctx, req.Page)

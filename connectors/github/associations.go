@@ -95,20 +95,12 @@ func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlemen
 	if err != nil {
 		return toolkit.FindEntitlementAssociationsResponse{}, err
 	}
-	l := newLister[assoc](ss.scope(toolkit.CapFindEntitlementAssociations.Name()), req.Page)
+	l := newLister[assoc](ss, toolkit.CapFindEntitlementAssociations.Name(), req.Page)
 	orgRole := func(githubRole, ent string) paginate.Phase[assoc] {
 		return paginate.Flat[assoc]{First: ss.orgPath("/members?role=%s&per_page=%d", githubRole, l.PerPage),
-			Fetch: func(ctx context.Context, path string) ([]assoc, string, error) {
-				us, next, err := getList(ctx, ss, path, (*user).check)
-				if err != nil {
-					return nil, "", orgNotFound(err, ss.s.Org)
-				}
-				out := make([]assoc, len(us))
-				for i := range us {
-					out[i] = assoc{AccountID: strconv.FormatInt(us[i].ID, 10), IntegrationSpecificEntitlementID: ent, IntegrationSpecificResourceID: ""}
-				}
-				return out, next, nil
-			}}
+			FetchNumbered: numbered(ss, (*user).check, func(err error) error { return orgNotFound(err, ss.s.Org) }, each(func(u *user) assoc {
+				return assoc{AccountID: strconv.FormatInt(u.ID, 10), IntegrationSpecificEntitlementID: ent, IntegrationSpecificResourceID: ""}
+			}))}
 	}
 	l.Phases = []paginate.Phase[assoc]{
 		orgRole("admin", "owner"),

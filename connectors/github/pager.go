@@ -37,14 +37,17 @@ type lister[E any] struct {
 	size int
 }
 
-// newLister sizes a listing from the request's page.
-func newLister[E any](scope string, page *toolkit.Page) *lister[E] {
+// newLister sizes a listing of capability cap from the request's page;
+// its pages known in advance are fetched concurrently while the rate limit
+// leaves room (paginate.Lister.Headroom).
+func newLister[E any](ss *session, cap toolkit.CapabilityName, page *toolkit.Page) *lister[E] {
 	size := DefaultPageSize
 	if page != nil && page.Size > 0 {
 		size = page.Size
 	}
 	return &lister[E]{size: size, Lister: paginate.Lister[E]{
-		Scope: scope, PerPage: min(size, maxPerPage), NestedBudget: nestedBudget,
+		Scope: ss.scope(cap), PerPage: min(size, maxPerPage), NestedBudget: nestedBudget,
+		Headroom: ss.c.RateLimitRemaining,
 	}}
 }
 
@@ -88,28 +91,70 @@ func vanished[E any](entries []E, next string, err error) ([]E, string, error) {
 	return entries, next, err
 }
 
+// listPage is one page of a GitHub list: its entries and the Link
+// header's next and last pages ("" when absent).
+type listPage[T any] struct {
+	items      []T
+	next, last string
+}
+
 // getList reads one page of a GitHub list into out's element type,
 // refusing null entries and entries valid rejects: either is an
 // invalid_response error naming the page and the entry. It returns the next
 // page's URL ("" on the last page).
 func getList[T any](ctx context.Context, ss *session, path string, valid func(*T) error) ([]T, string, error) {
+	p, err := getPage(ctx, ss, path, valid)
+	return p.items, p.next, err
+}
+
+// getPage is getList keeping the Link header's last page too.
+func getPage[T any](ctx context.Context, ss *session, path string, valid func(*T) error) (listPage[T], error) {
 	var list []*T
-	next, err := ss.get(ctx, path, &list)
+	resp, err := ss.c.GetJSON(ctx, path, &list)
 	if err != nil {
-		return nil, "", err
+		return listPage[T]{}, err
 	}
 	page := path
 	if u, err := ss.c.URL(path); err == nil {
 		page = u
 	}
 	if err := httpclient.CheckList(page, list, valid); err != nil {
-		return nil, "", err
+		return listPage[T]{}, err
 	}
 	out := make([]T, len(list))
 	for i, e := range list {
 		out[i] = *e
 	}
-	return out, next, nil
+	return listPage[T]{items: out, next: nextLink(resp.Header), last: paginate.LastLink(resp.Header)}, nil
+}
+
+// numbered is a Flat phase's FetchNumbered reading pages of T with getPage
+// and turning their items into entries with entries; fail rewrites an
+// error.
+func numbered[T, E any](ss *session, valid func(*T) error, fail func(error) error, entries func([]T) []E) func(context.Context, string) ([]E, string, string, error) {
+	return func(ctx context.Context, path string) ([]E, string, string, error) {
+		p, err := getPage(ctx, ss, path, valid)
+		if err != nil {
+			return nil, "", "", fail(err)
+		}
+		return entries(p.items), p.next, p.last, nil
+	}
+}
+
+// each turns every item into one entry.
+func each[T, E any](entry func(*T) E) func([]T) []E {
+	return func(items []T) []E {
+		out := make([]E, len(items))
+		for i := range items {
+			out[i] = entry(&items[i])
+		}
+		return out
+	}
+}
+
+// scaledPerPage is a SizeOf for pages whose every item gives n entries.
+func scaledPerPage(n int) func(string) int {
+	return func(at string) int { return n * perPageOf(at) }
 }
 
 // scan reads a listing within one call, from first, page by page: fetch

@@ -129,6 +129,9 @@ func (t *team) check() error {
 	return positiveID(t.ID)
 }
 
+// orgErr reads a 404 of an organization's listing as the organization not found.
+func (ss *session) orgErr(err error) error { return orgNotFound(err, ss.s.Org) }
+
 // teamsPage and reposPage read one page of the organization's teams or repositories.
 func (ss *session) teamsPage(ctx context.Context, path string) ([]team, string, error) {
 	ts, next, err := getList(ctx, ss, path, (*team).check)
@@ -162,7 +165,7 @@ func listResources(ctx context.Context, req toolkit.ListResourcesRequest) (toolk
 		return toolkit.ListResourcesResponse{}, err
 	}
 	type R = toolkit.FoundResourceData
-	l := newLister[R](ss.scope(toolkit.CapListResources.Name()), req.Page)
+	l := newLister[R](ss, toolkit.CapListResources.Name(), req.Page)
 	l.Phases = []paginate.Phase[R]{
 		paginate.Static[R]{Entries: func(ctx context.Context) ([]R, error) {
 			o, err := ss.organization(ctx)
@@ -171,22 +174,8 @@ func listResources(ctx context.Context, req toolkit.ListResourcesRequest) (toolk
 			}
 			return []R{orgResource(o)}, nil
 		}},
-		paginate.Flat[R]{First: ss.teamsFirst(l.PerPage), Fetch: func(ctx context.Context, path string) ([]R, string, error) {
-			ts, next, err := ss.teamsPage(ctx, path)
-			out := make([]R, len(ts))
-			for i := range ts {
-				out[i] = teamResource(&ts[i])
-			}
-			return out, next, err
-		}},
-		paginate.Flat[R]{First: ss.reposFirst(l.PerPage), Fetch: func(ctx context.Context, path string) ([]R, string, error) {
-			rs, next, err := ss.reposPage(ctx, path)
-			out := make([]R, len(rs))
-			for i := range rs {
-				out[i] = repoResource(&rs[i])
-			}
-			return out, next, err
-		}},
+		paginate.Flat[R]{First: ss.teamsFirst(l.PerPage), FetchNumbered: numbered(ss, (*team).check, ss.orgErr, each(teamResource))},
+		paginate.Flat[R]{First: ss.reposFirst(l.PerPage), FetchNumbered: numbered(ss, (*repo).check, ss.orgErr, each(repoResource))},
 	}
 	resources, page, err := l.run(ctx, req.Page)
 	if err != nil {
@@ -236,25 +225,25 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 	if err != nil {
 		return toolkit.ListEntitlementsResponse{}, err
 	}
-	l := newLister[ent](ss.scope(toolkit.CapListEntitlements.Name()), req.Page)
+	l := newLister[ent](ss, toolkit.CapListEntitlements.Name(), req.Page)
 	l.Phases = []paginate.Phase[ent]{
 		paginate.Static[ent]{Entries: func(context.Context) ([]ent, error) { return orgEntitlements(ss.s.Org), nil }},
-		paginate.Flat[ent]{First: ss.teamsFirst(maxPerPage), Fetch: func(ctx context.Context, path string) ([]ent, string, error) {
-			ts, next, err := ss.teamsPage(ctx, path)
-			var out []ent
-			for i := range ts {
-				out = append(out, teamEntitlements(&ts[i])...)
-			}
-			return out, next, err
-		}},
-		paginate.Flat[ent]{First: ss.reposFirst(maxPerPage), Fetch: func(ctx context.Context, path string) ([]ent, string, error) {
-			rs, next, err := ss.reposPage(ctx, path)
-			var out []ent
-			for i := range rs {
-				out = append(out, repoEntitlements(&rs[i], ss.s.CustomRepositoryRoles)...)
-			}
-			return out, next, err
-		}},
+		paginate.Flat[ent]{First: ss.teamsFirst(maxPerPage), SizeOf: scaledPerPage(len(teamEntitlements(&team{}))),
+			FetchNumbered: numbered(ss, (*team).check, ss.orgErr, func(ts []team) []ent {
+				var out []ent
+				for i := range ts {
+					out = append(out, teamEntitlements(&ts[i])...)
+				}
+				return out
+			})},
+		paginate.Flat[ent]{First: ss.reposFirst(maxPerPage), SizeOf: scaledPerPage(len(repoEntitlements(&repo{}, ss.s.CustomRepositoryRoles))),
+			FetchNumbered: numbered(ss, (*repo).check, ss.orgErr, func(rs []repo) []ent {
+				var out []ent
+				for i := range rs {
+					out = append(out, repoEntitlements(&rs[i], ss.s.CustomRepositoryRoles)...)
+				}
+				return out
+			})},
 	}
 	ents, page, err := l.run(ctx, req.Page)
 	if err != nil {

@@ -57,6 +57,9 @@ func (b budgeted) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp, err := b.next.RoundTrip(req)
+	if resp != nil {
+		b.c.quota.observe(resp.Header)
+	}
 	if resp != nil && resp.Body != nil {
 		resp.Body = &countingBody{ReadCloser: resp.Body, s: s}
 	}

@@ -154,6 +154,7 @@ type Client struct {
 	trace   io.Writer
 	traceMu sync.Mutex
 	log     *slog.Logger
+	quota   quota // the upstream's rate limit, as its answers state it
 }
 
 // New returns a client for the capability call ctx belongs to: raw data,

@@ -142,6 +142,7 @@ func (c *Client) decide(ctx context.Context, st *state, resp *http.Response, err
 	switch {
 	case th.limited:
 		st.limited = &th // refused for rate: never processed, so any method may retry
+		c.quota.limited.Store(true)
 	case transient && st.idempotent:
 	default:
 		return false, nil

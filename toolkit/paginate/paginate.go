@@ -117,12 +117,14 @@ type Page[P Position] struct {
 
 	f    *Follower[P]
 	seen []uint64 // fingerprints, oldest first, At's last
+	last string   // a Lister's hint: where the listing's last page is ("" unknown)
 }
 
 // state is a token's content.
 type state[P Position] struct {
 	At   P      `json:"at"`
 	Seen string `json:"seen,omitempty"` // base64url of 8-byte fingerprints, oldest first
+	Last string `json:"l,omitempty"`    // a Lister's hint: the last page of the Flat phase At is in
 }
 
 // Resume reads a page token from a request: an empty token starts the
@@ -145,7 +147,7 @@ func (f *Follower[P]) Resume(token string, first P) (*Page[P], error) {
 	for i := 0; i < len(raw); i += 8 {
 		seen = append(seen, binary.BigEndian.Uint64(raw[i:]))
 	}
-	return &Page[P]{At: st.At, f: f, seen: append(seen, fingerprint(st.At))}, nil
+	return &Page[P]{At: st.At, f: f, seen: append(seen, fingerprint(st.At)), last: st.Last}, nil
 }
 
 // Next returns the token for the page after this one, found at next; the
@@ -157,7 +159,11 @@ func (f *Follower[P]) Resume(token string, first P) (*Page[P], error) {
 // A position that is a URL is stored without its credential query
 // parameters (see pagetoken.StripSecrets): the next call fetches it without
 // them, with the client's own credentials.
-func (p *Page[P]) Next(next P) (string, error) {
+func (p *Page[P]) Next(next P) (string, error) { return p.next(next, "") }
+
+// next is Next storing last, where the listing's last page is, as a hint
+// the token may drop when it is too long.
+func (p *Page[P]) next(next P, last string) (string, error) {
 	var zero P
 	if next == zero {
 		return "", nil
@@ -179,10 +185,15 @@ func (p *Page[P]) Next(next P) (string, error) {
 	if len(seen) > history {
 		seen = seen[len(seen)-history:]
 	}
+	last = pagetoken.StripSecrets(last)
 	for {
-		token, err := pagetoken.Encode(p.f.scope, state[P]{At: next, Seen: encodeSeen(seen)})
+		token, err := pagetoken.Encode(p.f.scope, state[P]{At: next, Seen: encodeSeen(seen), Last: last})
 		if err == nil {
 			return token, nil
+		}
+		if last != "" {
+			last = "" // a hint only: dropped before any history
+			continue
 		}
 		if len(seen) == 0 {
 			return "", errs.Wrap(err, errs.APIError, "The API's next page position is too long to fit in a page token ("+

@@ -48,6 +48,17 @@ type Flat[E any] struct {
 	// Fetch reads the page at at and returns its entries and the position
 	// of the next page ("" on the last page).
 	Fetch func(ctx context.Context, at string) (entries []E, next string, err error)
+	// FetchNumbered, when set, is used instead of Fetch: it reads the page
+	// at at likewise and also returns the position of the listing's last
+	// page ("" when the answer does not tell), e.g. LastLink of a Link
+	// header. When next and last are the same URL but for a page number
+	// (one query parameter counting up by one, as in GitHub's Link URLs),
+	// the pages after at that the Lumos page still takes are known in
+	// advance, and the Lister fetches them concurrently (see
+	// Lister.MaxConcurrentPages). Each is used only if the page before it
+	// links to it, so an API that links otherwise loses nothing: the call
+	// goes on one page at a time from where the links lead.
+	FetchNumbered func(ctx context.Context, at string) (entries []E, next, last string, err error)
 }
 
 // Nested is a phase read from an outer listing (teams, repositories) whose
@@ -101,6 +112,20 @@ type Lister[E any] struct {
 	NestedBudget int
 	// History is the repeat guard's reach, as Follower.History.
 	History int
+	// MaxConcurrentPages bounds how many upstream pages of a Flat phase
+	// with FetchNumbered one call fetches at once: 0 means
+	// DefaultMaxConcurrentPages (4), 1 one at a time; at most
+	// MaxConcurrentPagesLimit. The environment variable
+	// LUMOS_MAX_CONCURRENT_PAGES, when set to a positive integer, overrides
+	// it. Pages are handed out in order; a call that fails on one page
+	// cancels the others and waits for them before returning. A call that
+	// records raw data fetches one page at a time.
+	MaxConcurrentPages int
+	// Headroom, when set, tells how many requests the upstream's rate
+	// limit still allows (e.g. httpclient's Client.RateLimitRemaining), or
+	// a negative number when it is not known. Below LowHeadroom, pages are
+	// fetched one at a time.
+	Headroom func() int
 }
 
 // cursor is where a listing stands; it travels in the page token as a
@@ -132,6 +157,7 @@ type run[E any] struct {
 	fetched  []uint64 // fingerprints of the upstream pages fetched by this call
 	startKey uint64   // fingerprint of the token's page, Skip left out
 	empties  int      // empty pages in a row, each with a next page
+	last     string   // the current Flat phase's last page, as its latest answer linked it ("" unknown)
 
 	resumesInside bool // the token points into a page an earlier call read
 }
@@ -160,7 +186,7 @@ func (l *Lister[E]) Page(ctx context.Context, token string, size int) ([]E, stri
 	if r.cur.Phase >= len(l.Phases) {
 		return r.out, "", nil
 	}
-	next, err := r.pos.Next(r.cur.encode())
+	next, err := r.pos.next(r.cur.encode(), r.last)
 	if err != nil {
 		return nil, "", err
 	}
@@ -188,7 +214,7 @@ func (l *Lister[E]) start(token string, size int) (*run[E], error) {
 	key := cur
 	key.Skip = 0
 	return &run[E]{l: l, size: size, perPage: perPage, cur: cur, pos: pos, out: make([]E, 0, min(size, 1000)),
-		startKey: fingerprint(key.encode()), resumesInside: cur.Skip > 0}, nil
+		startKey: fingerprint(key.encode()), resumesInside: cur.Skip > 0, last: pos.last}, nil
 }
 
 // room is how many entries the page still takes.
@@ -216,7 +242,7 @@ func (r *run[E]) take(entries []E, at string) bool {
 }
 
 // nextPhase moves the cursor to the start of the next phase.
-func (r *run[E]) nextPhase() { r.cur = cursor{Phase: r.cur.Phase + 1} }
+func (r *run[E]) nextPhase() { r.cur, r.last = cursor{Phase: r.cur.Phase + 1}, "" }
 
 // fetching counts an upstream request for the page named by key (a
 // cursor without Skip) and fails with api_error if the API linked back to
@@ -288,33 +314,48 @@ func (s Static[E]) fill(ctx context.Context, r *run[E]) error {
 }
 
 func (f Flat[E]) fill(ctx context.Context, r *run[E]) error {
+	var pages *ahead[E] // the pages being fetched ahead, when their positions are known
+	defer func() { pages.stop() }()
+	predict := true
 	for !r.done {
 		at, ok := f.next(r)
 		if !ok {
 			r.done = true
 			return nil
 		}
-		// A bounded read-ahead of the pages after at would go here: the
-		// next page's position is known as soon as Fetch returns, so a
-		// fetcher goroutine can read it while this page is consumed.
+		if predict && !pages.pending() {
+			if plan := f.plan(ctx, r, at); plan != nil {
+				pages.stop()
+				most := r.l.concurrency(ctx)
+				pages = fetchAhead(ctx, f, plan, func() int { return r.l.inFlight(most) })
+			}
+		}
 		if err := r.fetching(cursor{Phase: r.cur.Phase, URL: at}); err != nil {
 			return err
 		}
-		entries, next, err := f.Fetch(ctx, at)
-		if err != nil {
+		p, planned := pages.take(at)
+		if !planned {
+			if pages.pending() {
+				predict = false // the API links elsewhere than its last link promised: one page at a time from here
+			}
+			pages.stop()
+			pages = nil
+			p = f.read(ctx, at)
+		}
+		if p.err != nil {
+			return p.err
+		}
+		if err := r.checkPage(p.entries, cursor{Phase: r.cur.Phase, URL: at}, p.next); err != nil {
 			return err
 		}
-		if err := r.checkPage(entries, cursor{Phase: r.cur.Phase, URL: at}, next); err != nil {
-			return err
-		}
-		if r.take(entries, at) {
+		if r.take(p.entries, at) {
 			return nil
 		}
-		if next == "" {
+		if p.next == "" {
 			r.nextPhase()
 			return nil
 		}
-		r.cur = cursor{Phase: r.cur.Phase, URL: next}
+		r.cur, r.last = cursor{Phase: r.cur.Phase, URL: p.next}, p.last
 	}
 	return nil
 }
