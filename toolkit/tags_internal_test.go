@@ -68,7 +68,6 @@ func TestReadTags(t *testing.T) {
 		Plain   string
 		Keyed   string `json:"keyed,omitempty" required:"true"`
 		Omitted string `json:"-" secret:"true"`
-		Dash    string `json:"-," title:"Dash"`
 		//lint:ignore U1000 read by reflection only
 		unexported string
 	}
@@ -80,7 +79,6 @@ func TestReadTags(t *testing.T) {
 		{"Plain", true, fieldTags{key: "Plain"}},
 		{"Keyed", true, fieldTags{key: "keyed", required: true}},
 		{"Omitted", false, fieldTags{}},
-		{"Dash", false, fieldTags{}}, // as before: any json key "-" leaves the field out
 		{"unexported", false, fieldTags{}},
 	}
 	for _, tt := range tests {
