@@ -205,7 +205,7 @@ func finish(prog string, err error, stderr io.Writer, kctx *kong.Context) int {
 const callStack = 32 << 10
 
 // growStack gives the calling goroutine, while its stack is still shallow,
-// the stack a command needs: the runtime then grows it once, copying a
+// the stack a capability call needs: the runtime then grows it once, copying a
 // frame or two, instead of doubling it several times under a deep call
 // stack, each time walking every frame.
 //
