@@ -75,7 +75,10 @@ func (c *capabilityCommand) dispatch(ctx context.Context, a *answer, body []byte
 	}
 	defer a.beginCall()()
 	done := make(chan []byte, 1)
-	go func() { done <- c.integration.Dispatch(ctx, string(c.name), body) }()
+	go func() {
+		growStack(0)
+		done <- c.integration.Dispatch(ctx, string(c.name), body)
+	}()
 	select {
 	case doc := <-done:
 		return doc, interruption(ctx)

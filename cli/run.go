@@ -199,3 +199,18 @@ func finish(prog string, err error, stderr io.Writer, kctx *kong.Context) int {
 	fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
 	return ExitFatal
 }
+
+// callStack is about the stack a capability call reaches (decoding and
+// encoding by reflection nest deep).
+const callStack = 32 << 10
+
+// growStack gives the calling goroutine, while its stack is still shallow,
+// the stack a capability call needs: the runtime then grows it once, copying a
+// frame or two, instead of doubling it several times under a deep call
+// stack, each time walking every frame.
+//
+//go:noinline
+func growStack(i int) byte {
+	var buf [callStack]byte
+	return buf[i]
+}

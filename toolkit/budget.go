@@ -149,8 +149,9 @@ func WithBudget(ctx context.Context, b Budget) (context.Context, context.CancelF
 	s := NewSpending(b)
 	ctx = context.WithValue(ctx, spendingKey{}, s)
 	d := s.limits.MaxDuration
-	return context.WithTimeoutCause(ctx, d, overBudget(
-		"Call budget exceeded: the call ran for its limit of %s (%s or the connector's Budget.MaxDuration); stopping it.", d, EnvMaxCallDuration))
+	// Built without fmt: this runs on every call, and fmt's first use costs start-up.
+	return context.WithTimeoutCause(ctx, d, &BudgetError{errs.New(errs.APIError,
+		"Call budget exceeded: the call ran for its limit of "+d.String()+" ("+EnvMaxCallDuration+" or the connector's Budget.MaxDuration); stopping it.")})
 }
 
 // SpendingOf returns the Spending of the call ctx belongs to, or nil

@@ -58,6 +58,9 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 	if p, ok := building[t]; ok {
 		return p, nil // recursive type: the plan is being built further up
 	}
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan), nil // a nested type planned already, e.g. a credential kind
+	}
 	p := &plan{typ: t, byKey: map[string]int{}, custom: reflect.PointerTo(t).Implements(unmarshalerType)}
 	building[t] = p
 	for _, f := range reflect.VisibleFields(t) {

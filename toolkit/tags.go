@@ -2,6 +2,7 @@ package toolkit
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -44,31 +45,144 @@ func readTags(f reflect.StructField) (t fieldTags, ok bool) {
 	if !f.IsExported() || f.Anonymous {
 		return t, false
 	}
-	key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	t, jsonTag := parseTags(string(f.Tag))
+	key, _, _ := strings.Cut(jsonTag, ",")
 	if key == "-" {
 		return t, false
 	}
 	if key == "" {
 		key = f.Name
 	}
-	t = tagsOf(f.Tag)
 	t.key = key
 	return t, true
 }
 
 // tagsOf reads the tags other than the JSON key.
 func tagsOf(tag reflect.StructTag) fieldTags {
-	t := fieldTags{
-		title:           tag.Get("title"),
-		required:        tag.Get("required") == "true",
-		nullable:        tag.Get("nullable") == "true",
-		secret:          tag.Get("secret") == "true",
-		unique:          tag.Get("unique") == "true",
-		fieldType:       tag.Get("fieldType"),
-		semantic:        tag.Get("semantic"),
-		resourceType:    tag.Get("resourceType") == "true",
-		entitlementType: tag.Get("entitlementType") == "true",
-	}
-	t.dflt, t.hasDefault = tag.Lookup("default")
+	t, _ := parseTags(string(tag))
 	return t
+}
+
+// Bits naming the tags parseTags reads, to keep the first value of each.
+const (
+	tagJSON uint16 = 1 << iota
+	tagTitle
+	tagRequired
+	tagNullable
+	tagSecret
+	tagUnique
+	tagDefault
+	tagFieldType
+	tagSemantic
+	tagResourceType
+	tagEntitlementType
+)
+
+// tagBit names the tags parseTags reads; 0 for any other.
+func tagBit(name string) uint16 {
+	switch name {
+	case "json":
+		return tagJSON
+	case "title":
+		return tagTitle
+	case "required":
+		return tagRequired
+	case "nullable":
+		return tagNullable
+	case "secret":
+		return tagSecret
+	case "unique":
+		return tagUnique
+	case "default":
+		return tagDefault
+	case "fieldType":
+		return tagFieldType
+	case "semantic":
+		return tagSemantic
+	case "resourceType":
+		return tagResourceType
+	case "entitlementType":
+		return tagEntitlementType
+	}
+	return 0
+}
+
+// parseTags reads every tag lumos knows, and the json tag, in one pass over
+// tag: the same reading as reflect.StructTag.Lookup for each (the first
+// value of a key counts; a key whose value does not unquote is absent; a
+// syntax error ends the tag), which would rescan the whole tag once per key.
+func parseTags(tag string) (t fieldTags, jsonTag string) {
+	var seen uint16
+	for tag != "" {
+		i := 0
+		for i < len(tag) && tag[i] == ' ' {
+			i++
+		}
+		tag = tag[i:]
+		if tag == "" {
+			break
+		}
+		i = 0
+		for i < len(tag) && tag[i] > ' ' && tag[i] != ':' && tag[i] != '"' && tag[i] != 0x7f {
+			i++
+		}
+		if i == 0 || i+1 >= len(tag) || tag[i] != ':' || tag[i+1] != '"' {
+			break
+		}
+		name := tag[:i]
+		tag = tag[i+1:]
+		i = 1
+		for i < len(tag) && tag[i] != '"' {
+			if tag[i] == '\\' {
+				i++
+			}
+			i++
+		}
+		if i >= len(tag) {
+			break
+		}
+		quoted := tag[:i+1]
+		tag = tag[i+1:]
+		bit := tagBit(name)
+		if bit == 0 || seen&bit != 0 {
+			continue
+		}
+		seen |= bit
+		value, err := strconv.Unquote(quoted)
+		if err != nil {
+			continue
+		}
+		if bit == tagJSON {
+			jsonTag = value
+			continue
+		}
+		t.set(bit, value)
+	}
+	return t, jsonTag
+}
+
+// set stores the value of the tag bit names.
+func (t *fieldTags) set(bit uint16, value string) {
+	switch bit {
+	case tagTitle:
+		t.title = value
+	case tagRequired:
+		t.required = value == "true"
+	case tagNullable:
+		t.nullable = value == "true"
+	case tagSecret:
+		t.secret = value == "true"
+	case tagUnique:
+		t.unique = value == "true"
+	case tagDefault:
+		t.dflt, t.hasDefault = value, true
+	case tagFieldType:
+		t.fieldType = value
+	case tagSemantic:
+		t.semantic = value
+	case tagResourceType:
+		t.resourceType = value == "true"
+	case tagEntitlementType:
+		t.entitlementType = value == "true"
+	}
 }

@@ -3,22 +3,49 @@
 // binary invoked through a symlink; and the mock alone as compile-on-prem
 // builds it, tags custom,connectors.mock,lumos_runtime) against a
 // hello-world Go binary built in the same run. Runs are interleaved so machine noise hits both alike; it
-// prints medians, 90th percentiles and the ratio of medians.
+// prints medians, 90th percentiles and the ratio of medians, with each
+// command's median CPU time (user + system) and minor page faults, which
+// machine noise disturbs far less than wall time. A "floor" build of each
+// binary links the same packages but returns from main at once: it shows
+// what the runtime and the package initialisers alone cost, which no change
+// to the command line or the call can win back.
 //
 //	go run ./scripts/startbench -n 30
+//	go run ./scripts/startbench -n 30 -before HEAD~3   # the same binaries built from an earlier commit too
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"time"
 )
 
 const request = `{"auth":{"basic":{"username":"foo","password":"bar"}},"request":{},"settings":{"host":"google.com"}}`
+
+// floor is the main package of the floor builds: every package of the
+// binary linked (cli.Run stays reachable), initialised, and nothing run.
+const floor = `package main
+
+import (
+	"os"
+
+	"github.com/lumosgo/lumos/cli"
+	_ "github.com/lumosgo/lumos/connectors"
+	_ "github.com/lumosgo/lumos/internal/sigcatch/early"
+)
+
+func main() {
+	if len(os.Args) > 1<<20 { // never: keeps cli.Run, and all it needs, linked
+		os.Exit(cli.Run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	}
+}
+`
 
 const hello = `package main
 
@@ -29,83 +56,179 @@ func main() { fmt.Println("hello, world") }
 
 func main() {
 	runs := flag.Int("n", 30, "runs of each command (the median needs at least 20)")
+	before := flag.String("before", "", "a git revision whose binaries are built and measured alongside, for before/after figures from one run")
 	flag.Parse()
-	if err := run(*runs); err != nil {
+	if err := run(*runs, *before); err != nil {
 		fmt.Fprintln(os.Stderr, "startbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs int) error {
+// command is one measured command line.
+type command struct {
+	name string
+	argv []string
+}
+
+// sample is what one run of a command cost.
+type sample struct {
+	wall   time.Duration
+	cpu    time.Duration // user + system
+	faults int64         // minor page faults
+}
+
+func run(runs int, before string) error {
 	dir, err := os.MkdirTemp("", "startbench")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	lumos := filepath.Join(dir, "lumos")
-	if err := build(".", lumos, "."); err != nil {
+	helloBin, err := buildHello(dir)
+	if err != nil {
 		return err
 	}
-	// What compile-on-prem ships: the mock alone, without the developer commands.
-	onPremDir := filepath.Join(dir, "onprem")
-	if err := os.MkdirAll(onPremDir, 0o755); err != nil {
+	commands := []command{{"hello-world", []string{helloBin}}}
+	if before != "" {
+		src := filepath.Join(dir, "before-src")
+		if err := checkout(before, src); err != nil {
+			return err
+		}
+		cmds, err := buildLumos(src, filepath.Join(dir, "before"), "before: ")
+		if err != nil {
+			return err
+		}
+		commands = append(commands, cmds...)
+	}
+	cmds, err := buildLumos(".", filepath.Join(dir, "now"), "")
+	if err != nil {
 		return err
 	}
-	if err := build(".", filepath.Join(onPremDir, "lumos"), ".", "-tags", "custom,connectors.mock,lumos_runtime"); err != nil {
-		return err
-	}
-	onPremLink := filepath.Join(onPremDir, "mock-connector")
-	if err := os.Symlink(filepath.Join(onPremDir, "lumos"), onPremLink); err != nil {
-		return err
-	}
-	helloDir := filepath.Join(dir, "hello")
-	if err := os.MkdirAll(helloDir, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(helloDir, "main.go"), []byte(hello), 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(helloDir, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644); err != nil {
-		return err
-	}
-	helloBin := filepath.Join(dir, "hello-bin")
-	if err := build(helloDir, helloBin, "."); err != nil {
-		return err
-	}
-	link := filepath.Join(dir, "mock-connector")
-	if err := os.Symlink(lumos, link); err != nil {
-		return err
-	}
-	commands := []struct {
-		name string
-		argv []string
-	}{
-		{"hello-world", []string{helloBin}},
-		{"mock-connector validate_credentials", []string{link, "validate_credentials", "--json", request}},
-		{"lumos mock validate_credentials", []string{lumos, "mock", "validate_credentials", "--json", request}},
-		{"on-prem build: mock-connector ...", []string{onPremLink, "validate_credentials", "--json", request}},
-	}
-	times := make([][]time.Duration, len(commands))
+	commands = append(commands, cmds...)
+	samples := make([][]sample, len(commands))
 	for i := range runs + 2 { // two warm-up rounds fill the page cache
 		for c, cmd := range commands {
-			d, err := timeRun(cmd.argv)
+			s, err := timeRun(cmd.argv)
 			if err != nil {
 				return fmt.Errorf("%s: %w", cmd.name, err)
 			}
 			if i >= 2 {
-				times[c] = append(times[c], d)
+				samples[c] = append(samples[c], s)
 			}
 		}
 	}
-	base := median(times[0])
-	fmt.Printf("%-40s %12s %12s %8s\n", "command", "median", "p90", "ratio")
+	base := median(samples[0], func(s sample) time.Duration { return s.wall })
+	fmt.Printf("%-48s %10s %10s %7s %10s %7s\n", "command", "median", "p90", "ratio", "cpu", "faults")
 	for c, cmd := range commands {
-		m := median(times[c])
-		fmt.Printf("%-40s %12s %12s %7.2fx\n", cmd.name, m.Round(time.Microsecond), percentile(times[c], 0.9).Round(time.Microsecond),
-			float64(m)/float64(base))
+		wall := func(s sample) time.Duration { return s.wall }
+		m := median(samples[c], wall)
+		fmt.Printf("%-48s %10s %10s %6.2fx %10s %7d\n", cmd.name, m.Round(time.Microsecond),
+			percentile(samples[c], 0.9, wall).Round(time.Microsecond), float64(m)/float64(base),
+			median(samples[c], func(s sample) time.Duration { return s.cpu }).Round(time.Microsecond),
+			median(samples[c], func(s sample) int64 { return s.faults }))
 	}
 	fmt.Printf("runs: %d each, interleaved\n", runs)
 	return nil
+}
+
+// buildHello builds the hello-world baseline.
+func buildHello(dir string) (string, error) {
+	helloDir := filepath.Join(dir, "hello")
+	if err := os.MkdirAll(helloDir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(helloDir, "main.go"), []byte(hello), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(helloDir, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644); err != nil {
+		return "", err
+	}
+	helloBin := filepath.Join(dir, "hello-bin")
+	return helloBin, build(helloDir, helloBin, ".")
+}
+
+// buildLumos builds, from the module at src into out, the full binary and
+// what compile-on-prem ships (the mock alone, without the developer
+// commands), each with a mock-connector link and a floor build, and
+// returns their commands.
+func buildLumos(src, out, label string) ([]command, error) {
+	full, onPrem := filepath.Join(out, "full"), filepath.Join(out, "onprem")
+	onPremTags := []string{"-tags", "custom,connectors.mock,lumos_runtime"}
+	overlay, err := floorOverlay(src, out)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range []struct {
+		dir  string
+		tags []string
+	}{{full, nil}, {onPrem, onPremTags}} {
+		if err := os.MkdirAll(b.dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := build(src, filepath.Join(b.dir, "lumos"), ".", b.tags...); err != nil {
+			return nil, err
+		}
+		if err := build(src, filepath.Join(b.dir, "floor"), "./"+floorPkg, append(b.tags, "-overlay", overlay)...); err != nil {
+			return nil, err
+		}
+		if err := os.Symlink(filepath.Join(b.dir, "lumos"), filepath.Join(b.dir, "mock-connector")); err != nil {
+			return nil, err
+		}
+	}
+	return []command{
+		{label + "mock-connector validate_credentials", []string{filepath.Join(full, "mock-connector"), "validate_credentials", "--json", request}},
+		{label + "lumos mock validate_credentials", []string{filepath.Join(full, "lumos"), "mock", "validate_credentials", "--json", request}},
+		{label + "on-prem build: mock-connector ...", []string{filepath.Join(onPrem, "mock-connector"), "validate_credentials", "--json", request}},
+		{label + "floor of the full binary", []string{filepath.Join(full, "floor")}},
+		{label + "floor of the on-prem build", []string{filepath.Join(onPrem, "floor")}},
+	}, nil
+}
+
+// floorPkg is where the floor's main package appears, through an overlay:
+// nothing is written into the module.
+const floorPkg = "startbench-floor"
+
+// floorOverlay writes the floor's source and the overlay that places it in
+// the module at src, and returns the overlay's path.
+func floorOverlay(src, out string) (string, error) {
+	abs, err := filepath.Abs(src)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", err
+	}
+	mainGo := filepath.Join(out, "floor.go")
+	if err := os.WriteFile(mainGo, []byte(floor), 0o644); err != nil {
+		return "", err
+	}
+	doc, err := json.Marshal(map[string]map[string]string{"Replace": {filepath.Join(abs, floorPkg, "main.go"): mainGo}})
+	if err != nil {
+		return "", err
+	}
+	overlay := filepath.Join(out, "overlay.json")
+	return overlay, os.WriteFile(overlay, doc, 0o644)
+}
+
+// checkout writes the tree of the git revision rev to dir.
+func checkout(rev, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	archive := exec.Command("git", "archive", "--format=tar", rev)
+	extract := exec.Command("tar", "-x", "-C", dir)
+	pipe, err := archive.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	extract.Stdin = pipe
+	archive.Stderr, extract.Stderr = os.Stderr, os.Stderr
+	if err := extract.Start(); err != nil {
+		return err
+	}
+	if err := archive.Run(); err != nil {
+		return fmt.Errorf("git archive %s: %w", rev, err)
+	}
+	return extract.Wait()
 }
 
 func build(dir, out, pkg string, flags ...string) error {
@@ -116,22 +239,31 @@ func build(dir, out, pkg string, flags ...string) error {
 	return cmd.Run()
 }
 
-func timeRun(argv []string) (time.Duration, error) {
+func timeRun(argv []string) (sample, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = os.TempDir() // so the connector's log folder, if any, lands outside the repository
 	start := time.Now()
 	out, err := cmd.Output()
-	d := time.Since(start)
+	s := sample{wall: time.Since(start)}
 	if err != nil {
-		return 0, fmt.Errorf("%v (output %q)", err, out)
+		return s, fmt.Errorf("%v (output %q)", err, out)
 	}
-	return d, nil
+	s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		s.faults = ru.Minflt
+	}
+	return s, nil
 }
 
-func median(ds []time.Duration) time.Duration { return percentile(ds, 0.5) }
+func median[T int64 | time.Duration](ss []sample, f func(sample) T) T {
+	return percentile(ss, 0.5, f)
+}
 
-func percentile(ds []time.Duration, p float64) time.Duration {
-	s := slices.Clone(ds)
+func percentile[T int64 | time.Duration](ss []sample, p float64, f func(sample) T) T {
+	s := make([]T, len(ss))
+	for i, x := range ss {
+		s[i] = f(x)
+	}
 	slices.Sort(s)
 	return s[int(p*float64(len(s)-1)+0.5)]
 }
