@@ -8,10 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -265,7 +262,7 @@ func runCLI(t *testing.T, capName string, doc []byte) leakRun {
 	case <-time.After(leakMaxTime + 10*time.Second):
 		t.Fatal("the call did not end in time")
 	}
-	return leakRun{stdout: stdout.String(), stderr: stderr.String(), log: readDir(t, logDir)}
+	return leakRun{stdout: stdout.String(), stderr: stderr.String(), log: hostile.ReadFiles(t, logDir)}
 }
 
 // checkOneDocument checks that stdout is one JSON document and a newline,
@@ -283,30 +280,13 @@ func checkOneDocument(t *testing.T, stdout, code string) []string {
 	if env.IsError != (code != "") || string(env.Error.ErrorCode) != code {
 		t.Fatalf("got error %v %q (%s), want %q", env.IsError, env.Error.ErrorCode, env.Error.Message, code)
 	}
-	strs := stringsOf(doc, nil)
+	strs := hostile.StringsOf(doc)
 	if env.Page != nil && env.Page.Token != "" { // the page token's own content
 		raw, err := base64.RawURLEncoding.DecodeString(env.Page.Token)
 		is.NoErr(err)
 		strs = append(strs, string(raw))
 	}
 	return strs
-}
-
-// stringsOf collects every string of a decoded JSON value, keys included.
-func stringsOf(v any, out []string) []string {
-	switch v := v.(type) {
-	case string:
-		out = append(out, v)
-	case []any:
-		for _, x := range v {
-			out = stringsOf(x, out)
-		}
-	case map[string]any:
-		for k, x := range v {
-			out = stringsOf(x, append(out, k))
-		}
-	}
-	return out
 }
 
 // checkNoSecret checks that no secret appears in the answer's strings
@@ -366,25 +346,6 @@ func checkLogNotForged(t *testing.T, run leakRun) {
 			t.Fatalf("a forged or raw stderr line: %q", line)
 		}
 	}
-}
-
-// readDir is every file of dir, concatenated.
-func readDir(t *testing.T, dir string) string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, e := range entries {
-		f, err := os.Open(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(&b, f)
-		f.Close()
-	}
-	return b.String()
 }
 
 // installApp installs a GitHub App on the fake's org and returns the app

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -167,7 +165,7 @@ func TestHostileTokenEndpointLeaksNothing(t *testing.T) {
 				var decoded any
 				is.NoErr(json.Unmarshal([]byte(stdout), &decoded))
 				for _, secret := range []string{leakClientSecret, leakRefreshToken} {
-					for _, s := range allStrings(decoded, nil) {
+					for _, s := range hostile.StringsOf(decoded) {
 						is.True(!strings.Contains(s, secret)) // in no spelling in the answer
 					}
 					forms := []string{secret}
@@ -208,19 +206,7 @@ func runOAuthCLI(t *testing.T, app, capability string, doc []byte) (stdout, stde
 	case <-time.After(30 * time.Second):
 		t.Fatal("the call did not end in time")
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(data)
-	}
-	return out.String(), errOut.String(), b.String()
+	return out.String(), errOut.String(), hostile.ReadFiles(t, dir)
 }
 
 var rawControl = regexp.MustCompile("[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029]")
@@ -244,21 +230,4 @@ func checkRecords(t *testing.T, app, logs, stderr string) {
 			t.Fatalf("a forged or raw stderr line: %q", line)
 		}
 	}
-}
-
-// allStrings collects every string of a decoded JSON value, keys included.
-func allStrings(v any, out []string) []string {
-	switch v := v.(type) {
-	case string:
-		out = append(out, v)
-	case []any:
-		for _, x := range v {
-			out = allStrings(x, out)
-		}
-	case map[string]any:
-		for k, x := range v {
-			out = allStrings(x, append(out, k))
-		}
-	}
-	return out
 }
