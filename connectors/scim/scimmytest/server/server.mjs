@@ -46,11 +46,20 @@ function groupsOf(userId) {
         .map((g) => ({value: g.id, display: g.displayName, type: "direct"}));
 }
 
-// select answers egress: one resource by id, or every resource the filter matches, in creation order.
+// select answers egress: one resource by id, or every resource the filter matches, in creation order
+// (SCIMMY's ListResponse then cuts the page at startIndex/count). SCIMMY returns the first page again
+// when startIndex is past the last result; the empty list below makes that page empty, as RFC 7644
+// §3.4.2.4 expects, with totalResults still counting every match.
 function select(resource, all) {
     const matched = resource.filter ? resource.filter.match(all) : all;
     if (resource.id && !matched.length) throw notFound(resource.id);
-    return resource.id ? matched[0] : matched;
+    if (resource.id) return matched[0];
+    const start = resource.constraints?.startIndex ?? 1;
+    if (start > matched.length && matched.length > 0) {
+        resource.constraints.totalResults = matched.length;
+        return [];
+    }
+    return matched;
 }
 
 SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false))
