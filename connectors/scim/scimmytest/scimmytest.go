@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -165,6 +166,7 @@ func missingPackages(dir string) []string {
 			missing = append(missing, name+"@"+want)
 		}
 	}
+	sort.Strings(missing)
 	return missing
 }
 
