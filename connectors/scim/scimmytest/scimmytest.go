@@ -215,6 +215,7 @@ type portWriter struct {
 	ready chan string
 }
 
+// Write takes stdout; only the first line is kept.
 func (w *portWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -236,6 +237,7 @@ type tailBuffer struct {
 	max int
 }
 
+// Write appends p, dropping the oldest bytes past max.
 func (b *tailBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -246,6 +248,7 @@ func (b *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// String is what is kept.
 func (b *tailBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
