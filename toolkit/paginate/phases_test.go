@@ -360,7 +360,7 @@ func TestListerTokens(t *testing.T) {
 		token  string
 	}{
 		{name: "garbled", lister: two, token: "not-a-token"},
-		{name: "altered", lister: two, token: inB[:len(inB)-2] + "AA"},
+		{name: "altered", lister: two, token: alteredToken(inB)},
 		{name: "truncated", lister: two, token: inB[:len(inB)/2]},
 		{name: "another scope", lister: &paginate.Lister[string]{Scope: "test/other", Phases: two.Phases}, token: inB},
 		{name: "a phase the listing does not have", lister: &paginate.Lister[string]{Scope: "test/tokens", Phases: two.Phases[:1]}, token: inB},
@@ -480,4 +480,15 @@ func TestListerEdges(t *testing.T) {
 			is.Equal(calls, tc.calls)
 		})
 	}
+}
+
+// alteredToken changes one character in the middle of token to another one,
+// so it differs from the token issued whatever its bytes.
+func alteredToken(token string) string {
+	i := len(token) / 2
+	c := byte('A')
+	if token[i] == 'A' {
+		c = 'B'
+	}
+	return token[:i] + string(c) + token[i+1:]
 }
