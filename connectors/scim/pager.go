@@ -133,7 +133,7 @@ func page[E any](ctx context.Context, ss *session, cap toolkit.CapabilityName, p
 			size = p.Size
 		}
 	}
-	l := paginate.Lister[E]{Scope: ss.scope(cap), Phases: phases, PerPage: ss.s.PageSize, WholePages: wholePages,
+	l := paginate.Lister[E]{Scope: ss.scope(cap), Phases: phases, PerPage: min(size, ss.s.PageSize), WholePages: wholePages,
 		Headroom: ss.c.RateLimitRemaining}
 	entries, next, err := l.Page(ctx, token, size)
 	if err != nil {
