@@ -216,10 +216,7 @@ func (f *Fake) Members(groupID string) []string {
 	if !ok {
 		return nil
 	}
-	var out []string
-	for _, m := range members(r.Attributes) {
-		out = append(out, m)
-	}
+	out := members(r.Attributes)
 	sort.Strings(out)
 	return out
 }

@@ -161,125 +161,155 @@ type association struct {
 	ResourceID    string `json:"integration_specific_resource_id"`
 }
 
+// grant is the assign/unassign payload of a group membership.
+func grant(acc, group string) map[string]any {
+	return map[string]any{"account_integration_specific_id": acc, "resource_integration_specific_id": "", "resource_type": scim.ResourceTypeTenant,
+		"entitlement_type": scim.EntitlementTypeGroupMember, "entitlement_integration_specific_id": group}
+}
+
 // Run is the server-facing table: validate, create (and a duplicate),
 // list and get, group membership round trip with noops, deactivate and
 // activate, delete (twice), and not_found for unknown ids.
 func Run(t *testing.T, tg Target) {
-	p := tg.Prefix
-	grant := func(acc, group string) map[string]any {
-		return map[string]any{"account_integration_specific_id": acc, "resource_integration_specific_id": "", "resource_type": scim.ResourceTypeTenant,
-			"entitlement_type": scim.EntitlementTypeGroupMember, "entitlement_integration_specific_id": group}
-	}
+	t.Run("validate_credentials", func(t *testing.T) { checkValidate(t, tg) })
 	var ids []string
-	t.Run("validate_credentials", func(t *testing.T) {
-		env := tg.OK(t, "validate_credentials", map[string]any{}, nil)
-		var v toolkit.ValidatedCredentials
-		_ = json.Unmarshal(env.Response, &v)
-		if !v.Valid || v.UniqueTenantID != strings.ToLower(strings.TrimRight(tg.BaseURL, "/")) {
-			t.Fatalf("validate_credentials: %s", env.Response)
-		}
-	})
-	t.Run("create_account", func(t *testing.T) {
-		for i := range 3 {
-			name := fmt.Sprintf("%suser%d", p, i)
-			env := tg.OK(t, "create_account", map[string]any{"username": name, "email": name + "@example.com",
-				"given_name": "Given", "family_name": fmt.Sprint("Family", i), "entitlements": []any{}}, nil)
-			var c toolkit.CreatedAccount
-			_ = json.Unmarshal(env.Response, &c)
-			if c.ID == nil || *c.ID == "" || c.Status != toolkit.AccountStatusActive || Effect(t, env) != toolkit.EffectCreated {
-				t.Fatalf("create_account: %s", env.Response)
-			}
-			ids = append(ids, *c.ID)
-		}
-		tg.Fail(t, "create_account", map[string]any{"username": p + "user0", "entitlements": []any{}}, "bad_request", "uniqueness")
-	})
+	t.Run("create_account", func(t *testing.T) { ids = checkCreate(t, tg) })
 	if len(ids) != 3 {
 		t.Fatal("create_account failed; the rest needs its users")
 	}
-	t.Run("list_accounts", func(t *testing.T) {
-		for _, size := range []int{1, 2, 100} {
-			accs, _ := Drain[account](t, tg, "list_accounts", size)
-			seen := map[string]int{}
-			for _, a := range accs {
-				seen[a.ID]++
-			}
-			for _, id := range ids {
-				if seen[id] != 1 {
-					t.Fatalf("size %d: account %s listed %d times", size, id, seen[id])
-				}
-			}
+	t.Run("list_accounts", func(t *testing.T) { checkList(t, tg, ids) })
+	t.Run("get_account", func(t *testing.T) { checkGet(t, tg, ids[0]) })
+	group := tg.CreateGroup(t, tg.Prefix+"group")
+	t.Run("membership", func(t *testing.T) { checkMembership(t, tg, ids[1], group) })
+	t.Run("deactivate_activate", func(t *testing.T) { checkActivation(t, tg, ids[2]) })
+	t.Run("delete_account", func(t *testing.T) { checkDelete(t, tg, ids) })
+}
+
+func checkValidate(t *testing.T, tg Target) {
+	env := tg.OK(t, "validate_credentials", map[string]any{}, nil)
+	var v toolkit.ValidatedCredentials
+	_ = json.Unmarshal(env.Response, &v)
+	if !v.Valid || v.UniqueTenantID != strings.ToLower(strings.TrimRight(tg.BaseURL, "/")) {
+		t.Fatalf("validate_credentials: %s", env.Response)
+	}
+}
+
+func checkCreate(t *testing.T, tg Target) []string {
+	var ids []string
+	for i := range 3 {
+		name := fmt.Sprintf("%suser%d", tg.Prefix, i)
+		env := tg.OK(t, "create_account", map[string]any{"username": name, "email": name + "@example.com",
+			"given_name": "Given", "family_name": fmt.Sprint("Family", i), "entitlements": []any{}}, nil)
+		var c toolkit.CreatedAccount
+		_ = json.Unmarshal(env.Response, &c)
+		if c.ID == nil || *c.ID == "" || c.Status != toolkit.AccountStatusActive || Effect(t, env) != toolkit.EffectCreated {
+			t.Fatalf("create_account: %s", env.Response)
 		}
-	})
-	t.Run("get_account", func(t *testing.T) {
-		var a account
-		_ = json.Unmarshal(tg.OK(t, "get_account", map[string]any{"account_id": ids[0]}, nil).Response, &a)
-		if a.ID != ids[0] || a.Username != p+"user0" || a.Email != p+"user0@example.com" || a.GivenName != "Given" || a.UserStatus != "ACTIVE" {
-			t.Fatalf("get_account: %+v", a)
+		ids = append(ids, *c.ID)
+	}
+	tg.Fail(t, "create_account", map[string]any{"username": tg.Prefix + "user0", "entitlements": []any{}}, "bad_request", "uniqueness")
+	return ids
+}
+
+func checkList(t *testing.T, tg Target, ids []string) {
+	for _, size := range []int{1, 2, 100} {
+		accs, _ := Drain[account](t, tg, "list_accounts", size)
+		seen := map[string]int{}
+		for _, a := range accs {
+			seen[a.ID]++
 		}
-		tg.Fail(t, "get_account", map[string]any{"account_id": "no-such-user-" + p}, "not_found")
-	})
-	group := tg.CreateGroup(t, p+"group")
-	t.Run("membership", func(t *testing.T) {
-		if Effect(t, tg.OK(t, "assign_entitlement", grant(ids[1], group), nil)) != toolkit.EffectCreated {
-			t.Fatal("first assign did not create")
-		}
-		if Effect(t, tg.OK(t, "assign_entitlement", grant(ids[1], group), nil)) != toolkit.EffectNoop {
-			t.Fatal("repeated assign is not a noop")
-		}
-		var as []association
-		_ = json.Unmarshal(tg.OK(t, "get_account_entitlement_associations", map[string]any{"account_id": ids[1]}, nil).Response, &as)
-		if len(as) != 1 || as[0].EntitlementID != group || as[0].AccountID != ids[1] {
-			t.Fatalf("associations of %s: %+v", ids[1], as)
-		}
-		all, _ := Drain[association](t, tg, "find_entitlement_associations", 1)
-		found := 0
-		for _, a := range all {
-			if a.EntitlementID == group {
-				found++
-			}
-		}
-		if found != 1 {
-			t.Fatalf("find_entitlement_associations: group %s held %d times", group, found)
-		}
-		if Effect(t, tg.OK(t, "unassign_entitlement", grant(ids[1], group), nil)) != toolkit.EffectDeleted {
-			t.Fatal("unassign did not delete")
-		}
-		if Effect(t, tg.OK(t, "unassign_entitlement", grant(ids[1], group), nil)) != toolkit.EffectNoop {
-			t.Fatal("repeated unassign is not a noop")
-		}
-		tg.Fail(t, "assign_entitlement", grant(ids[1], "no-such-group-"+p), "not_found")
-	})
-	t.Run("deactivate_activate", func(t *testing.T) {
-		status := func() string {
-			var a account
-			_ = json.Unmarshal(tg.OK(t, "get_account", map[string]any{"account_id": ids[2]}, nil).Response, &a)
-			return a.UserStatus
-		}
-		steps := []struct {
-			capName string
-			effect  toolkit.EffectKind
-			status  string
-		}{
-			{"deactivate_account", toolkit.EffectUpdated, "SUSPENDED"},
-			{"deactivate_account", toolkit.EffectNoop, "SUSPENDED"},
-			{"activate_account", toolkit.EffectUpdated, "ACTIVE"},
-			{"activate_account", toolkit.EffectNoop, "ACTIVE"},
-		}
-		for _, s := range steps {
-			if e := Effect(t, tg.OK(t, s.capName, map[string]any{"account_id": ids[2]}, nil)); e != s.effect || status() != s.status {
-				t.Fatalf("%s: effect %s, status %s; want %s, %s", s.capName, e, status(), s.effect, s.status)
-			}
-		}
-	})
-	t.Run("delete_account", func(t *testing.T) {
 		for _, id := range ids {
-			if Effect(t, tg.OK(t, "delete_account", map[string]any{"account_id": id}, nil)) != toolkit.EffectDeleted {
-				t.Fatalf("delete %s did not delete", id)
-			}
-			if Effect(t, tg.OK(t, "delete_account", map[string]any{"account_id": id}, nil)) != toolkit.EffectNoop {
-				t.Fatalf("repeated delete of %s is not a noop", id)
+			if seen[id] != 1 {
+				t.Fatalf("size %d: account %s listed %d times", size, id, seen[id])
 			}
 		}
-		tg.Fail(t, "get_account", map[string]any{"account_id": ids[0]}, "not_found")
-	})
+	}
+}
+
+func checkGet(t *testing.T, tg Target, id string) {
+	var a account
+	_ = json.Unmarshal(tg.OK(t, "get_account", map[string]any{"account_id": id}, nil).Response, &a)
+	p := tg.Prefix
+	if a.ID != id || a.Username != p+"user0" || a.Email != p+"user0@example.com" || a.GivenName != "Given" || a.UserStatus != "ACTIVE" {
+		t.Fatalf("get_account: %+v", a)
+	}
+	tg.Fail(t, "get_account", map[string]any{"account_id": "no-such-user-" + p}, "not_found")
+}
+
+func checkMembership(t *testing.T, tg Target, id, group string) {
+	steps := []struct {
+		capName string
+		effect  toolkit.EffectKind
+	}{
+		{"assign_entitlement", toolkit.EffectCreated},
+		{"assign_entitlement", toolkit.EffectNoop},
+	}
+	for _, s := range steps {
+		if e := Effect(t, tg.OK(t, s.capName, grant(id, group), nil)); e != s.effect {
+			t.Fatalf("%s: effect %s, want %s", s.capName, e, s.effect)
+		}
+	}
+	var as []association
+	_ = json.Unmarshal(tg.OK(t, "get_account_entitlement_associations", map[string]any{"account_id": id}, nil).Response, &as)
+	if len(as) != 1 || as[0].EntitlementID != group || as[0].AccountID != id {
+		t.Fatalf("associations of %s: %+v", id, as)
+	}
+	all, _ := Drain[association](t, tg, "find_entitlement_associations", 1)
+	found := 0
+	for _, a := range all {
+		if a.EntitlementID == group {
+			found++
+		}
+	}
+	if found != 1 {
+		t.Fatalf("find_entitlement_associations: group %s held %d times", group, found)
+	}
+	steps = []struct {
+		capName string
+		effect  toolkit.EffectKind
+	}{
+		{"unassign_entitlement", toolkit.EffectDeleted},
+		{"unassign_entitlement", toolkit.EffectNoop},
+	}
+	for _, s := range steps {
+		if e := Effect(t, tg.OK(t, s.capName, grant(id, group), nil)); e != s.effect {
+			t.Fatalf("%s: effect %s, want %s", s.capName, e, s.effect)
+		}
+	}
+	tg.Fail(t, "assign_entitlement", grant(id, "no-such-group-"+tg.Prefix), "not_found")
+}
+
+func checkActivation(t *testing.T, tg Target, id string) {
+	status := func() string {
+		var a account
+		_ = json.Unmarshal(tg.OK(t, "get_account", map[string]any{"account_id": id}, nil).Response, &a)
+		return a.UserStatus
+	}
+	steps := []struct {
+		capName string
+		effect  toolkit.EffectKind
+		status  string
+	}{
+		{"deactivate_account", toolkit.EffectUpdated, "SUSPENDED"},
+		{"deactivate_account", toolkit.EffectNoop, "SUSPENDED"},
+		{"activate_account", toolkit.EffectUpdated, "ACTIVE"},
+		{"activate_account", toolkit.EffectNoop, "ACTIVE"},
+	}
+	for _, s := range steps {
+		if e := Effect(t, tg.OK(t, s.capName, map[string]any{"account_id": id}, nil)); e != s.effect || status() != s.status {
+			t.Fatalf("%s: effect %s, status %s; want %s, %s", s.capName, e, status(), s.effect, s.status)
+		}
+	}
+}
+
+func checkDelete(t *testing.T, tg Target, ids []string) {
+	for _, id := range ids {
+		if Effect(t, tg.OK(t, "delete_account", map[string]any{"account_id": id}, nil)) != toolkit.EffectDeleted {
+			t.Fatalf("delete %s did not delete", id)
+		}
+		if Effect(t, tg.OK(t, "delete_account", map[string]any{"account_id": id}, nil)) != toolkit.EffectNoop {
+			t.Fatalf("repeated delete of %s is not a noop", id)
+		}
+	}
+	tg.Fail(t, "get_account", map[string]any{"account_id": ids[0]}, "not_found")
 }
