@@ -253,21 +253,27 @@ type handler struct {
 }
 
 func (h *handler) resource(r *scim.Resource) scim.Resource {
+	return h.resourceWith(r, h.f.userGroups())
+}
+
+// resourceWith is a stored resource as answered: a user's groups are
+// computed from the groups' members (groups maps user id to them), as
+// servers do.
+func (h *handler) resourceWith(r *scim.Resource, groups map[string][]any) scim.Resource {
 	out := scim.Resource{ID: r.ID, Attributes: copyAttrs(r.Attributes)}
-	if h.kind == "Group" {
-		// Groups of a user are computed, as servers do.
-		return out
+	if h.kind == "User" && groups[r.ID] != nil {
+		out.Attributes["groups"] = groups[r.ID]
 	}
-	var gs []any
-	for _, gid := range h.f.sortedIDs(h.f.groups) {
-		for _, m := range members(h.f.groups[gid].Attributes) {
-			if m == r.ID {
-				gs = append(gs, map[string]any{"value": gid, "display": h.f.groups[gid].Attributes["displayName"]})
-			}
+	return out
+}
+
+// userGroups maps every member user id to its groups' references.
+func (f *Fake) userGroups() map[string][]any {
+	out := map[string][]any{}
+	for _, gid := range f.sortedIDs(f.groups) {
+		for _, m := range members(f.groups[gid].Attributes) {
+			out[m] = append(out[m], map[string]any{"value": gid, "display": f.groups[gid].Attributes["displayName"]})
 		}
-	}
-	if gs != nil {
-		out.Attributes["groups"] = gs
 	}
 	return out
 }
@@ -312,13 +318,16 @@ func (h *handler) GetAll(_ *http.Request, p scim.ListRequestParams) (scim.Page, 
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	h.f.lists++
-	var all []scim.Resource
-	for _, id := range h.f.sortedIDs(h.store) {
-		res := h.resource(h.store[id])
-		if p.FilterValidator != nil && !passes(p.FilterValidator, res) {
-			continue
+	groups := h.f.userGroups()
+	ids := h.f.sortedIDs(h.store)
+	if p.FilterValidator != nil {
+		var kept []string
+		for _, id := range ids {
+			if passes(p.FilterValidator, h.resourceWith(h.store[id], groups)) {
+				kept = append(kept, id)
+			}
 		}
-		all = append(all, res)
+		ids = kept
 	}
 	count := p.Count
 	if h.f.o.IgnoreCount > 0 {
@@ -328,12 +337,12 @@ func (h *handler) GetAll(_ *http.Request, p scim.ListRequestParams) (scim.Page, 
 		count = min(count, h.f.o.ShortPages)
 	}
 	start := max(p.StartIndex, 1) - 1
-	end := min(start+count, len(all))
+	end := min(start+count, len(ids))
 	page := []scim.Resource{}
-	if start < len(all) {
-		page = all[start:end]
+	for i := start; i < end; i++ {
+		page = append(page, h.resourceWith(h.store[ids[i]], groups))
 	}
-	total := len(all)
+	total := len(ids)
 	if h.f.o.TotalDrift {
 		total += h.f.lists
 	}
