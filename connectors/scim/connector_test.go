@@ -261,3 +261,32 @@ func TestConformance(t *testing.T) {
 		PageSize:    7,
 	})
 }
+
+// TestValidate checks discovery: missing endpoints are skipped, settings
+// the server says it cannot serve are refused.
+func TestValidate(t *testing.T) {
+	cases := []struct {
+		name     string
+		o        scimfake.Options
+		settings map[string]any
+		code     toolkit.ErrorCode
+		want     string
+	}{
+		{"defaults", scimfake.Options{}, nil, "", ""},
+		{"no_discovery", scimfake.Options{NoDiscovery: true}, nil, "", ""},
+		{"unknown_users_path", scimfake.Options{}, map[string]any{"users_path": "/People"}, "bad_request", "/People"},
+		{"filter_unsupported", scimfake.Options{NoFilter: true}, nil, "bad_request", "filter_supported"},
+		{"filter_off", scimfake.Options{NoFilter: true}, map[string]any{"filter_supported": false}, "", ""},
+		{"bad_base_url", scimfake.Options{}, map[string]any{"base_url": "ftp://x/scim?x=1"}, "bad_request", "base_url"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, tg := newTarget(t, c.o, c.settings)
+			if c.code == "" {
+				tg.OK(t, "validate_credentials", map[string]any{}, nil)
+				return
+			}
+			tg.Fail(t, "validate_credentials", map[string]any{}, c.code, c.want)
+		})
+	}
+}
