@@ -1,0 +1,114 @@
+// Package scim is the generic SCIM 2.0 connector, app id "scim": any
+// service provider speaking SCIM 2.0 (RFC 7643/7644) is a tenant, named by
+// its base URL. Users are accounts, the service provider itself is the one
+// resource (id ""), and every Group is one group_member entitlement on it.
+//
+// Identifiers (see README.md in this folder):
+//
+//   - accounts: the SCIM User's id, as the server gives it;
+//   - resources: "" (the SCIM tenant);
+//   - entitlements: group_member, id the SCIM Group's id, on resource "".
+//
+// Two credentials are declared; a request sends exactly one of them:
+//
+//	{"credentials":[{"id":"token","token":{"token":"…"}}], …}
+//	{"credentials":[{"id":"basic","basic":{"username":"…","password":"…"}}], …}
+package scim
+
+import (
+	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// Version is the connector's version.
+const Version = "0.1.0"
+
+// Credential ids.
+const (
+	CredentialToken = "token" // a bearer token
+	CredentialBasic = "basic" // a user name and password (HTTP basic auth)
+)
+
+// ResourceTypeTenant is the type of the one resource: the SCIM service provider.
+const ResourceTypeTenant = "tenant"
+
+// EntitlementTypeGroupMember is membership of one SCIM Group.
+const EntitlementTypeGroupMember = "group_member"
+
+// Values of the patch_op_case setting.
+const (
+	PatchOpLower       = "lower"       // "add", "remove", "replace" (RFC 7644)
+	PatchOpCapitalized = "capitalized" // "Add", "Remove", "Replace" (Azure AD style)
+)
+
+// Values of the membership_source setting.
+const (
+	MembershipGroupMembers = "group_members" // memberships read from Group.members
+	MembershipUserGroups   = "user_groups"   // memberships read from User.groups
+)
+
+// DefaultPageSize is the upstream count asked for when page_size is unset.
+const DefaultPageSize = 100
+
+// Settings are the SCIM connector's settings.
+type Settings struct {
+	BaseURL          string `json:"base_url" required:"true" title:"SCIM base URL" description:"The SCIM root, e.g. https://example.com/scim/v2; /Users, /Groups and /ServiceProviderConfig are below it."`
+	UsersPath        string `json:"users_path" default:"/Users" title:"Users path" description:"Path of the Users endpoint below the base URL."`
+	GroupsPath       string `json:"groups_path" default:"/Groups" title:"Groups path" description:"Path of the Groups endpoint below the base URL."`
+	PageSize         int    `json:"page_size" default:"100" title:"Upstream page size" description:"The count asked for on every list request (the server may answer fewer or more)."`
+	PatchOpCase      string `json:"patch_op_case" default:"lower" enum:"lower,capitalized" title:"PATCH op casing" description:"lower sends op \"add\"/\"remove\"/\"replace\" (RFC 7644); capitalized sends \"Add\"/\"Remove\"/\"Replace\" for servers that need it."`
+	MembershipSource string `json:"membership_source" default:"group_members" enum:"group_members,user_groups" title:"Membership source" description:"group_members reads memberships from Group.members; user_groups reads them from User.groups."`
+	FilterSupported  bool   `json:"filter_supported" default:"true" title:"Filters supported" description:"When false, the connector never sends filter= (it scans listings instead)."`
+}
+
+// Integration is the SCIM connector, registered under the app id "scim".
+var Integration = toolkit.NewIntegration(toolkit.Declaration{
+	AppID:   "scim",
+	Version: Version,
+	Credentials: []toolkit.CredentialConfig{
+		{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A bearer token the SCIM service provider issued. Send exactly one of the two credentials."},
+		{ID: CredentialBasic, Type: toolkit.AuthBasic, Optional: true, Description: "A user name and password sent with HTTP basic authentication. Send exactly one of the two credentials."},
+	},
+	Settings:    Settings{},
+	MaxPageSize: MaxPageSize,
+	Description: toolkit.DescriptionData{
+		UserFriendlyName: "SCIM 2.0",
+		Description:      "Any SCIM 2.0 service provider: Users as accounts, Groups as entitlements.",
+		Categories:       []toolkit.AppCategory{toolkit.CategoryITAndSecurity},
+	},
+	ResourceTypes: []toolkit.ResourceType{{TypeID: ResourceTypeTenant, TypeLabel: "SCIM tenant"}},
+	EntitlementTypes: []toolkit.EntitlementType{
+		{TypeID: EntitlementTypeGroupMember, TypeLabel: "Group member", ResourceTypeID: "", Min: 0},
+	},
+	ErrorHandlers: []errs.Rule{{Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HandlerFunc(describeHTTPError)}},
+})
+
+func init() {
+	in := Integration
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials, toolkit.WithDescription(
+		"Read /ServiceProviderConfig (and /ResourceTypes, /Schemas when present) and one page of Users; "+
+			"unique_tenant_id is the base URL, lower-cased, without a trailing slash."))
+	toolkit.Handle(in, toolkit.CapListAccounts, listAccounts, toolkit.WithDescription(
+		"List SCIM Users, paged with startIndex/count: one upstream request per page_size users."))
+	toolkit.Handle(in, toolkit.CapGetAccount, getAccount, toolkit.WithDescription("Fetch one SCIM User by id."))
+	toolkit.Handle(in, toolkit.CapListResources, listResources, toolkit.WithDescription("List the SCIM tenant (id \"\")."))
+	toolkit.Handle(in, toolkit.CapListEntitlements, listEntitlements, toolkit.WithDescription(
+		"List one group_member entitlement per SCIM Group, on the tenant, paged."))
+	toolkit.Handle(in, toolkit.CapFindEntitlementAssociations, findEntitlementAssociations, toolkit.WithDescription(
+		"List group memberships from Group.members (or User.groups with membership_source user_groups), paged."))
+	toolkit.Handle(in, toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations, toolkit.WithDescription(
+		"List one user's group memberships."))
+	toolkit.Handle(in, toolkit.CapAssignEntitlement, assignEntitlement, toolkit.WithDescription(
+		"Add the user to the group (PATCH members add); a noop when already a member."))
+	toolkit.Handle(in, toolkit.CapUnassignEntitlement, unassignEntitlement, toolkit.WithDescription(
+		"Remove the user from the group (PATCH members remove); a noop when not a member."))
+	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
+		"Create a SCIM User (POST), then add it to the groups asked for."))
+	toolkit.Handle(in, toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription(
+		"Set active to true (PATCH); a noop when already active."))
+	toolkit.Handle(in, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription(
+		"Set active to false (PATCH); a noop when already inactive."))
+	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
+		"Delete the SCIM User; a noop when it is already gone."))
+	toolkit.Register(in)
+}
