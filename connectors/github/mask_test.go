@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +19,7 @@ import (
 	"github.com/lumosgo/lumos/cli"
 	_ "github.com/lumosgo/lumos/connectors/github" // registers the connector
 	"github.com/lumosgo/lumos/connectors/github/githubfake"
+	"github.com/lumosgo/lumos/toolkit/connectortest/hostile"
 )
 
 // spell writes s as an upstream might inside a JSON string.
@@ -147,7 +146,7 @@ func TestAppCredentialsNeverLeak(t *testing.T) {
 				is.NoErr(json.Unmarshal(stdout.Bytes(), &doc))
 				is.Equal(doc.Error.ErrorCode, tt.code)
 				is.True(strings.Contains(stdout.String(), "REDACTED")) // the echo was there, masked
-				logs := readAll(t, logDir)
+				logs := hostile.ReadFiles(t, logDir)
 				is.True(strings.Contains(logs, "REDACTED"))
 
 				var jwts, installationTokens int
@@ -169,22 +168,4 @@ func TestAppCredentialsNeverLeak(t *testing.T) {
 			})
 		}
 	}
-}
-
-// readAll is every file of dir, concatenated.
-func readAll(t *testing.T, dir string) string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(data)
-	}
-	return b.String()
 }
