@@ -94,12 +94,13 @@ func init() {
 		"Turn an account off (nothing persists): a noop when INACTIVE, SUSPENDED, DEPROVISIONED or DELETED."))
 	toolkit.Handle(Integration, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"Remove an account (nothing persists): a noop when DELETED."))
-	toolkit.Handle(Integration, toolkit.CapAssignEntitlement, assignEntitlement, toolkit.WithDescription(
-		"Grant an entitlement (nothing persists): a noop when the account holds it.\n"+
-			"An unknown account, resource or entitlement, or a mismatched type, is not_found."))
-	toolkit.Handle(Integration, toolkit.CapUnassignEntitlement, unassignEntitlement, toolkit.WithDescription(
-		"Revoke an entitlement (nothing persists): a noop when the account does not hold it.\n"+
-			"An unknown account, resource or entitlement, or a mismatched type, is not_found."))
+	toolkit.HandleEntitlementChanges(Integration, changeEntitlement,
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Grant an entitlement (nothing persists): a noop when the account holds it.\n" +
+				"An unknown account, resource or entitlement, or a mismatched type, is not_found.")},
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Revoke an entitlement (nothing persists): a noop when the account does not hold it.\n" +
+				"An unknown account, resource or entitlement, or a mismatched type, is not_found.")})
 	toolkit.Handle(Integration, toolkit.CapTransferData, transferData, toolkit.WithDescription(
 		"Move one account's data to another (nothing persists).\n"+
 			"A noop for the same account or a PENDING source (no data); a DELETED target is invalid_value."))

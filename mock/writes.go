@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -45,43 +44,31 @@ func deref(s *string) string {
 	return *s
 }
 
-// assignEntitlement grants an entitlement. The account, the resource (of
-// the given type) and the entitlement (of the given type, on that resource)
-// must exist, else not_found. Granting what the account holds is a noop;
-// the result is assigned: true either way. The tenant role's max of 1 is
-// not enforced: granting a second role is reported as created.
-func assignEntitlement(_ context.Context, req toolkit.AssignEntitlementRequest) (toolkit.AssignEntitlementResponse, error) {
-	return changeEntitlement(req.Settings, req.Request, true, toolkit.AssignedEntitlement{Assigned: true})
-}
-
-// unassignEntitlement revokes an entitlement, with assign_entitlement's
-// not_found rules. Revoking what the account does not hold is a noop; the
-// result is unassigned: true either way (the account no longer holds it).
-func unassignEntitlement(_ context.Context, req toolkit.UnassignEntitlementRequest) (toolkit.UnassignEntitlementResponse, error) {
-	return changeEntitlement(req.Settings, req.Request, false, toolkit.UnassignedEntitlement{Unassigned: true})
-}
-
-// changeEntitlement is assign_entitlement (grant) and unassign_entitlement:
-// it checks the payload's entitlement reference against the tenant and
-// answers result, created or deleted unless the tenant already matches.
-func changeEntitlement[P interface{ Ref() toolkit.EntitlementRef }, R any](settings json.RawMessage, payload P, grant bool, result R) (toolkit.Response[R], error) {
-	ref := payload.Ref()
-	t, err := tenantOf(settings)
+// changeEntitlement is assign_entitlement (grant) and unassign_entitlement
+// (see toolkit.HandleEntitlementChanges). The account, the resource (of the
+// given type) and the entitlement (of the given type, on that resource)
+// must exist, else not_found. Granting what the account holds, or revoking
+// what it does not hold, is a noop; the answer is assigned (unassigned)
+// either way. The tenant role's max of 1 is not enforced: granting a second
+// role is reported as created.
+func changeEntitlement(_ context.Context, c toolkit.EntitlementChange) (toolkit.Effect, error) {
+	ref := c.Request.Request
+	t, err := tenantOf(c.Settings)
 	if err != nil {
-		return toolkit.Response[R]{}, err
+		return toolkit.Effect{}, err
 	}
 	i, err := t.findAccount(ref.AccountID)
 	if err != nil {
-		return toolkit.Response[R]{}, err
+		return toolkit.Effect{}, err
 	}
 	if err := t.checkEntitlement(&ref.ResourceType, ref.ResourceID, ref.EntitlementType, ref.EntitlementID); err != nil {
-		return toolkit.Response[R]{}, err
+		return toolkit.Effect{}, err
 	}
 	held := t.holds(i, ref.EntitlementID, ref.ResourceID)
-	if grant {
-		return written(payload, result, effect(held, toolkit.Created()))
+	if c.Grant {
+		return effect(held, toolkit.Created()), nil
 	}
-	return written(payload, result, effect(!held, toolkit.Deleted()))
+	return effect(!held, toolkit.Deleted()), nil
 }
 
 // NewAccountIDPrefix starts the id of every account create_account makes;

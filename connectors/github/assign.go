@@ -35,48 +35,28 @@ func writeTarget[P any](ctx context.Context, req toolkit.Request[P], ref toolkit
 	return ss, u, t, nil
 }
 
-func assignEntitlement(ctx context.Context, req toolkit.AssignEntitlementRequest) (toolkit.AssignEntitlementResponse, error) {
-	sum, err := changeEntitlement(ctx, req, true)
+// changeEntitlement grants or revokes the entitlement of a change (the
+// shared part of assign_entitlement and unassign_entitlement, see
+// toolkit.AssignEntitlementWith).
+func changeEntitlement(ctx context.Context, c toolkit.EntitlementChange) (toolkit.Effect, error) {
+	ss, u, t, err := writeTarget(ctx, c.Request, c.Request.Request)
 	if err != nil {
-		return toolkit.AssignEntitlementResponse{}, err
+		return toolkit.Effect{}, err
 	}
-	return toolkit.AssignEntitlementResponse{Response: toolkit.AssignedEntitlement{Assigned: true}, ExecutionSummary: sum}, nil
-}
-
-func unassignEntitlement(ctx context.Context, req toolkit.UnassignEntitlementRequest) (toolkit.UnassignEntitlementResponse, error) {
-	sum, err := changeEntitlement(ctx, req, false)
-	if err != nil {
-		return toolkit.UnassignEntitlementResponse{}, err
-	}
-	return toolkit.UnassignEntitlementResponse{Response: toolkit.UnassignedEntitlement{Unassigned: true}, ExecutionSummary: sum}, nil
-}
-
-// changeEntitlement grants (grant) or revokes the entitlement req's payload
-// names and summarizes what changed, with the payload's fingerprint.
-func changeEntitlement[P interface{ Ref() toolkit.EntitlementRef }](ctx context.Context, req toolkit.Request[P], grant bool) (*toolkit.ExecutionSummary, error) {
-	ss, u, t, err := writeTarget(ctx, req, req.Request.Ref())
-	if err != nil {
-		return nil, err
-	}
-	var effect toolkit.Effect
 	switch {
-	case t.typ == EntitlementTypeOrgRole && grant:
-		effect, err = ss.grantOrgRole(ctx, u, t.id)
+	case t.typ == EntitlementTypeOrgRole && c.Grant:
+		return ss.grantOrgRole(ctx, u, t.id)
 	case t.typ == EntitlementTypeOrgRole:
-		effect, err = ss.revokeOrgRole(ctx, u, t.id)
-	case t.typ == EntitlementTypeTeamRole && grant:
-		effect, err = ss.grantTeamRole(ctx, u, t.team, t.id)
+		return ss.revokeOrgRole(ctx, u, t.id)
+	case t.typ == EntitlementTypeTeamRole && c.Grant:
+		return ss.grantTeamRole(ctx, u, t.team, t.id)
 	case t.typ == EntitlementTypeTeamRole:
-		effect, err = ss.revokeTeamRole(ctx, u, t.team, t.id)
-	case grant:
-		effect, err = ss.grantRepoRole(ctx, u, t.repo, t.id)
+		return ss.revokeTeamRole(ctx, u, t.team, t.id)
+	case c.Grant:
+		return ss.grantRepoRole(ctx, u, t.repo, t.id)
 	default:
-		effect, err = ss.revokeRepoRole(ctx, u, t.repo, t.id)
+		return ss.revokeRepoRole(ctx, u, t.repo, t.id)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return toolkit.Summarize(req.Request, effect, true)
 }
 
 // ---- organization roles -----------------------------------------------------------------

@@ -143,12 +143,13 @@ func init() {
 	toolkit.Handle(in, toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations, toolkit.WithDescription(
 		"List one account's organization role, direct team memberships and direct repository access.\n"+
 			"Costs one request per team and per repository (GitHub has no reverse lookup for another user)."))
-	toolkit.Handle(in, toolkit.CapAssignEntitlement, assignEntitlement, toolkit.WithDescription(
-		"Grant an organization role, a team role or a repository permission; a noop when the account already holds it.\n"+
-			"Granting to a non-member invites them (GitHub's behaviour): the grant is pending until they accept."))
-	toolkit.Handle(in, toolkit.CapUnassignEntitlement, unassignEntitlement, toolkit.WithDescription(
-		"Revoke an organization role (owner → member; member → removal from the organization), a team role or a direct "+
-			"repository grant; a noop when the account does not hold it."))
+	toolkit.HandleEntitlementChanges(in, changeEntitlement,
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Grant an organization role, a team role or a repository permission; a noop when the account already holds it.\n" +
+				"Granting to a non-member invites them (GitHub's behaviour): the grant is pending until they accept.")},
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Revoke an organization role (owner → member; member → removal from the organization), a team role or a direct " +
+				"repository grant; a noop when the account does not hold it.")})
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Invite a person by email or GitHub login, with an organization role (owner or member) and teams; "+
 			"returns invitation:<id> (PENDING). A noop when the person is already a member or invited."))
