@@ -73,6 +73,8 @@ func TestHandleEntitlementChanges(t *testing.T) {
 	}
 	is := is.New(t)
 	is.Equal(in.Summary("unassign_entitlement"), "Revoke it.")
-	msg := panicMessage(func() { toolkit.HandleEntitlementChanges(toolkit.NewIntegration(validDeclaration("ent-nil")), nil, nil, nil) })
+	msg := panicMessage(func() {
+		toolkit.HandleEntitlementChanges(toolkit.NewIntegration(validDeclaration("ent-nil")), nil, nil, nil)
+	})
 	is.True(strings.Contains(msg, "handler is nil"))
 }
