@@ -326,3 +326,70 @@ func TestGitHubDialect(t *testing.T) {
 		})
 	}
 }
+
+// TestGitHubDialectRejections: settings that do not speak GitHub's SCIM
+// send requests the description rejects, and the check names them.
+func TestGitHubDialectRejections(t *testing.T) {
+	with := func(k string, v any) map[string]any {
+		s := map[string]any{}
+		for key, val := range ghSettings {
+			s[key] = val
+		}
+		s[k] = v
+		return s
+	}
+	cases := []struct {
+		name     string
+		settings map[string]any
+		capName  string
+		want     string // in a violation of the write request
+	}{
+		{"capitalized_ops", with("patch_op_case", "capitalized"), "deactivate_account", `"Replace"`},
+		{"rfc_create_lacks_external_id", with("dialect", "rfc"), "create_account", `"externalId" is missing`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			is := is.New(t)
+			g, tg := newGHTarget(t, c.settings)
+			id := g.fake.AddUser(ghUser("mona", true))
+			request := map[string]any{"account_id": id}
+			if c.capName == "create_account" {
+				request = map[string]any{"username": "lisa", "email": "lisa@example.com", "entitlements": []any{}}
+			}
+			tg.OK(t, c.capName, request, nil) // the fake is lenient; the description is not
+			var found []string
+			for _, x := range g.take() {
+				for _, v := range x.Violations {
+					if strings.Contains(v, c.want) {
+						found = append(found, v)
+					}
+				}
+			}
+			is.Equal(len(found), 1) // exactly the write is rejected
+		})
+	}
+}
+
+// TestGitHubDescriptionContradictsItself: the description types PATCH's
+// Operations[].value as a string while its own examples for the Groups and
+// Users PATCH operations send an array of members and a boolean. This is
+// why the test relaxes that one type; when GitHub fixes the description,
+// this test fails and the relaxation can go.
+func TestGitHubDescriptionContradictsItself(t *testing.T) {
+	is := is.New(t)
+	doc, _ := loadGHEC(t, false)
+	value := patchValueSchema(t, doc)
+	for _, c := range []struct {
+		path, example string
+	}{
+		{"/scim/v2/enterprises/{enterprise}/Groups/{scim_group_id}", "addMembers"},
+		{"/scim/v2/enterprises/{enterprise}/Users/{scim_user_id}", "disableUser"},
+	} {
+		op := doc.Paths.Find(c.path).Patch
+		ex := op.RequestBody.Value.Content.Get("application/json").Examples[c.example]
+		is.True(ex != nil && ex.Value != nil) // the example exists
+		ops := ex.Value.Value.(map[string]any)["Operations"].([]any)
+		v := ops[0].(map[string]any)["value"]
+		is.True(value.VisitJSON(v) != nil) // the description's own example breaks its schema
+	}
+}
