@@ -59,6 +59,8 @@ type Settings struct {
 	PatchOpCase      string `json:"patch_op_case" default:"lower" enum:"lower,capitalized" title:"PATCH op casing" description:"lower sends op \"add\"/\"remove\"/\"replace\" (RFC 7644); capitalized sends \"Add\"/\"Remove\"/\"Replace\" for servers that need it."`
 	MembershipSource string `json:"membership_source" default:"group_members" enum:"group_members,user_groups" title:"Membership source" description:"group_members reads memberships from Group.members; user_groups reads them from User.groups."`
 	FilterSupported  bool   `json:"filter_supported" default:"true" title:"Filters supported" description:"When false, the connector never sends filter= (it scans listings instead)."`
+	// Dialect is the GitHub dialect switch (githubdialect.go).
+	Dialect string `json:"dialect" default:"rfc" enum:"rfc,github" title:"Dialect" description:"github adds the attributes GitHub Enterprise Cloud requires of a new user (externalId, displayName)."`
 }
 
 // Integration is the SCIM connector, registered under the app id "scim".

@@ -187,6 +187,7 @@ func createAccount(ctx context.Context, req toolkit.Request[toolkit.CreateAccoun
 	if err != nil {
 		return toolkit.Response[toolkit.CreatedAccount]{}, err
 	}
+	dialectUserBody(ss.s, body)
 	var u user
 	if _, err := ss.c.PostJSON(ctx, ss.s.UsersPath, body, &u); err != nil {
 		return toolkit.Response[toolkit.CreatedAccount]{}, err

@@ -92,6 +92,16 @@ var operations = []string{
 var optional = []string{
 	"GET /orgs/{org}/custom-repository-roles",
 	"GET /orgs/{org}/custom-repository-roles/{role_id}",
+	// GitHub Enterprise Cloud SCIM (connectors/scim in its GitHub dialect),
+	// only in generated/ghec.json: trimmed into ghec.trimmed.json
+	"GET /scim/v2/enterprises/{enterprise}/Users",
+	"POST /scim/v2/enterprises/{enterprise}/Users",
+	"GET /scim/v2/enterprises/{enterprise}/Users/{scim_user_id}",
+	"PATCH /scim/v2/enterprises/{enterprise}/Users/{scim_user_id}",
+	"DELETE /scim/v2/enterprises/{enterprise}/Users/{scim_user_id}",
+	"GET /scim/v2/enterprises/{enterprise}/Groups",
+	"GET /scim/v2/enterprises/{enterprise}/Groups/{scim_group_id}",
+	"PATCH /scim/v2/enterprises/{enterprise}/Groups/{scim_group_id}",
 }
 
 const note = "Trimmed by lumos scripts/trimspec: only the operations the GitHub connector uses, plus the components they reference. See testdata/github/NOTICE for source and licence."
@@ -139,7 +149,7 @@ func run(in, pkg, out, notice string) error {
 	if notice == "" {
 		return nil
 	}
-	text, err := noticeText(pkg, in, doc)
+	text, err := noticeText(pkg, in, filepath.Base(out), doc)
 	if err != nil {
 		return err
 	}
@@ -245,7 +255,7 @@ func unescapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
 }
 
-func noticeText(pkgDir, in string, doc map[string]any) (string, error) {
+func noticeText(pkgDir, in, outName string, doc map[string]any) (string, error) {
 	var meta struct {
 		Name       string `json:"name"`
 		Version    string `json:"version"`
@@ -272,7 +282,7 @@ func noticeText(pkgDir, in string, doc map[string]any) (string, error) {
 		upstream, _ = info["description"].(string)
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "api.github.com.trimmed.json is derived from GitHub's official REST API OpenAPI description.\n\n")
+	fmt.Fprintf(&sb, "%s is derived from GitHub's official REST API OpenAPI description.\n\n", outName)
 	fmt.Fprintf(&sb, "Source:   npm package %s@%s, file generated/%s\n", meta.Name, meta.Version, filepath.Base(in))
 	fmt.Fprintf(&sb, "          (repository %s; licence %s)\n", repo, meta.License)
 	if upstream != "" {
