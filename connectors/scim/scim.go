@@ -104,6 +104,9 @@ func init() {
 		"Remove the user from the group (PATCH members remove); a noop when not a member."))
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Create a SCIM User (POST), then add it to the groups asked for."))
+	toolkit.HandleExtended(in, toolkit.CapUpdateAccount, updateAccount, toolkit.WithDescription(
+		"Change a SCIM User's userName, name, displayName, primary email or active (one PATCH of replace ops); "+
+			"a noop when every field given already has its value."))
 	toolkit.Handle(in, toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription(
 		"Set active to true (PATCH); a noop when already active."))
 	toolkit.Handle(in, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription(

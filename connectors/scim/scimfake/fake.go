@@ -290,18 +290,28 @@ func (f *Fake) sortedIDs(store map[string]*scim.Resource) []string {
 func (h *handler) Create(_ *http.Request, attrs scim.ResourceAttributes) (scim.Resource, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
-	if h.kind == "User" {
-		for _, u := range h.store {
-			if strings.EqualFold(fmt.Sprint(u.Attributes["userName"]), fmt.Sprint(attrs["userName"])) {
-				return scim.Resource{}, scimerrors.ScimError{ScimType: scimerrors.ScimTypeUniqueness, Status: http.StatusConflict,
-					Detail: fmt.Sprintf("userName %q is already taken.", attrs["userName"])}
-			}
-		}
+	if err := h.unique("", attrs); err != nil {
+		return scim.Resource{}, err
 	}
 	id := h.f.nextID(h.kind)
 	r := &scim.Resource{ID: id, Attributes: copyAttrs(attrs)}
 	h.store[id] = r
 	return h.resource(r), nil
+}
+
+// unique refuses a User whose userName (case-insensitive) another user
+// (not id) has: 409 uniqueness.
+func (h *handler) unique(id string, attrs scim.ResourceAttributes) error {
+	if h.kind != "User" {
+		return nil
+	}
+	for other, u := range h.store {
+		if other != id && strings.EqualFold(fmt.Sprint(u.Attributes["userName"]), fmt.Sprint(attrs["userName"])) {
+			return scimerrors.ScimError{ScimType: scimerrors.ScimTypeUniqueness, Status: http.StatusConflict,
+				Detail: fmt.Sprintf("userName %q is already taken.", attrs["userName"])}
+		}
+	}
+	return nil
 }
 
 func (h *handler) Get(_ *http.Request, id string) (scim.Resource, error) {
@@ -376,16 +386,21 @@ func (h *handler) Patch(_ *http.Request, id string, ops []scim.PatchOperation) (
 	if !ok {
 		return scim.Resource{}, scimerrors.ScimErrorResourceNotFound(id)
 	}
+	attrs := copyAttrs(r.Attributes)
 	for _, op := range ops {
-		if err := applyPatch(r.Attributes, op); err != nil {
+		if err := applyPatch(attrs, op); err != nil {
 			return scim.Resource{}, err
 		}
 	}
+	if err := h.unique(id, attrs); err != nil {
+		return scim.Resource{}, err
+	}
+	r.Attributes = attrs
 	return h.resource(r), nil
 }
 
 // applyPatch applies one operation: add/replace of an attribute (members
-// appended), remove of members[value eq "…"] or of an attribute, and a
+// appended) or of a sub-attribute (name.givenName), remove of members[value eq "…"] or of an attribute, and a
 // replace without a path (a map of attributes).
 func applyPatch(a scim.ResourceAttributes, op scim.PatchOperation) error {
 	if op.Path == nil {
@@ -399,6 +414,15 @@ func applyPatch(a scim.ResourceAttributes, op scim.PatchOperation) error {
 		return nil
 	}
 	name := op.Path.AttributePath.AttributeName
+	if sub := op.Path.AttributePath.SubAttribute; sub != nil && op.Path.ValueExpression == nil && op.Op != "remove" {
+		parent, _ := a[name].(map[string]any)
+		if parent == nil {
+			parent = map[string]any{}
+		}
+		parent[*sub] = op.Value
+		a[name] = parent
+		return nil
+	}
 	switch op.Op {
 	case "add":
 		if name == "members" {
