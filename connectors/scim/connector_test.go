@@ -250,13 +250,15 @@ func TestAuth(t *testing.T) {
 }
 
 // TestConformance runs the toolkit's conformance suite against the fake.
+// The settings carry token_url: app_info describes the OAuth credential's
+// token endpoint, and an OpenAPI clientCredentials flow needs one.
 func TestConformance(t *testing.T) {
 	f, tg := newTarget(t, scimfake.Options{}, nil)
 	seed(f, 30, 5)
 	f.AddGroup("empty")
 	connectortest.Conformance(t, scim.Integration, connectortest.Options{
 		Request: map[string]any{"credentials": []any{map[string]any{"id": "token", "token": map[string]any{"token": token}}},
-			"settings": map[string]any{"base_url": tg.BaseURL}},
+			"settings": map[string]any{"base_url": tg.BaseURL, "token_url": "https://idp.example/oauth/token"}},
 		AllowWrites: true,
 		PageSize:    7,
 	})

@@ -9,14 +9,19 @@
 //   - resources: "" (the SCIM tenant);
 //   - entitlements: group_member, id the SCIM Group's id, on resource "".
 //
-// Two credentials are declared; a request sends exactly one of them:
+// Three credentials are declared; a request sends exactly one of them:
 //
 //	{"credentials":[{"id":"token","token":{"token":"…"}}], …}
 //	{"credentials":[{"id":"basic","basic":{"username":"…","password":"…"}}], …}
+//	{"credentials":[{"id":"oauth_client_credentials","oauth_client_credentials":{"access_token":"…",…}}], …}
+//
+// The last one's access token comes from handle_client_credentials_request,
+// a client-credentials grant at the token_url setting.
 package scim
 
 import (
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/oauth"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -27,6 +32,9 @@ const Version = "0.1.0"
 const (
 	CredentialToken = "token" // a bearer token
 	CredentialBasic = "basic" // a user name and password (HTTP basic auth)
+	// CredentialOAuthClientCredentials is an access token from an OAuth 2.0
+	// client-credentials grant at the token_url setting.
+	CredentialOAuthClientCredentials = "oauth_client_credentials"
 )
 
 // ResourceTypeTenant is the type of the one resource: the SCIM service provider.
@@ -59,6 +67,7 @@ type Settings struct {
 	PatchOpCase      string `json:"patch_op_case" default:"lower" enum:"lower,capitalized" title:"PATCH op casing" description:"lower sends op \"add\"/\"remove\"/\"replace\" (RFC 7644); capitalized sends \"Add\"/\"Remove\"/\"Replace\" for servers that need it."`
 	MembershipSource string `json:"membership_source" default:"group_members" enum:"group_members,user_groups" title:"Membership source" description:"group_members reads memberships from Group.members; user_groups reads them from User.groups."`
 	FilterSupported  bool   `json:"filter_supported" default:"true" title:"Filters supported" description:"When false, the connector never sends filter= (it scans listings instead)."`
+	TokenURL         string `json:"token_url" title:"OAuth token URL" description:"The OAuth 2.0 token endpoint of the client-credentials grant (needed only with the oauth_client_credentials credential), e.g. https://example.com/oauth/token."`
 }
 
 // Integration is the SCIM connector, registered under the app id "scim".
@@ -66,8 +75,10 @@ var Integration = toolkit.NewIntegration(toolkit.Declaration{
 	AppID:   "scim",
 	Version: Version,
 	Credentials: []toolkit.CredentialConfig{
-		{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A bearer token the SCIM service provider issued. Send exactly one of the two credentials."},
-		{ID: CredentialBasic, Type: toolkit.AuthBasic, Optional: true, Description: "A user name and password sent with HTTP basic authentication. Send exactly one of the two credentials."},
+		{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A bearer token the SCIM service provider issued. Send exactly one of the credentials."},
+		{ID: CredentialBasic, Type: toolkit.AuthBasic, Optional: true, Description: "A user name and password sent with HTTP basic authentication. Send exactly one of the credentials."},
+		{ID: CredentialOAuthClientCredentials, Type: toolkit.AuthOAuthClientCredentials, Optional: true,
+			Description: "An access token from an OAuth 2.0 client-credentials grant at the token_url setting (handle_client_credentials_request), sent as a bearer token. Send exactly one of the credentials."},
 	},
 	Settings:    Settings{},
 	MaxPageSize: MaxPageSize,
@@ -113,5 +124,12 @@ func init() {
 		"Set active to false (PATCH); a noop when already inactive."))
 	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"Delete the SCIM User; a noop when it is already gone."))
+	oauth.RegisterCredentials(in, map[string]oauth.Settings{
+		CredentialOAuthClientCredentials: {
+			FlowType:   oauth.ClientCredentialsFlow,
+			TokenURL:   oauth.FromSettings(tokenURL),
+			ClientAuth: oauth.ClientSecretBasic,
+		},
+	})
 	toolkit.Register(in)
 }

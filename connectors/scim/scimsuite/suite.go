@@ -29,6 +29,9 @@ type Target struct {
 	// Prefix starts every userName and group name the suite creates, so
 	// runs against a shared server do not collide.
 	Prefix string
+	// Credentials, when set, are the connector's credentials instead of the
+	// token credential carrying Token (Token still seeds groups directly).
+	Credentials []any
 }
 
 // Envelope is a decoded connector answer.
@@ -40,15 +43,19 @@ type Envelope struct {
 	Error            toolkit.Error             `json:"error"`
 }
 
-// Call runs one capability through the connector's whole pipeline.
+// Call runs one capability through the connector's whole pipeline, with
+// the target's settings (base_url and Settings) and credentials.
 func (tg Target) Call(t testing.TB, capName string, request any, page *toolkit.Page) Envelope {
 	t.Helper()
 	settings := map[string]any{"base_url": tg.BaseURL}
 	for k, v := range tg.Settings {
 		settings[k] = v
 	}
-	doc := map[string]any{"credentials": []any{map[string]any{"id": scim.CredentialToken, "token": map[string]any{"token": tg.Token}}},
-		"request": request, "settings": settings}
+	creds := tg.Credentials
+	if creds == nil {
+		creds = []any{map[string]any{"id": scim.CredentialToken, "token": map[string]any{"token": tg.Token}}}
+	}
+	doc := map[string]any{"credentials": creds, "request": request, "settings": settings}
 	if page != nil {
 		doc["page"] = page
 	}
@@ -360,4 +367,20 @@ func checkUpdate(t *testing.T, tg Target, id, takenName string) {
 	}
 	tg.Fail(t, "update_account", map[string]any{"id": id, "username": takenName}, "bad_request", "uniqueness")
 	tg.Fail(t, "update_account", map[string]any{"id": "no-such-user-" + p, "given_name": "X"}, "not_found")
+}
+
+// ClientCredentials runs handle_client_credentials_request for the
+// oauth_client_credentials credential with the target's settings (which
+// carry token_url) and returns the credential to send, its access token
+// the one the grant issued.
+func (tg Target) ClientCredentials(t testing.TB, clientID, clientSecret string) []any {
+	t.Helper()
+	env := tg.OK(t, "handle_client_credentials_request", map[string]any{"credential_id": scim.CredentialOAuthClientCredentials,
+		"client_id": clientID, "client_secret": clientSecret, "scopes": []string{}}, nil)
+	var c toolkit.OAuthCredentials
+	if err := json.Unmarshal(env.Response, &c); err != nil || c.AccessToken == "" {
+		t.Fatalf("handle_client_credentials_request: %s (%v)", env.Response, err)
+	}
+	return []any{map[string]any{"id": scim.CredentialOAuthClientCredentials, "oauth_client_credentials": map[string]any{
+		"access_token": c.AccessToken, "client_id": clientID, "client_secret": clientSecret, "scopes": []string{}}}}
 }
