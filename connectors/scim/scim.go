@@ -53,6 +53,10 @@ const (
 const (
 	MembershipGroupMembers = "group_members" // memberships read from Group.members
 	MembershipUserGroups   = "user_groups"   // memberships read from User.groups
+	// MembershipUsersByGroup reads each group's members in pages: Groups
+	// listed without members, then per group the Users filtered by
+	// groups.value eq "<group id>". For servers with very large groups.
+	MembershipUsersByGroup = "users_by_group"
 )
 
 // DefaultPageSize is the upstream count asked for when page_size is unset.
@@ -65,7 +69,7 @@ type Settings struct {
 	GroupsPath       string `json:"groups_path" default:"/Groups" title:"Groups path" description:"Path of the Groups endpoint below the base URL."`
 	PageSize         int    `json:"page_size" default:"100" title:"Upstream page size" description:"The count asked for on every list request (the server may answer fewer or more)."`
 	PatchOpCase      string `json:"patch_op_case" default:"lower" enum:"lower,capitalized" title:"PATCH op casing" description:"lower sends op \"add\"/\"remove\"/\"replace\" (RFC 7644); capitalized sends \"Add\"/\"Remove\"/\"Replace\" for servers that need it."`
-	MembershipSource string `json:"membership_source" default:"group_members" enum:"group_members,user_groups" title:"Membership source" description:"group_members reads memberships from Group.members; user_groups reads them from User.groups."`
+	MembershipSource string `json:"membership_source" default:"group_members" enum:"group_members,user_groups,users_by_group" title:"Membership source" description:"group_members reads memberships from Group.members; user_groups reads them from User.groups; users_by_group pages each group's members as Users filtered by groups.value (for very large groups; needs filters)."`
 	FilterSupported  bool   `json:"filter_supported" default:"true" title:"Filters supported" description:"When false, the connector never sends filter= (it scans listings instead)."`
 	TokenURL         string `json:"token_url" title:"OAuth token URL" description:"The OAuth 2.0 token endpoint of the client-credentials grant (needed only with the oauth_client_credentials credential), e.g. https://example.com/oauth/token."`
 }

@@ -22,6 +22,7 @@ func TestAgainstSCIMMY(t *testing.T) {
 	}{
 		{"defaults", nil},
 		{"user_groups", map[string]any{"membership_source": "user_groups"}},
+		{"users_by_group", map[string]any{"membership_source": "users_by_group", "page_size": 5}},
 		{"no_filter_small_pages", map[string]any{"filter_supported": false, "page_size": 7}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

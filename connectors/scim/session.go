@@ -90,8 +90,13 @@ func decodeSettings(raw json.RawMessage) (Settings, error) {
 	case "":
 		s.MembershipSource = MembershipGroupMembers
 	case MembershipGroupMembers, MembershipUserGroups:
+	case MembershipUsersByGroup:
+		if !s.FilterSupported {
+			return s, errs.Newf(errs.BadRequest, "Invalid settings: membership_source %q filters Users by group, which filter_supported false forbids.", s.MembershipSource)
+		}
 	default:
-		return s, errs.Newf(errs.BadRequest, "Invalid settings: membership_source %q is neither %q nor %q.", s.MembershipSource, MembershipGroupMembers, MembershipUserGroups)
+		return s, errs.Newf(errs.BadRequest, "Invalid settings: membership_source %q is not %q, %q or %q.", s.MembershipSource,
+			MembershipGroupMembers, MembershipUserGroups, MembershipUsersByGroup)
 	}
 	return s, nil
 }

@@ -1,7 +1,7 @@
 // Package scimfake is an in-memory SCIM 2.0 service provider for tests,
 // built on github.com/elimity-com/scim (which validates every resource
 // against the RFC 7643 schemas): Users (with the Enterprise User
-// extension) and Groups, bearer or basic authentication, and faults a real
+// extension) and Groups, excludedAttributes, bearer or basic authentication, and faults a real
 // server shows (count ignored, short pages, a drifting totalResults).
 package scimfake
 
@@ -314,17 +314,30 @@ func (h *handler) unique(id string, attrs scim.ResourceAttributes) error {
 	return nil
 }
 
-func (h *handler) Get(_ *http.Request, id string) (scim.Resource, error) {
+func (h *handler) Get(req *http.Request, id string) (scim.Resource, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	r, ok := h.store[id]
 	if !ok {
 		return scim.Resource{}, scimerrors.ScimErrorResourceNotFound(id)
 	}
-	return h.resource(r), nil
+	return excluded(req, h.resource(r)), nil
 }
 
-func (h *handler) GetAll(_ *http.Request, p scim.ListRequestParams) (scim.Page, error) {
+// excluded drops the attributes the request's excludedAttributes names
+// (top-level names only, case-insensitive), as RFC 7644 §3.4.2.5 asks.
+func excluded(req *http.Request, r scim.Resource) scim.Resource {
+	for _, name := range strings.Split(req.URL.Query().Get("excludedAttributes"), ",") {
+		for k := range r.Attributes {
+			if strings.EqualFold(k, strings.TrimSpace(name)) {
+				delete(r.Attributes, k)
+			}
+		}
+	}
+	return r
+}
+
+func (h *handler) GetAll(req *http.Request, p scim.ListRequestParams) (scim.Page, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	h.f.lists++
@@ -350,7 +363,7 @@ func (h *handler) GetAll(_ *http.Request, p scim.ListRequestParams) (scim.Page, 
 	end := min(start+count, len(ids))
 	page := []scim.Resource{}
 	for i := start; i < end; i++ {
-		page = append(page, h.resourceWith(h.store[ids[i]], groups))
+		page = append(page, excluded(req, h.resourceWith(h.store[ids[i]], groups)))
 	}
 	total := len(ids)
 	if h.f.o.TotalDrift {
@@ -466,12 +479,15 @@ func applyPatch(a scim.ResourceAttributes, op scim.PatchOperation) error {
 
 // passes evaluates a filter on a resource. The library's evaluator does not
 // reach into multi-valued complex attributes, so `members.value eq "…"`
-// (how clients find a user's groups) is evaluated here.
+// (how clients find a user's groups) and `groups.value eq "…"` (a group's
+// users) are evaluated here.
 func passes(v *scimfilter.Validator, res scim.Resource) bool {
 	if e, ok := v.GetFilter().(*filter.AttributeExpression); ok && e.Operator == filter.EQ &&
-		e.AttributePath.AttributeName == "members" && e.AttributePath.SubAttribute != nil && *e.AttributePath.SubAttribute == "value" {
-		for _, m := range members(res.Attributes) {
-			if m == e.CompareValue {
+		(e.AttributePath.AttributeName == "members" || e.AttributePath.AttributeName == "groups") &&
+		e.AttributePath.SubAttribute != nil && *e.AttributePath.SubAttribute == "value" {
+		refs, _ := res.Attributes[e.AttributePath.AttributeName].([]any)
+		for _, m := range refs {
+			if mm, ok := m.(map[string]any); ok && mm["value"] == e.CompareValue {
 				return true
 			}
 		}
