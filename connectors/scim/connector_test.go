@@ -55,21 +55,29 @@ func seed(f *scimfake.Fake, n, groups int) []string {
 // once, in order, and ends.
 func TestPaging(t *testing.T) {
 	cases := []struct {
-		name string
-		o    scimfake.Options
+		name       string
+		o          scimfake.Options
+		membership string
 	}{
-		{"honest", scimfake.Options{}},
-		{"ignores_count", scimfake.Options{IgnoreCount: 7}},
-		{"short_pages", scimfake.Options{ShortPages: 3}},
-		{"total_drifts", scimfake.Options{TotalDrift: true}},
-		{"small_max_results", scimfake.Options{MaxResults: 4}},
+		{"honest", scimfake.Options{}, ""},
+		{"ignores_count", scimfake.Options{IgnoreCount: 7}, ""},
+		{"short_pages", scimfake.Options{ShortPages: 3}, ""},
+		{"total_drifts", scimfake.Options{TotalDrift: true}, ""},
+		{"small_max_results", scimfake.Options{MaxResults: 4}, ""},
+		{"users_by_group", scimfake.Options{}, "users_by_group"},
+		{"users_by_group_short_pages", scimfake.Options{ShortPages: 3}, "users_by_group"},
+		{"users_by_group_total_drifts", scimfake.Options{TotalDrift: true}, "users_by_group"},
 	}
 	for _, c := range cases {
 		for _, size := range []int{1, 3, 10, 100} {
 			for _, upstream := range []int{2, 5, 100} {
 				t.Run(fmt.Sprintf("%s/size%d/count%d", c.name, size, upstream), func(t *testing.T) {
 					is := is.New(t)
-					f, tg := newTarget(t, c.o, map[string]any{"page_size": upstream})
+					settings := map[string]any{"page_size": upstream}
+					if c.membership != "" {
+						settings["membership_source"] = c.membership
+					}
+					f, tg := newTarget(t, c.o, settings)
 					ids := seed(f, 23, 4)
 					accs, _ := scimsuite.Drain[account](t, tg, "list_accounts", size)
 					got := make([]string, len(accs))
@@ -250,13 +258,15 @@ func TestAuth(t *testing.T) {
 }
 
 // TestConformance runs the toolkit's conformance suite against the fake.
+// The settings carry token_url: app_info describes the OAuth credential's
+// token endpoint, and an OpenAPI clientCredentials flow needs one.
 func TestConformance(t *testing.T) {
 	f, tg := newTarget(t, scimfake.Options{}, nil)
 	seed(f, 30, 5)
 	f.AddGroup("empty")
 	connectortest.Conformance(t, scim.Integration, connectortest.Options{
 		Request: map[string]any{"credentials": []any{map[string]any{"id": "token", "token": map[string]any{"token": token}}},
-			"settings": map[string]any{"base_url": tg.BaseURL}},
+			"settings": map[string]any{"base_url": tg.BaseURL, "token_url": "https://idp.example/oauth/token"}},
 		AllowWrites: true,
 		PageSize:    7,
 	})
@@ -277,6 +287,7 @@ func TestValidate(t *testing.T) {
 		{"unknown_users_path", scimfake.Options{}, map[string]any{"users_path": "/People"}, "bad_request", "/People"},
 		{"filter_unsupported", scimfake.Options{NoFilter: true}, nil, "bad_request", "filter_supported"},
 		{"filter_off", scimfake.Options{NoFilter: true}, map[string]any{"filter_supported": false}, "", ""},
+		{"users_by_group_without_filter", scimfake.Options{NoFilter: true}, map[string]any{"filter_supported": false, "membership_source": "users_by_group"}, "bad_request", "users_by_group"},
 		{"bad_base_url", scimfake.Options{}, map[string]any{"base_url": "ftp://x/scim?x=1"}, "bad_request", "base_url"},
 	}
 	for _, c := range cases {

@@ -115,9 +115,12 @@ func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlemen
 		return toolkit.FindEntitlementAssociationsResponse{}, err
 	}
 	var phase paginate.Phase[toolkit.FoundEntitlementAssociation]
-	if ss.s.MembershipSource == MembershipUserGroups {
+	switch ss.s.MembershipSource {
+	case MembershipUserGroups:
 		phase = flat(ss, ss.s.UsersPath, nil, userAssociations)
-	} else {
+	case MembershipUsersByGroup:
+		phase = ss.usersByGroup()
+	default:
 		phase = flat(ss, ss.s.GroupsPath, nil, groupAssociations)
 	}
 	as, p, err := page(ctx, ss, toolkit.CapFindEntitlementAssociations.Name(), req.Page, false, phase)
@@ -137,7 +140,8 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 	if err != nil {
 		return toolkit.GetAccountEntitlementAssociationsResponse{}, err
 	}
-	if ss.s.MembershipSource == MembershipUserGroups {
+	if ss.s.MembershipSource != MembershipGroupMembers {
+		// User.groups: with users_by_group the server filters on it, so it has it.
 		return toolkit.GetAccountEntitlementAssociationsResponse{Response: orEmpty(userAssociations(u))}, nil
 	}
 	var extra url.Values
@@ -189,14 +193,23 @@ func (ss *session) changeMembership(ctx context.Context, r toolkit.EntitlementRe
 	if err := checkRef(r); err != nil {
 		return toolkit.Effect{}, err
 	}
-	if _, err := ss.getUser(ctx, r.AccountID); err != nil {
+	u, err := ss.getUser(ctx, r.AccountID)
+	if err != nil {
 		return toolkit.Effect{}, err
 	}
 	var g group
-	if _, err := ss.c.GetJSON(ctx, ss.groupPath(r.EntitlementID), &g); err != nil {
+	at := ss.groupPath(r.EntitlementID)
+	if ss.s.MembershipSource == MembershipUsersByGroup {
+		at += "?" + noMembers.Encode() // a very large group: membership from User.groups
+	}
+	if _, err := ss.c.GetJSON(ctx, at, &g); err != nil {
 		return toolkit.Effect{}, notFound(err, "The SCIM group "+strconvQuote(r.EntitlementID))
 	}
-	if g.hasMember(r.AccountID) == add {
+	member := g.hasMember(r.AccountID)
+	if ss.s.MembershipSource == MembershipUsersByGroup {
+		member = u.inGroup(r.EntitlementID)
+	}
+	if member == add {
 		return toolkit.Noop(), nil
 	}
 	op := patchOp{Op: ss.op("add"), Path: "members", Value: []ref{{Value: r.AccountID}}}
@@ -238,4 +251,54 @@ func unassignEntitlement(ctx context.Context, req toolkit.UnassignEntitlementReq
 		return toolkit.UnassignEntitlementResponse{}, err
 	}
 	return toolkit.UnassignEntitlementResponse{Response: toolkit.UnassignedEntitlement{Unassigned: true}, ExecutionSummary: sum}, nil
+}
+
+// inGroup reports whether User.groups names the group.
+func (u *user) inGroup(groupID string) bool {
+	for _, g := range u.Groups {
+		if g.Value == groupID {
+			return true
+		}
+	}
+	return false
+}
+
+// usersByGroup is the Nested phase of membership_source users_by_group:
+// the Groups listing without members (excludedAttributes=members), and for
+// each group the Users filtered by groups.value eq "<id>", paged with
+// startIndex/count like every listing, so no answer carries more than
+// page_size members.
+func (ss *session) usersByGroup() paginate.Nested[group, toolkit.FoundEntitlementAssociation] {
+	return paginate.Nested[group, toolkit.FoundEntitlementAssociation]{
+		First: listPath(ss.s.GroupsPath, 1, ss.s.PageSize, noMembers),
+		Outer: func(ctx context.Context, at string) ([]group, string, error) {
+			gs, next, err := getList[group](ctx, ss, at)
+			if err != nil {
+				return nil, "", err
+			}
+			kept := gs[:0]
+			for _, g := range gs {
+				if g.ID != "" {
+					kept = append(kept, g)
+				}
+			}
+			return kept, next, nil
+		},
+		InnerFirst: func(g group) string {
+			return listPath(ss.s.UsersPath, 1, ss.s.PageSize, url.Values{"filter": {fmt.Sprintf("groups.value eq %q", g.ID)}})
+		},
+		Inner: func(ctx context.Context, g group, at string) ([]toolkit.FoundEntitlementAssociation, string, error) {
+			us, next, err := getList[user](ctx, ss, at)
+			if err != nil {
+				return nil, "", err
+			}
+			out := make([]toolkit.FoundEntitlementAssociation, 0, len(us))
+			for _, u := range us {
+				if u.ID != "" {
+					out = append(out, association(u.ID, g.ID))
+				}
+			}
+			return out, next, nil
+		},
+	}
 }

@@ -15,6 +15,12 @@ import (
 // MaxPageSize is the largest Lumos page size served.
 const MaxPageSize = 10_000
 
+// nestedBudget bounds the upstream requests of one call of a listing that
+// reads each group's members in turn (membership_source users_by_group):
+// past it the call returns what it has and a token to go on, so many small
+// or empty groups cannot make one call unbounded.
+const nestedBudget = 200
+
 // listResponse is a SCIM ListResponse (RFC 7644 §3.4.2).
 type listResponse[T any] struct {
 	TotalResults *int `json:"totalResults"`
@@ -134,7 +140,7 @@ func page[E any](ctx context.Context, ss *session, cap toolkit.CapabilityName, p
 		}
 	}
 	l := paginate.Lister[E]{Scope: ss.scope(cap), Phases: phases, PerPage: min(size, ss.s.PageSize), WholePages: wholePages,
-		Headroom: ss.c.RateLimitRemaining}
+		Headroom: ss.c.RateLimitRemaining, NestedBudget: nestedBudget}
 	entries, next, err := l.Page(ctx, token, size)
 	if err != nil {
 		return nil, nil, err

@@ -9,14 +9,19 @@
 //   - resources: "" (the SCIM tenant);
 //   - entitlements: group_member, id the SCIM Group's id, on resource "".
 //
-// Two credentials are declared; a request sends exactly one of them:
+// Three credentials are declared; a request sends exactly one of them:
 //
 //	{"credentials":[{"id":"token","token":{"token":"…"}}], …}
 //	{"credentials":[{"id":"basic","basic":{"username":"…","password":"…"}}], …}
+//	{"credentials":[{"id":"oauth_client_credentials","oauth_client_credentials":{"access_token":"…",…}}], …}
+//
+// The last one's access token comes from handle_client_credentials_request,
+// a client-credentials grant at the token_url setting.
 package scim
 
 import (
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/oauth"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -27,6 +32,9 @@ const Version = "0.1.0"
 const (
 	CredentialToken = "token" // a bearer token
 	CredentialBasic = "basic" // a user name and password (HTTP basic auth)
+	// CredentialOAuthClientCredentials is an access token from an OAuth 2.0
+	// client-credentials grant at the token_url setting.
+	CredentialOAuthClientCredentials = "oauth_client_credentials"
 )
 
 // ResourceTypeTenant is the type of the one resource: the SCIM service provider.
@@ -45,6 +53,10 @@ const (
 const (
 	MembershipGroupMembers = "group_members" // memberships read from Group.members
 	MembershipUserGroups   = "user_groups"   // memberships read from User.groups
+	// MembershipUsersByGroup reads each group's members in pages: Groups
+	// listed without members, then per group the Users filtered by
+	// groups.value eq "<group id>". For servers with very large groups.
+	MembershipUsersByGroup = "users_by_group"
 )
 
 // DefaultPageSize is the upstream count asked for when page_size is unset.
@@ -57,8 +69,9 @@ type Settings struct {
 	GroupsPath       string `json:"groups_path" default:"/Groups" title:"Groups path" description:"Path of the Groups endpoint below the base URL."`
 	PageSize         int    `json:"page_size" default:"100" title:"Upstream page size" description:"The count asked for on every list request (the server may answer fewer or more)."`
 	PatchOpCase      string `json:"patch_op_case" default:"lower" enum:"lower,capitalized" title:"PATCH op casing" description:"lower sends op \"add\"/\"remove\"/\"replace\" (RFC 7644); capitalized sends \"Add\"/\"Remove\"/\"Replace\" for servers that need it."`
-	MembershipSource string `json:"membership_source" default:"group_members" enum:"group_members,user_groups" title:"Membership source" description:"group_members reads memberships from Group.members; user_groups reads them from User.groups."`
+	MembershipSource string `json:"membership_source" default:"group_members" enum:"group_members,user_groups,users_by_group" title:"Membership source" description:"group_members reads memberships from Group.members; user_groups reads them from User.groups; users_by_group pages each group's members as Users filtered by groups.value (for very large groups; needs filters)."`
 	FilterSupported  bool   `json:"filter_supported" default:"true" title:"Filters supported" description:"When false, the connector never sends filter= (it scans listings instead)."`
+	TokenURL         string `json:"token_url" title:"OAuth token URL" description:"The OAuth 2.0 token endpoint of the client-credentials grant (needed only with the oauth_client_credentials credential), e.g. https://example.com/oauth/token."`
 	// Dialect is the GitHub dialect switch (githubdialect.go).
 	Dialect string `json:"dialect" default:"rfc" enum:"rfc,github" title:"Dialect" description:"github adds the attributes GitHub Enterprise Cloud requires of a new user (externalId, displayName)."`
 }
@@ -68,8 +81,10 @@ var Integration = toolkit.NewIntegration(toolkit.Declaration{
 	AppID:   "scim",
 	Version: Version,
 	Credentials: []toolkit.CredentialConfig{
-		{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A bearer token the SCIM service provider issued. Send exactly one of the two credentials."},
-		{ID: CredentialBasic, Type: toolkit.AuthBasic, Optional: true, Description: "A user name and password sent with HTTP basic authentication. Send exactly one of the two credentials."},
+		{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A bearer token the SCIM service provider issued. Send exactly one of the credentials."},
+		{ID: CredentialBasic, Type: toolkit.AuthBasic, Optional: true, Description: "A user name and password sent with HTTP basic authentication. Send exactly one of the credentials."},
+		{ID: CredentialOAuthClientCredentials, Type: toolkit.AuthOAuthClientCredentials, Optional: true,
+			Description: "An access token from an OAuth 2.0 client-credentials grant at the token_url setting (handle_client_credentials_request), sent as a bearer token. Send exactly one of the credentials."},
 	},
 	Settings:    Settings{},
 	MaxPageSize: MaxPageSize,
@@ -106,11 +121,21 @@ func init() {
 		"Remove the user from the group (PATCH members remove); a noop when not a member."))
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Create a SCIM User (POST), then add it to the groups asked for."))
+	toolkit.HandleExtended(in, toolkit.CapUpdateAccount, updateAccount, toolkit.WithDescription(
+		"Change a SCIM User's userName, name, displayName, primary email or active (one PATCH of replace ops); "+
+			"a noop when every field given already has its value."))
 	toolkit.Handle(in, toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription(
 		"Set active to true (PATCH); a noop when already active."))
 	toolkit.Handle(in, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription(
 		"Set active to false (PATCH); a noop when already inactive."))
 	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"Delete the SCIM User; a noop when it is already gone."))
+	oauth.RegisterCredentials(in, map[string]oauth.Settings{
+		CredentialOAuthClientCredentials: {
+			FlowType:   oauth.ClientCredentialsFlow,
+			TokenURL:   oauth.FromSettings(tokenURL),
+			ClientAuth: oauth.ClientSecretBasic,
+		},
+	})
 	toolkit.Register(in)
 }

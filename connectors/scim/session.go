@@ -70,6 +70,11 @@ func decodeSettings(raw json.RawMessage) (Settings, error) {
 			return s, errs.Newf(errs.BadRequest, "Invalid settings: %q is not a SCIM endpoint path such as /Users.", *p)
 		}
 	}
+	if s.TokenURL = strings.TrimSpace(s.TokenURL); s.TokenURL != "" {
+		if _, err := tokenURL(tokenSettings{TokenURL: s.TokenURL}); err != nil {
+			return s, err
+		}
+	}
 	if s.PageSize <= 0 {
 		s.PageSize = DefaultPageSize
 	}
@@ -85,27 +90,56 @@ func decodeSettings(raw json.RawMessage) (Settings, error) {
 	case "":
 		s.MembershipSource = MembershipGroupMembers
 	case MembershipGroupMembers, MembershipUserGroups:
+	case MembershipUsersByGroup:
+		if !s.FilterSupported {
+			return s, errs.Newf(errs.BadRequest, "Invalid settings: membership_source %q filters Users by group, which filter_supported false forbids.", s.MembershipSource)
+		}
 	default:
-		return s, errs.Newf(errs.BadRequest, "Invalid settings: membership_source %q is neither %q nor %q.", s.MembershipSource, MembershipGroupMembers, MembershipUserGroups)
+		return s, errs.Newf(errs.BadRequest, "Invalid settings: membership_source %q is not %q, %q or %q.", s.MembershipSource,
+			MembershipGroupMembers, MembershipUserGroups, MembershipUsersByGroup)
 	}
 	return s, nil
+}
+
+// tokenSettings is the part of the settings the OAuth token URL needs.
+type tokenSettings struct {
+	TokenURL string `json:"token_url"`
+}
+
+// tokenURL is the client-credentials grant's token endpoint: the token_url
+// setting, an absolute http(s) URL.
+func tokenURL(s tokenSettings) (string, error) {
+	raw := strings.TrimSpace(s.TokenURL)
+	if raw == "" {
+		return "", errs.New(errs.BadRequest, "Invalid settings: token_url is required for the oauth_client_credentials credential (the OAuth token endpoint, e.g. https://example.com/oauth/token).")
+	}
+	if u, err := url.Parse(raw); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", errs.Newf(errs.BadRequest, "Invalid settings: token_url %q must be an absolute http(s) URL such as https://example.com/oauth/token.", raw)
+	}
+	return raw, nil
 }
 
 // pickAuth returns the auth of the one credential the request carries.
 func pickAuth(creds []toolkit.AuthCredential) (httpclient.Auth, error) {
 	var found []*toolkit.AuthCredential
 	for i := range creds {
-		if creds[i].Token != nil || creds[i].Basic != nil {
+		if creds[i].Token != nil || creds[i].Basic != nil || creds[i].OAuthClientCredentials != nil {
 			found = append(found, &creds[i])
 		}
 	}
 	switch {
 	case len(found) == 0:
-		return nil, errs.New(errs.BadRequest, `Missing credential: send {"id":"token","token":{…}} or {"id":"basic","basic":{…}} in credentials.`)
+		return nil, errs.New(errs.BadRequest, `Missing credential: send {"id":"token","token":{…}}, {"id":"basic","basic":{…}} or {"id":"oauth_client_credentials","oauth_client_credentials":{…}} in credentials.`)
 	case len(found) > 1:
-		return nil, errs.New(errs.BadRequest, "Send exactly one credential (token or basic); this request carries several.")
+		return nil, errs.New(errs.BadRequest, "Send exactly one credential (token, basic or oauth_client_credentials); this request carries several.")
 	}
 	c := found[0]
+	if c.OAuthClientCredentials != nil {
+		if strings.TrimSpace(c.OAuthClientCredentials.AccessToken) == "" {
+			return nil, errs.New(errs.Unauthorized, "The SCIM OAuth access token is empty: run handle_client_credentials_request first.")
+		}
+		return httpclient.Bearer(c.OAuthClientCredentials.AccessToken), nil
+	}
 	if c.Token != nil {
 		if strings.TrimSpace(c.Token.Token) == "" {
 			return nil, errs.New(errs.Unauthorized, "The SCIM bearer token is empty.")

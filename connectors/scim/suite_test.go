@@ -29,6 +29,7 @@ func TestSuite(t *testing.T) {
 	}{
 		{"defaults", scimfake.Options{}, nil},
 		{"user_groups", scimfake.Options{}, map[string]any{"membership_source": "user_groups"}},
+		{"users_by_group", scimfake.Options{ShortPages: 2}, map[string]any{"membership_source": "users_by_group", "page_size": 3}},
 		{"capitalized_ops", scimfake.Options{}, map[string]any{"patch_op_case": "capitalized"}},
 		{"no_filter", scimfake.Options{NoFilter: true}, map[string]any{"filter_supported": false}},
 		{"no_discovery_short_pages", scimfake.Options{NoDiscovery: true, ShortPages: 1}, map[string]any{"page_size": 2}},

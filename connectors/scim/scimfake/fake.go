@@ -1,7 +1,7 @@
 // Package scimfake is an in-memory SCIM 2.0 service provider for tests,
 // built on github.com/elimity-com/scim (which validates every resource
 // against the RFC 7643 schemas): Users (with the Enterprise User
-// extension) and Groups, bearer or basic authentication, and faults a real
+// extension) and Groups, excludedAttributes, bearer or basic authentication, and faults a real
 // server shows (count ignored, short pages, a drifting totalResults).
 package scimfake
 
@@ -290,13 +290,8 @@ func (f *Fake) sortedIDs(store map[string]*scim.Resource) []string {
 func (h *handler) Create(_ *http.Request, attrs scim.ResourceAttributes) (scim.Resource, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
-	if h.kind == "User" {
-		for _, u := range h.store {
-			if strings.EqualFold(fmt.Sprint(u.Attributes["userName"]), fmt.Sprint(attrs["userName"])) {
-				return scim.Resource{}, scimerrors.ScimError{ScimType: scimerrors.ScimTypeUniqueness, Status: http.StatusConflict,
-					Detail: fmt.Sprintf("userName %q is already taken.", attrs["userName"])}
-			}
-		}
+	if err := h.unique("", attrs); err != nil {
+		return scim.Resource{}, err
 	}
 	id := h.f.nextID(h.kind)
 	r := &scim.Resource{ID: id, Attributes: copyAttrs(attrs)}
@@ -304,17 +299,45 @@ func (h *handler) Create(_ *http.Request, attrs scim.ResourceAttributes) (scim.R
 	return h.resource(r), nil
 }
 
-func (h *handler) Get(_ *http.Request, id string) (scim.Resource, error) {
+// unique refuses a User whose userName (case-insensitive) another user
+// (not id) has: 409 uniqueness.
+func (h *handler) unique(id string, attrs scim.ResourceAttributes) error {
+	if h.kind != "User" {
+		return nil
+	}
+	for other, u := range h.store {
+		if other != id && strings.EqualFold(fmt.Sprint(u.Attributes["userName"]), fmt.Sprint(attrs["userName"])) {
+			return scimerrors.ScimError{ScimType: scimerrors.ScimTypeUniqueness, Status: http.StatusConflict,
+				Detail: fmt.Sprintf("userName %q is already taken.", attrs["userName"])}
+		}
+	}
+	return nil
+}
+
+func (h *handler) Get(req *http.Request, id string) (scim.Resource, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	r, ok := h.store[id]
 	if !ok {
 		return scim.Resource{}, scimerrors.ScimErrorResourceNotFound(id)
 	}
-	return h.resource(r), nil
+	return excluded(req, h.resource(r)), nil
 }
 
-func (h *handler) GetAll(_ *http.Request, p scim.ListRequestParams) (scim.Page, error) {
+// excluded drops the attributes the request's excludedAttributes names
+// (top-level names only, case-insensitive), as RFC 7644 §3.4.2.5 asks.
+func excluded(req *http.Request, r scim.Resource) scim.Resource {
+	for _, name := range strings.Split(req.URL.Query().Get("excludedAttributes"), ",") {
+		for k := range r.Attributes {
+			if strings.EqualFold(k, strings.TrimSpace(name)) {
+				delete(r.Attributes, k)
+			}
+		}
+	}
+	return r
+}
+
+func (h *handler) GetAll(req *http.Request, p scim.ListRequestParams) (scim.Page, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	h.f.lists++
@@ -340,7 +363,7 @@ func (h *handler) GetAll(_ *http.Request, p scim.ListRequestParams) (scim.Page, 
 	end := min(start+count, len(ids))
 	page := []scim.Resource{}
 	for i := start; i < end; i++ {
-		page = append(page, h.resourceWith(h.store[ids[i]], groups))
+		page = append(page, excluded(req, h.resourceWith(h.store[ids[i]], groups)))
 	}
 	total := len(ids)
 	if h.f.o.TotalDrift {
@@ -376,16 +399,21 @@ func (h *handler) Patch(_ *http.Request, id string, ops []scim.PatchOperation) (
 	if !ok {
 		return scim.Resource{}, scimerrors.ScimErrorResourceNotFound(id)
 	}
+	attrs := copyAttrs(r.Attributes)
 	for _, op := range ops {
-		if err := applyPatch(r.Attributes, op); err != nil {
+		if err := applyPatch(attrs, op); err != nil {
 			return scim.Resource{}, err
 		}
 	}
+	if err := h.unique(id, attrs); err != nil {
+		return scim.Resource{}, err
+	}
+	r.Attributes = attrs
 	return h.resource(r), nil
 }
 
 // applyPatch applies one operation: add/replace of an attribute (members
-// appended), remove of members[value eq "…"] or of an attribute, and a
+// appended) or of a sub-attribute (name.givenName), remove of members[value eq "…"] or of an attribute, and a
 // replace without a path (a map of attributes).
 func applyPatch(a scim.ResourceAttributes, op scim.PatchOperation) error {
 	if op.Path == nil {
@@ -399,6 +427,15 @@ func applyPatch(a scim.ResourceAttributes, op scim.PatchOperation) error {
 		return nil
 	}
 	name := op.Path.AttributePath.AttributeName
+	if sub := op.Path.AttributePath.SubAttribute; sub != nil && op.Path.ValueExpression == nil && op.Op != "remove" {
+		parent, _ := a[name].(map[string]any)
+		if parent == nil {
+			parent = map[string]any{}
+		}
+		parent[*sub] = op.Value
+		a[name] = parent
+		return nil
+	}
 	switch op.Op {
 	case "add":
 		if name == "members" {
@@ -442,12 +479,15 @@ func applyPatch(a scim.ResourceAttributes, op scim.PatchOperation) error {
 
 // passes evaluates a filter on a resource. The library's evaluator does not
 // reach into multi-valued complex attributes, so `members.value eq "…"`
-// (how clients find a user's groups) is evaluated here.
+// (how clients find a user's groups) and `groups.value eq "…"` (a group's
+// users) are evaluated here.
 func passes(v *scimfilter.Validator, res scim.Resource) bool {
 	if e, ok := v.GetFilter().(*filter.AttributeExpression); ok && e.Operator == filter.EQ &&
-		e.AttributePath.AttributeName == "members" && e.AttributePath.SubAttribute != nil && *e.AttributePath.SubAttribute == "value" {
-		for _, m := range members(res.Attributes) {
-			if m == e.CompareValue {
+		(e.AttributePath.AttributeName == "members" || e.AttributePath.AttributeName == "groups") &&
+		e.AttributePath.SubAttribute != nil && *e.AttributePath.SubAttribute == "value" {
+		refs, _ := res.Attributes[e.AttributePath.AttributeName].([]any)
+		for _, m := range refs {
+			if mm, ok := m.(map[string]any); ok && mm["value"] == e.CompareValue {
 				return true
 			}
 		}

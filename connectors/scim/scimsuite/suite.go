@@ -29,6 +29,9 @@ type Target struct {
 	// Prefix starts every userName and group name the suite creates, so
 	// runs against a shared server do not collide.
 	Prefix string
+	// Credentials, when set, are the connector's credentials instead of the
+	// token credential carrying Token (Token still seeds groups directly).
+	Credentials []any
 }
 
 // Envelope is a decoded connector answer.
@@ -40,15 +43,19 @@ type Envelope struct {
 	Error            toolkit.Error             `json:"error"`
 }
 
-// Call runs one capability through the connector's whole pipeline.
+// Call runs one capability through the connector's whole pipeline, with
+// the target's settings (base_url and Settings) and credentials.
 func (tg Target) Call(t testing.TB, capName string, request any, page *toolkit.Page) Envelope {
 	t.Helper()
 	settings := map[string]any{"base_url": tg.BaseURL}
 	for k, v := range tg.Settings {
 		settings[k] = v
 	}
-	doc := map[string]any{"credentials": []any{map[string]any{"id": scim.CredentialToken, "token": map[string]any{"token": tg.Token}}},
-		"request": request, "settings": settings}
+	creds := tg.Credentials
+	if creds == nil {
+		creds = []any{map[string]any{"id": scim.CredentialToken, "token": map[string]any{"token": tg.Token}}}
+	}
+	doc := map[string]any{"credentials": creds, "request": request, "settings": settings}
 	if page != nil {
 		doc["page"] = page
 	}
@@ -148,11 +155,13 @@ func (tg Target) CreateGroup(t testing.TB, name string) string {
 }
 
 type account struct {
-	ID         string `json:"integration_specific_id"`
-	Username   string `json:"username"`
-	Email      string `json:"email"`
-	GivenName  string `json:"given_name"`
-	UserStatus string `json:"user_status"`
+	ID         string         `json:"integration_specific_id"`
+	Username   string         `json:"username"`
+	Email      string         `json:"email"`
+	GivenName  string         `json:"given_name"`
+	FamilyName string         `json:"family_name"`
+	UserStatus string         `json:"user_status"`
+	ExtraData  map[string]any `json:"extra_data"`
 }
 
 type association struct {
@@ -168,7 +177,7 @@ func grant(acc, group string) map[string]any {
 }
 
 // Run is the server-facing table: validate, create (and a duplicate),
-// list and get, group membership round trip with noops, deactivate and
+// list and get, update (with a noop repeat and a taken userName), group membership round trip with noops, deactivate and
 // activate, delete (twice), and not_found for unknown ids.
 func Run(t *testing.T, tg Target) {
 	t.Run("validate_credentials", func(t *testing.T) { checkValidate(t, tg) })
@@ -179,6 +188,7 @@ func Run(t *testing.T, tg Target) {
 	}
 	t.Run("list_accounts", func(t *testing.T) { checkList(t, tg, ids) })
 	t.Run("get_account", func(t *testing.T) { checkGet(t, tg, ids[0]) })
+	t.Run("update_account", func(t *testing.T) { checkUpdate(t, tg, ids[0], tg.Prefix+"user1") })
 	group := tg.CreateGroup(t, tg.Prefix+"group")
 	t.Run("membership", func(t *testing.T) { checkMembership(t, tg, ids[1], group) })
 	t.Run("deactivate_activate", func(t *testing.T) { checkActivation(t, tg, ids[2]) })
@@ -312,4 +322,65 @@ func checkDelete(t *testing.T, tg Target, ids []string) {
 		}
 	}
 	tg.Fail(t, "get_account", map[string]any{"account_id": ids[0]}, "not_found")
+}
+
+// checkUpdate changes the user's names, email and active, repeats it (a
+// noop), renames it, and tries another user's userName (bad_request) and an
+// unknown id (not_found); it leaves the user as it found it.
+func checkUpdate(t *testing.T, tg Target, id, takenName string) {
+	get := func() account {
+		var a account
+		_ = json.Unmarshal(tg.OK(t, "get_account", map[string]any{"account_id": id}, nil).Response, &a)
+		return a
+	}
+	orig := get()
+	p := tg.Prefix
+	steps := []struct {
+		name   string
+		update map[string]any
+		effect toolkit.EffectKind
+		check  func(a account) bool
+	}{
+		{"names_email", map[string]any{"given_name": "Grace", "family_name": "Hopper", "display_name": "Grace H", "email": p + "grace@example.com"},
+			toolkit.EffectUpdated, func(a account) bool {
+				return a.GivenName == "Grace" && a.FamilyName == "Hopper" && a.Email == p+"grace@example.com" && a.ExtraData["display_name"] == "Grace H"
+			}},
+		{"repeat", map[string]any{"given_name": "Grace", "family_name": "Hopper", "email": p + "grace@example.com"},
+			toolkit.EffectNoop, func(a account) bool { return a.GivenName == "Grace" }},
+		{"rename", map[string]any{"username": p + "renamed"}, toolkit.EffectUpdated, func(a account) bool { return a.Username == p+"renamed" }},
+		{"suspend", map[string]any{"active": false}, toolkit.EffectUpdated, func(a account) bool { return a.UserStatus == "SUSPENDED" }},
+		{"restore", map[string]any{"username": orig.Username, "email": orig.Email, "given_name": orig.GivenName, "family_name": orig.FamilyName, "active": true},
+			toolkit.EffectUpdated, func(a account) bool {
+				return a.Username == orig.Username && a.Email == orig.Email && a.FamilyName == orig.FamilyName && a.UserStatus == "ACTIVE"
+			}},
+		{"no_fields", map[string]any{}, toolkit.EffectNoop, func(a account) bool { return a.Username == orig.Username }},
+	}
+	for _, s := range steps {
+		s.update["id"] = id
+		env := tg.OK(t, "update_account", s.update, nil)
+		if e := Effect(t, env); e != s.effect {
+			t.Fatalf("%s: effect %s, want %s", s.name, e, s.effect)
+		}
+		if a := get(); !s.check(a) {
+			t.Fatalf("%s: account after update: %+v", s.name, a)
+		}
+	}
+	tg.Fail(t, "update_account", map[string]any{"id": id, "username": takenName}, "bad_request", "uniqueness")
+	tg.Fail(t, "update_account", map[string]any{"id": "no-such-user-" + p, "given_name": "X"}, "not_found")
+}
+
+// ClientCredentials runs handle_client_credentials_request for the
+// oauth_client_credentials credential with the target's settings (which
+// carry token_url) and returns the credential to send, its access token
+// the one the grant issued.
+func (tg Target) ClientCredentials(t testing.TB, clientID, clientSecret string) []any {
+	t.Helper()
+	env := tg.OK(t, "handle_client_credentials_request", map[string]any{"credential_id": scim.CredentialOAuthClientCredentials,
+		"client_id": clientID, "client_secret": clientSecret, "scopes": []string{}}, nil)
+	var c toolkit.OAuthCredentials
+	if err := json.Unmarshal(env.Response, &c); err != nil || c.AccessToken == "" {
+		t.Fatalf("handle_client_credentials_request: %s (%v)", env.Response, err)
+	}
+	return []any{map[string]any{"id": scim.CredentialOAuthClientCredentials, "oauth_client_credentials": map[string]any{
+		"access_token": c.AccessToken, "client_id": clientID, "client_secret": clientSecret, "scopes": []string{}}}}
 }
