@@ -224,33 +224,15 @@ func (ss *session) changeMembership(ctx context.Context, r toolkit.EntitlementRe
 	return eff, nil
 }
 
-// changeEntitlement runs changeMembership for req's payload and summarizes it.
-func changeEntitlement[P interface{ Ref() toolkit.EntitlementRef }](ctx context.Context, req toolkit.Request[P], add bool) (*toolkit.ExecutionSummary, error) {
-	ss, err := newSession(ctx, req)
+// changeEntitlement adds the user to the group or removes it (the shared
+// part of assign_entitlement and unassign_entitlement, see
+// toolkit.HandleEntitlementChanges).
+func changeEntitlement(ctx context.Context, c toolkit.EntitlementChange) (toolkit.Effect, error) {
+	ss, err := newSession(ctx, c.Request)
 	if err != nil {
-		return nil, err
+		return toolkit.Effect{}, err
 	}
-	eff, err := ss.changeMembership(ctx, req.Request.Ref(), add)
-	if err != nil {
-		return nil, err
-	}
-	return toolkit.Summarize(req.Request, eff, true)
-}
-
-func assignEntitlement(ctx context.Context, req toolkit.AssignEntitlementRequest) (toolkit.AssignEntitlementResponse, error) {
-	sum, err := changeEntitlement(ctx, req, true)
-	if err != nil {
-		return toolkit.AssignEntitlementResponse{}, err
-	}
-	return toolkit.AssignEntitlementResponse{Response: toolkit.AssignedEntitlement{Assigned: true}, ExecutionSummary: sum}, nil
-}
-
-func unassignEntitlement(ctx context.Context, req toolkit.UnassignEntitlementRequest) (toolkit.UnassignEntitlementResponse, error) {
-	sum, err := changeEntitlement(ctx, req, false)
-	if err != nil {
-		return toolkit.UnassignEntitlementResponse{}, err
-	}
-	return toolkit.UnassignEntitlementResponse{Response: toolkit.UnassignedEntitlement{Unassigned: true}, ExecutionSummary: sum}, nil
+	return ss.changeMembership(ctx, c.Request.Request, c.Grant)
 }
 
 // inGroup reports whether User.groups names the group.

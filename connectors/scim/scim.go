@@ -115,10 +115,9 @@ func init() {
 		"List group memberships from Group.members (or User.groups with membership_source user_groups), paged."))
 	toolkit.Handle(in, toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations, toolkit.WithDescription(
 		"List one user's group memberships."))
-	toolkit.Handle(in, toolkit.CapAssignEntitlement, assignEntitlement, toolkit.WithDescription(
-		"Add the user to the group (PATCH members add); a noop when already a member."))
-	toolkit.Handle(in, toolkit.CapUnassignEntitlement, unassignEntitlement, toolkit.WithDescription(
-		"Remove the user from the group (PATCH members remove); a noop when not a member."))
+	toolkit.HandleEntitlementChanges(in, changeEntitlement,
+		[]toolkit.CapabilityOption{toolkit.WithDescription("Add the user to the group (PATCH members add); a noop when already a member.")},
+		[]toolkit.CapabilityOption{toolkit.WithDescription("Remove the user from the group (PATCH members remove); a noop when not a member.")})
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Create a SCIM User (POST), then add it to the groups asked for."))
 	toolkit.HandleExtended(in, toolkit.CapUpdateAccount, updateAccount, toolkit.WithDescription(
