@@ -27,36 +27,27 @@ type EntitlementChanger func(ctx context.Context, change EntitlementChange) (Eff
 // raised_in, as a handler of its own would. It panics as Handle does.
 func HandleEntitlementChanges(in *Integration, change EntitlementChanger, assign, unassign []CapabilityOption) {
 	pc := reflect.ValueOf(change).Pointer()
-	must(in.add(CapAssignEntitlement.spec, change == nil, func() boundHandler {
-		h := bind(func(ctx context.Context, req AssignEntitlementRequest) (AssignEntitlementResponse, error) {
-			sum, err := summarizeChange(ctx, change, withPayload(req, req.Request.Ref()), true, req.Request)
-			if err != nil {
-				return AssignEntitlementResponse{}, err
-			}
-			return AssignEntitlementResponse{Response: AssignedEntitlement{Assigned: true}, ExecutionSummary: sum}, nil
-		})
-		h.pc = pc
-		return h
-	}, assign))
-	must(in.add(CapUnassignEntitlement.spec, change == nil, func() boundHandler {
-		h := bind(func(ctx context.Context, req UnassignEntitlementRequest) (UnassignEntitlementResponse, error) {
-			sum, err := summarizeChange(ctx, change, withPayload(req, req.Request.Ref()), false, req.Request)
-			if err != nil {
-				return UnassignEntitlementResponse{}, err
-			}
-			return UnassignEntitlementResponse{Response: UnassignedEntitlement{Unassigned: true}, ExecutionSummary: sum}, nil
-		})
-		h.pc = pc
-		return h
-	}, unassign))
+	register := func(spec *capSpec, h boundHandler, opts []CapabilityOption) {
+		must(in.add(spec, change == nil, func() boundHandler { h.pc = pc; return h }, opts))
+	}
+	register(CapAssignEntitlement.spec, bind(changeHandler[AssignEntitlement](change, true, AssignedEntitlement{Assigned: true})), assign)
+	register(CapUnassignEntitlement.spec, bind(changeHandler[UnassignEntitlement](change, false, UnassignedEntitlement{Unassigned: true})), unassign)
 }
 
-func summarizeChange(ctx context.Context, change EntitlementChanger, req Request[EntitlementRef], grant bool, payload any) (*ExecutionSummary, error) {
-	effect, err := change(ctx, EntitlementChange{Request: req, Grant: grant})
-	if err != nil {
-		return nil, err
+// changeHandler is the handler of one direction of change: it runs change
+// on the payload's reference and answers result with the execution summary.
+func changeHandler[P interface{ Ref() EntitlementRef }, R any](change EntitlementChanger, grant bool, result R) func(context.Context, Request[P]) (Response[R], error) {
+	return func(ctx context.Context, req Request[P]) (Response[R], error) {
+		effect, err := change(ctx, EntitlementChange{Request: withPayload(req, req.Request.Ref()), Grant: grant})
+		if err != nil {
+			return Response[R]{}, err
+		}
+		sum, err := Summarize(req.Request, effect, true)
+		if err != nil {
+			return Response[R]{}, err
+		}
+		return Response[R]{Response: result, ExecutionSummary: sum}, nil
 	}
-	return Summarize(payload, effect, true)
 }
 
 // withPayload is r's envelope around another payload.
