@@ -17,20 +17,10 @@ import (
 	"github.com/lumosgo/lumos/toolkit/connectortest"
 )
 
-type account struct {
-	ID         string         `json:"integration_specific_id"`
-	Username   string         `json:"username"`
-	Email      string         `json:"email"`
-	GivenName  string         `json:"given_name"`
-	FamilyName string         `json:"family_name"`
-	UserStatus string         `json:"user_status"`
-	ExtraData  map[string]any `json:"extra_data"`
-}
-
-type association struct {
-	AccountID     string `json:"account_id"`
-	EntitlementID string `json:"integration_specific_entitlement_id"`
-}
+type (
+	account     = scimsuite.Account
+	association = scimsuite.Association
+)
 
 // seed stores n users (user0…) and groups g0…g(groups-1), user i a member
 // of group i%groups; it returns the user ids.

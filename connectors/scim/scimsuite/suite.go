@@ -154,7 +154,8 @@ func (tg Target) CreateGroup(t testing.TB, name string) string {
 	return g.ID
 }
 
-type account struct {
+// Account is a listed Account as the suite reads it.
+type Account struct {
 	ID         string         `json:"integration_specific_id"`
 	Username   string         `json:"username"`
 	Email      string         `json:"email"`
@@ -164,7 +165,8 @@ type account struct {
 	ExtraData  map[string]any `json:"extra_data"`
 }
 
-type association struct {
+// Association is a listed membership as the suite reads it.
+type Association struct {
 	AccountID     string `json:"account_id"`
 	EntitlementID string `json:"integration_specific_entitlement_id"`
 	ResourceID    string `json:"integration_specific_resource_id"`
@@ -223,21 +225,21 @@ func checkCreate(t *testing.T, tg Target) []string {
 
 func checkList(t *testing.T, tg Target, ids []string) {
 	for _, size := range []int{1, 2, 100} {
-		accs, _ := Drain[account](t, tg, "list_accounts", size)
+		accs, _ := Drain[Account](t, tg, "list_accounts", size)
 		seen := map[string]int{}
 		for _, a := range accs {
 			seen[a.ID]++
 		}
 		for _, id := range ids {
 			if seen[id] != 1 {
-				t.Fatalf("size %d: account %s listed %d times", size, id, seen[id])
+				t.Fatalf("size %d: Account %s listed %d times", size, id, seen[id])
 			}
 		}
 	}
 }
 
 func checkGet(t *testing.T, tg Target, id string) {
-	var a account
+	var a Account
 	_ = json.Unmarshal(tg.OK(t, "get_account", map[string]any{"account_id": id}, nil).Response, &a)
 	p := tg.Prefix
 	if a.ID != id || a.Username != p+"user0" || a.Email != p+"user0@example.com" || a.GivenName != "Given" || a.UserStatus != "ACTIVE" {
@@ -259,12 +261,12 @@ func checkMembership(t *testing.T, tg Target, id, group string) {
 			t.Fatalf("%s: effect %s, want %s", s.capName, e, s.effect)
 		}
 	}
-	var as []association
+	var as []Association
 	_ = json.Unmarshal(tg.OK(t, "get_account_entitlement_associations", map[string]any{"account_id": id}, nil).Response, &as)
 	if len(as) != 1 || as[0].EntitlementID != group || as[0].AccountID != id {
 		t.Fatalf("associations of %s: %+v", id, as)
 	}
-	all, _ := Drain[association](t, tg, "find_entitlement_associations", 1)
+	all, _ := Drain[Association](t, tg, "find_entitlement_associations", 1)
 	found := 0
 	for _, a := range all {
 		if a.EntitlementID == group {
@@ -291,7 +293,7 @@ func checkMembership(t *testing.T, tg Target, id, group string) {
 
 func checkActivation(t *testing.T, tg Target, id string) {
 	status := func() string {
-		var a account
+		var a Account
 		_ = json.Unmarshal(tg.OK(t, "get_account", map[string]any{"account_id": id}, nil).Response, &a)
 		return a.UserStatus
 	}
@@ -328,8 +330,8 @@ func checkDelete(t *testing.T, tg Target, ids []string) {
 // noop), renames it, and tries another user's userName (bad_request) and an
 // unknown id (not_found); it leaves the user as it found it.
 func checkUpdate(t *testing.T, tg Target, id, takenName string) {
-	get := func() account {
-		var a account
+	get := func() Account {
+		var a Account
 		_ = json.Unmarshal(tg.OK(t, "get_account", map[string]any{"account_id": id}, nil).Response, &a)
 		return a
 	}
@@ -339,21 +341,21 @@ func checkUpdate(t *testing.T, tg Target, id, takenName string) {
 		name   string
 		update map[string]any
 		effect toolkit.EffectKind
-		check  func(a account) bool
+		check  func(a Account) bool
 	}{
 		{"names_email", map[string]any{"given_name": "Grace", "family_name": "Hopper", "display_name": "Grace H", "email": p + "grace@example.com"},
-			toolkit.EffectUpdated, func(a account) bool {
+			toolkit.EffectUpdated, func(a Account) bool {
 				return a.GivenName == "Grace" && a.FamilyName == "Hopper" && a.Email == p+"grace@example.com" && a.ExtraData["display_name"] == "Grace H"
 			}},
 		{"repeat", map[string]any{"given_name": "Grace", "family_name": "Hopper", "email": p + "grace@example.com"},
-			toolkit.EffectNoop, func(a account) bool { return a.GivenName == "Grace" }},
-		{"rename", map[string]any{"username": p + "renamed"}, toolkit.EffectUpdated, func(a account) bool { return a.Username == p+"renamed" }},
-		{"suspend", map[string]any{"active": false}, toolkit.EffectUpdated, func(a account) bool { return a.UserStatus == "SUSPENDED" }},
+			toolkit.EffectNoop, func(a Account) bool { return a.GivenName == "Grace" }},
+		{"rename", map[string]any{"username": p + "renamed"}, toolkit.EffectUpdated, func(a Account) bool { return a.Username == p+"renamed" }},
+		{"suspend", map[string]any{"active": false}, toolkit.EffectUpdated, func(a Account) bool { return a.UserStatus == "SUSPENDED" }},
 		{"restore", map[string]any{"username": orig.Username, "email": orig.Email, "given_name": orig.GivenName, "family_name": orig.FamilyName, "active": true},
-			toolkit.EffectUpdated, func(a account) bool {
+			toolkit.EffectUpdated, func(a Account) bool {
 				return a.Username == orig.Username && a.Email == orig.Email && a.FamilyName == orig.FamilyName && a.UserStatus == "ACTIVE"
 			}},
-		{"no_fields", map[string]any{}, toolkit.EffectNoop, func(a account) bool { return a.Username == orig.Username }},
+		{"no_fields", map[string]any{}, toolkit.EffectNoop, func(a Account) bool { return a.Username == orig.Username }},
 	}
 	for _, s := range steps {
 		s.update["id"] = id
@@ -362,7 +364,7 @@ func checkUpdate(t *testing.T, tg Target, id, takenName string) {
 			t.Fatalf("%s: effect %s, want %s", s.name, e, s.effect)
 		}
 		if a := get(); !s.check(a) {
-			t.Fatalf("%s: account after update: %+v", s.name, a)
+			t.Fatalf("%s: Account after update: %+v", s.name, a)
 		}
 	}
 	tg.Fail(t, "update_account", map[string]any{"id": id, "username": takenName}, "bad_request", "uniqueness")
