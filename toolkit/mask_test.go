@@ -16,6 +16,7 @@ import (
 
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/connectortest/hostile"
 	"github.com/lumosgo/lumos/toolkit/httpclient"
 )
 
@@ -24,30 +25,6 @@ const (
 	echoMinted = "mint/ed.JWT-456_qrs" // what the handler mints mid-call
 )
 
-// spell writes s as an upstream might inside a JSON string.
-func spell(s, how string) string {
-	var b strings.Builder
-	for i, c := range s {
-		switch {
-		case how == "escaped slash" && c == '/':
-			b.WriteString(`\/`)
-		case how == "lower hex", how == "mixed" && i%2 == 0:
-			fmt.Fprintf(&b, `\u%04x`, c)
-		case how == "upper hex":
-			fmt.Fprintf(&b, `\u%04X`, c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
-
-// quoted is text as a JSON string's content.
-func quoted(text string) string {
-	b, _ := json.Marshal(text)
-	return string(b[1 : len(b)-1])
-}
-
 // echoingUpstream answers every request with a body that repeats the
 // request's bearer token and X-Minted header, spelt as the path says
 // (/<status>/<spelling>), in a plain value, inside text and inside a JSON
@@ -55,15 +32,15 @@ func quoted(text string) string {
 func echoingUpstream(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var status int
-		var how string
+		var how hostile.Spelling
 		fmt.Sscanf(r.URL.Path, "/%d/", &status)
-		how = strings.SplitN(r.URL.Path, "/", 3)[2]
-		tok := spell(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), how)
-		minted := spell(r.Header.Get("X-Minted"), how)
+		how = hostile.Spelling(strings.SplitN(r.URL.Path, "/", 3)[2])
+		tok := hostile.Spell(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), how)
+		minted := hostile.Spell(r.Header.Get("X-Minted"), how)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"token":"%s","message":"Bearer %s is not welcome; nor is %s","nested":"%s","minted":"%s"}`,
-			tok, tok, minted, quoted(`{"authorization":"Bearer `+tok+`"}`), minted)
+			tok, tok, minted, literal(`{"authorization":"Bearer `+tok+`"}`), minted)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -103,7 +80,7 @@ func echoConnector(upstream string) *toolkit.Integration {
 func TestEchoedSecretsInAnySpellingAreMasked(t *testing.T) {
 	in := echoConnector(echoingUpstream(t).URL)
 	for _, status := range []int{200, 401} {
-		for _, how := range []string{"literal", "escaped slash", "lower hex", "upper hex", "mixed"} {
+		for _, how := range hostile.Spellings {
 			t.Run(fmt.Sprintf("%d %s", status, how), func(t *testing.T) {
 				is := is.New(t)
 				var logs, trace bytes.Buffer
@@ -115,7 +92,7 @@ func TestEchoedSecretsInAnySpellingAreMasked(t *testing.T) {
 				is.Equal(strings.Contains(string(out), `"is_error":true`), status != 200)
 				is.True(strings.Contains(string(out), `"raw_data":[{"token":"REDACTED"`)) // the upstream's body, masked
 				for _, secret := range []string{echoToken, echoMinted} {
-					for _, form := range []string{secret, spell(secret, how), quoted(spell(secret, how)), quoted(quoted(spell(secret, how)))} {
+					for _, form := range []string{secret, hostile.Spell(secret, how), literal(hostile.Spell(secret, how)), literal(literal(hostile.Spell(secret, how)))} {
 						is.True(!strings.Contains(string(out), form))   // not in the document
 						is.True(!strings.Contains(logs.String(), form)) // not in the log
 						is.True(!strings.Contains(trace.String(), form))
@@ -135,7 +112,7 @@ func oauthEcho() *toolkit.Integration {
 		const access = "new-access-token-42"
 		toolkit.AddSecret(ctx, access)
 		toolkit.Logger(ctx).Error("got " + access + " for " + req.Request.ClientSecret)
-		raw := map[string]any{"access_token": access, "refresh_token": req.Request.RefreshToken, "echo": `client_secret=` + spell(req.Request.ClientSecret, "lower hex")}
+		raw := map[string]any{"access_token": access, "refresh_token": req.Request.RefreshToken, "echo": `client_secret=` + hostile.Spell(req.Request.ClientSecret, hostile.LowerHex)}
 		return toolkit.RefreshAccessTokenResponse{Response: toolkit.OAuthCredentials{AccessToken: access, RefreshToken: &req.Request.RefreshToken,
 			TokenType: toolkit.TokenTypeBearer}, RawData: raw}, nil
 	})
@@ -178,3 +155,6 @@ func TestPageTokensAreNotSecrets(t *testing.T) {
 		})
 	}
 }
+
+// literal is text as the contents of a JSON string.
+func literal(text string) string { return hostile.Spell(text, hostile.Literal) }

@@ -22,33 +22,12 @@ import (
 	"github.com/lumosgo/lumos/toolkit/connectortest/hostile"
 )
 
-// spell writes s as an upstream might inside a JSON string.
-func spell(s, how string) string {
-	var b strings.Builder
-	for i, c := range s {
-		switch {
-		case how == "lower hex", how == "mixed" && i%3 == 0:
-			fmt.Fprintf(&b, `\u%04x`, c)
-		case how == "upper hex":
-			fmt.Fprintf(&b, `\u%04X`, c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
-
-func quoted(text string) string {
-	b, _ := json.Marshal(text)
-	return string(b[1 : len(b)-1])
-}
-
 // echoingGitHub is the GitHub fake behind a front that repeats every
 // request's Authorization: in each JSON object it answers (echo), or as a
 // 401 whose message quotes it (on paths containing failOn). It records the
 // credentials it saw.
 type echoingGitHub struct {
-	how    string
+	how    hostile.Spelling
 	echo   bool
 	failOn string
 
@@ -62,7 +41,7 @@ func (g *echoingGitHub) serve(next http.Handler) http.HandlerFunc {
 		g.mu.Lock()
 		g.seen = append(g.seen, auth)
 		g.mu.Unlock()
-		echoed := spell(auth, g.how)
+		echoed := hostile.Spell(auth, g.how)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		if g.failOn != "" && strings.Contains(r.URL.Path, g.failOn) {
 			w.WriteHeader(http.StatusUnauthorized)
@@ -112,8 +91,8 @@ func TestAppCredentialsNeverLeak(t *testing.T) {
 		{name: "the member listing", failOn: "/members", code: "unauthorized"},
 	}
 	for _, tt := range tests {
-		for _, how := range []string{"literal", "lower hex", "upper hex", "mixed"} {
-			t.Run(tt.name+" "+how, func(t *testing.T) {
+		for _, how := range hostile.Spellings {
+			t.Run(tt.name+" "+string(how), func(t *testing.T) {
 				is := is.New(t)
 				f := githubfake.New(githubfake.Options{NoServer: true})
 				f.AddOrg("acme")
@@ -157,7 +136,7 @@ func TestAppCredentialsNeverLeak(t *testing.T) {
 					case strings.Count(secret, ".") == 2:
 						jwts++
 					}
-					for _, form := range []string{secret, spell(secret, how), quoted(spell(secret, how))} {
+					for _, form := range []string{secret, hostile.Spell(secret, how), literal(hostile.Spell(secret, how))} {
 						is.True(!strings.Contains(stdout.String(), form))
 						is.True(!strings.Contains(stderr.String(), form))
 						is.True(!strings.Contains(logs, form))
@@ -169,3 +148,6 @@ func TestAppCredentialsNeverLeak(t *testing.T) {
 		}
 	}
 }
+
+// literal is text as the contents of a JSON string.
+func literal(text string) string { return hostile.Spell(text, hostile.Literal) }

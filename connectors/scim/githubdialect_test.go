@@ -122,23 +122,6 @@ func (g *ghServer) take() []ghExchange {
 	return out
 }
 
-type ghCapture struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (c *ghCapture) Header() http.Header { return c.header }
-func (c *ghCapture) WriteHeader(code int) {
-	if c.status == 0 {
-		c.status = code
-	}
-}
-func (c *ghCapture) Write(b []byte) (int, error) {
-	c.WriteHeader(http.StatusOK)
-	return c.body.Write(b)
-}
-
 func (g *ghServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	x := ghExchange{Method: r.Method, URI: r.URL.RequestURI()}
@@ -151,28 +134,25 @@ func (g *ghServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	inner.URL.Path, inner.URL.RawPath = scimfake.Prefix+rest, ""
 	inner.RequestURI = ""
 	inner.Body = io.NopCloser(bytes.NewReader(body))
-	c := &ghCapture{header: http.Header{}}
+	c := httptest.NewRecorder()
 	g.fake.ServeHTTP(c, inner)
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
-	x.Status = c.status
-	if c.status/100 == 2 && c.body.Len() > 0 {
-		b := ghShape(c.body.Bytes(), "https://"+r.Host+ghEnterprise)
-		c.body.Reset()
-		c.body.Write(b)
-		c.header.Del("Content-Length")
+	x.Status = c.Code
+	if c.Code/100 == 2 && c.Body.Len() > 0 {
+		b := ghShape(c.Body.Bytes(), "https://"+r.Host+ghEnterprise)
+		c.Body.Reset()
+		c.Body.Write(b)
+		c.Header().Del("Content-Length")
 	}
 	x.Violations = g.check(r, rest, body, c)
 
 	g.mu.Lock()
 	g.exchanges = append(g.exchanges, x)
 	g.mu.Unlock()
-	for k, vs := range c.header {
+	for k, vs := range c.Header() {
 		w.Header()[k] = vs
 	}
-	w.WriteHeader(c.status)
-	_, _ = w.Write(c.body.Bytes())
+	w.WriteHeader(c.Code)
+	_, _ = w.Write(c.Body.Bytes())
 }
 
 // ghShape rewrites a scimfake answer in GitHub's shape: GitHub lists only
@@ -225,12 +205,12 @@ func ghShape(body []byte, root string) []byte {
 // response (status, content type, body) against the description. Error
 // responses are not validated: the fake writes RFC 7644 error bodies
 // (application/scim+json), GitHub documents its 404 as basic-error JSON.
-func (g *ghServer) check(r *http.Request, rest string, body []byte, c *ghCapture) []string {
+func (g *ghServer) check(r *http.Request, rest string, body []byte, c *httptest.ResponseRecorder) []string {
 	vreq := r.Clone(context.Background())
 	vreq.Body = io.NopCloser(bytes.NewReader(body))
 	route, params, err := g.router.FindRoute(vreq)
 	if err != nil {
-		if ghDiscovery[rest] && c.status == http.StatusNotFound {
+		if ghDiscovery[rest] && c.Code == http.StatusNotFound {
 			return nil
 		}
 		return []string{fmt.Sprintf("not in the description: %v", err)}
@@ -241,9 +221,9 @@ func (g *ghServer) check(r *http.Request, rest string, body []byte, c *ghCapture
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
 		out = append(out, "request: "+err.Error())
 	}
-	if c.status/100 == 2 {
-		rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: c.status, Header: c.header, Options: opts}
-		rin.SetBodyBytes(c.body.Bytes())
+	if c.Code/100 == 2 {
+		rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: c.Code, Header: c.Header(), Options: opts}
+		rin.SetBodyBytes(c.Body.Bytes())
 		if err := openapi3filter.ValidateResponse(context.Background(), rin); err != nil {
 			out = append(out, "response: "+err.Error())
 		}
