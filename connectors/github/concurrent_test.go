@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -129,14 +130,14 @@ func TestDrainWithFaultsFetchingAhead(t *testing.T) {
 				}
 				want[id(e.member("dev"+pad(i), role))] = true
 			}
-			faults := 0
+			var faults atomic.Int32 // the fake answers concurrently
 			e.setInject(func(n int, r *http.Request) int {
 				switch n {
 				case 3, 4, 6, 9, 19: // 502s, some in a row, on pages fetched together
-					faults++
+					faults.Add(1)
 					return http.StatusBadGateway
 				case 12:
-					faults++
+					faults.Add(1)
 					e.f.SetSecondaryRateLimit(&githubfake.SecondaryRateLimit{Requests: 2, RetryAfter: 30 * time.Second})
 				}
 				return 0
@@ -148,7 +149,7 @@ func TestDrainWithFaultsFetchingAhead(t *testing.T) {
 				got[a.IntegrationSpecificID] = true
 			}
 			is.Equal(got, want) // nothing lost
-			is.Equal(faults, 6)
+			is.Equal(faults.Load(), int32(6))
 		})
 	}
 }

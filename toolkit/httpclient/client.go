@@ -155,6 +155,11 @@ type Client struct {
 	traceMu sync.Mutex
 	log     *slog.Logger
 	quota   quota // the upstream's rate limit, as its answers state it
+	// gate lets one retry after a rate limit through at a time, so that
+	// requests refused together (pages fetched concurrently) do not all
+	// come back at once when the wait ends and spend their attempts
+	// refusing each other again.
+	gate chan struct{}
 }
 
 // New returns a client for the capability call ctx belongs to: raw data,
@@ -177,6 +182,7 @@ func New(ctx context.Context, opts Options) *Client {
 		raw:         toolkit.WantsRawData(ctx),
 		trace:       toolkit.TraceWriter(ctx),
 		log:         toolkit.Logger(ctx),
+		gate:        make(chan struct{}, 1),
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -488,6 +494,7 @@ func (c *Client) do(st *state, rreq *retryablehttp.Request) (*http.Response, err
 		}
 	}
 	resp, err := c.rc.Do(rreq)
+	c.leaveGate(st) // in case the loop ended between a retry's preparation and its check
 	if err != nil {
 		if resp != nil {
 			resp.Body.Close()

@@ -54,6 +54,7 @@ type state struct {
 	secondary int           // secondary rate limits seen without a stated wait
 
 	limited *throttle // the last answer was a rate limit
+	gated   bool      // this attempt holds the client's gate (a retry after a rate limit)
 	tooLong *throttle // the last answer asked for a wait beyond the cap
 	allowed time.Duration
 	bound   string // what the allowed wait is bound by
@@ -91,7 +92,27 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	if !ok {
 		return nil
 	}
-	return c.sleep(req.Context(), st.wait)
+	if err := c.sleep(req.Context(), st.wait); err != nil {
+		return err
+	}
+	if st.limited == nil || c.gate == nil {
+		return nil
+	}
+	select { // a retry after a rate limit goes alone: see Client.gate
+	case c.gate <- struct{}{}:
+		st.gated = true
+		return nil
+	case <-req.Context().Done():
+		return req.Context().Err()
+	}
+}
+
+// leaveGate releases the client's gate if st's attempt holds it.
+func (c *Client) leaveGate(st *state) {
+	if st.gated {
+		st.gated = false
+		<-c.gate
+	}
 }
 
 // checkRetry decides after each attempt whether to try again and how long
@@ -101,6 +122,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if !ok {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
+	c.leaveGate(st)
 	retry, stop := c.decide(ctx, st, resp, err)
 	if c.trace != nil || st.start != (time.Time{}) {
 		c.report(ctx, st, resp, err, retry && st.attempt < c.maxAttempts)
