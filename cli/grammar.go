@@ -63,8 +63,7 @@ func parseAndRun(ctx context.Context, s start, streams *Streams, grammar any, op
 }
 
 func isConnector(name string) bool {
-	_, ok := toolkit.Lookup(name)
-	return ok
+	return toolkit.Registered(name)
 }
 
 // selected returns the capability args name first, if it is one of in's
@@ -95,15 +94,16 @@ func rootGrammar(prog string, args []string) (any, []kong.Option) {
 	// so only what the arguments can reach is built: one connector (and one
 	// capability) when they name it, none for lumos's own commands. Help,
 	// version and mistakes get the whole tree.
-	ins := toolkit.Integrations()
+	var ins []*toolkit.Integration
 	var only toolkit.CapabilityName
-	if len(args) > 0 {
-		if in, ok := toolkit.Lookup(args[0]); ok {
-			ins = []*toolkit.Integration{in}
-			only = selected(in, args[1:])
-		} else if (commandWords()[args[0]] || args[0] == "--version") && !slices.ContainsFunc(args, isHelpFlag) {
-			ins = nil
-		}
+	switch {
+	case len(args) > 0 && toolkit.Registered(args[0]):
+		in, _ := toolkit.Lookup(args[0])
+		ins = []*toolkit.Integration{in}
+		only = selected(in, args[1:])
+	case len(args) > 0 && (commandWords()[args[0]] || args[0] == "--version") && !slices.ContainsFunc(args, isHelpFlag):
+	default:
+		ins = toolkit.Integrations()
 	}
 	for _, in := range ins {
 		opts = append(opts, kong.DynamicCommand(in.AppID(), escapeHelp(connectorHelp(in)), "connectors", connectorGrammar(in, false, only)))

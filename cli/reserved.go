@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-
-	"github.com/lumosgo/lumos/toolkit"
 )
 
 // connectorSuffix is what the busybox form strips from a program name:
@@ -90,11 +88,11 @@ func checkAppIDFree(id string) error {
 // checkConnectors fails, naming each, when a connector's app id is
 // reserved: the registry cannot refuse it (the toolkit knows nothing of the
 // command line), so the command line refuses to start.
-func checkConnectors(ins []*toolkit.Integration) error {
+func checkConnectors(appIDs []string) error {
 	var errs []error
-	for _, in := range ins {
-		if err := checkAppIDFree(in.AppID()); err != nil {
-			errs = append(errs, fmt.Errorf("the connector %q cannot be registered: %w; rename it", in.AppID(), err))
+	for _, id := range appIDs {
+		if err := checkAppIDFree(id); err != nil {
+			errs = append(errs, fmt.Errorf("the connector %q cannot be registered: %w; rename it", id, err))
 		}
 	}
 	return errors.Join(errs...)

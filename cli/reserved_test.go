@@ -39,15 +39,14 @@ func TestReservedAppIDsFail(t *testing.T) {
 	for _, word := range words {
 		t.Run(word, func(t *testing.T) {
 			is := is.New(t)
-			bad := toolkit.NewIntegration(toolkit.Declaration{AppID: word, Version: "1.0.0", Auth: toolkit.AuthToken})
-			connectors := append(toolkit.Integrations(), bad)
+			appIDs := append(toolkit.AppIDs(), word)
 			for _, argv := range [][]string{
 				{"lumos", "--version"},
 				{"lumos", "mock", "validate_credentials", "--json", "{}"},
 				{"mock-connector", "info"},
 			} {
 				var stdout, stderr bytes.Buffer
-				code := run(argv, &Streams{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr}, runOptions{connectors: connectors})
+				code := run(argv, &Streams{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr}, runOptions{appIDs: appIDs})
 				is.Equal(code, ExitFatal)
 				is.Equal(stdout.String(), "")
 				is.True(strings.Contains(stderr.String(), `the connector "`+word+`" cannot be registered`)) // names the connector
@@ -87,5 +86,5 @@ func TestCheckAppIDFree(t *testing.T) {
 			is.True(strings.Contains(err.Error(), tt.problem))
 		})
 	}
-	is.New(t).NoErr(checkConnectors(toolkit.Integrations())) // the built-in connectors are fine
+	is.New(t).NoErr(checkConnectors(toolkit.AppIDs())) // the built-in connectors are fine
 }

@@ -58,7 +58,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // runOptions are switches for tests; Run uses the zero value.
 type runOptions struct {
 	noFastPath bool                   // answer every command line through a grammar
-	connectors []*toolkit.Integration // checked for reserved app ids instead of the registry, when set
+	appIDs []string // checked for reserved app ids instead of the registry, when set
 }
 
 // mode is how a command line is answered.
@@ -133,11 +133,11 @@ func run(argv []string, streams *Streams, o runOptions) int {
 	sigs, release := sigcatch.Catch()
 	defer release()
 	s := chooseMode(argv, o)
-	connectors := o.connectors
-	if connectors == nil {
-		connectors = toolkit.Integrations()
+	appIDs := o.appIDs
+	if appIDs == nil {
+		appIDs = toolkit.AppIDs() // the registered connectors stay unbuilt until one is run
 	}
-	if err := checkConnectors(connectors); err != nil {
+	if err := checkConnectors(appIDs); err != nil {
 		fmt.Fprintf(streams.Stderr, "%s: error: %v\n", s.prog, err)
 		return ExitFatal
 	}

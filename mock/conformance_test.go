@@ -19,7 +19,7 @@ const mockCalls = `{"auth":{"basic":{"username":"foo","password":"bar"}},"settin
 // unassigning the role it does not hold (billing).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	report := connectortest.Conformance(t, mock.Integration, connectortest.Options{
+	report := connectortest.Conformance(t, mock.Integration(), connectortest.Options{
 		Request: mockCalls, AllowWrites: true, StatelessWrites: true, PageSize: 40,
 	})
 	want := map[string]string{
@@ -51,7 +51,7 @@ func TestConformance(t *testing.T) {
 // that the mock's writes do not persist: the second assign is created again.
 func TestConformanceRoundTripSeesTheMockIsStateless(t *testing.T) {
 	t.Parallel()
-	report := connectortest.Check(t.Context(), mock.Integration, connectortest.Options{
+	report := connectortest.Check(t.Context(), mock.Integration(), connectortest.Options{
 		Request: mockCalls, AllowWrites: true, Skip: []string{"hostile envelopes"},
 	})
 	assign, _ := report.Result("writes: assign_entitlement twice")
@@ -72,7 +72,7 @@ func TestConformanceRoundTripSeesTheMockIsStateless(t *testing.T) {
 // A large tenant is drained within the suite's bounds, which the report names.
 func TestConformanceBoundsOnALargeTenant(t *testing.T) {
 	t.Parallel()
-	report := connectortest.Check(t.Context(), mock.Integration, connectortest.Options{
+	report := connectortest.Check(t.Context(), mock.Integration(), connectortest.Options{
 		Request:  `{"auth":{"basic":{"username":"foo","password":"bar"}},"settings":{"host":"h","tenant_size":10000000}}`,
 		PageSize: 500, MaxItems: 1000, Skip: []string{"hostile envelopes", "info", "schemas", "app_info"},
 	})

@@ -124,7 +124,7 @@ func TestEveryStandardCapabilityImplemented(t *testing.T) {
 		}
 	}
 	var got []toolkit.CapabilityName
-	for _, c := range mock.Integration.CapabilityInfos() {
+	for _, c := range mock.Integration().CapabilityInfos() {
 		is.True(!c.Custom) // the mock has no capability of its own
 		if c.Name != toolkit.CapAppInfo.Name() {
 			got = append(got, c.Name)
@@ -198,7 +198,7 @@ var validRequests = map[toolkit.CapabilityName]any{
 // Every registered capability answers a valid request with a success
 // envelope; the writes carry an execution summary and the reads none.
 func TestEveryCapabilityAnswers(t *testing.T) {
-	for _, c := range mock.Integration.CapabilityInfos() {
+	for _, c := range mock.Integration().CapabilityInfos() {
 		if c.Name == toolkit.CapAppInfo.Name() {
 			continue // lumos's own, answered by the openapi package when linked in
 		}
@@ -233,7 +233,7 @@ func TestEveryCapabilityAnswers(t *testing.T) {
 
 // A bad tenant_size is refused by every capability that reads the tenant.
 func TestBadTenantSizeEveryCapability(t *testing.T) {
-	for _, c := range mock.Integration.CapabilityInfos() {
+	for _, c := range mock.Integration().CapabilityInfos() {
 		if c.Name == toolkit.CapAppInfo.Name() || c.Name == toolkit.CapListCustomAttributesSchema.Name() {
 			continue // neither reads settings
 		}

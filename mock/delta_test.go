@@ -147,7 +147,7 @@ func TestGetDataRecency(t *testing.T) {
 	is := is.New(t)
 	got, page := ok[toolkit.DataRecency](t, "get_data_recency", req(100, nil, nil))
 	is.Equal(page, nil)
-	registered := mock.Integration.Capabilities()
+	registered := mock.Integration().Capabilities()
 	is.True(len(got.Data) > 10)
 	for name, at := range got.Data {
 		if !slices.Contains(registered, toolkit.CapabilityName(name)) {

@@ -21,7 +21,7 @@ func BenchmarkDispatchListAccounts(b *testing.B) {
 	ctx := context.Background()
 	body := []byte(benchPage)
 	var resp toolkit.ListAccountsResponse
-	if err := json.Unmarshal(mock.Integration.Dispatch(ctx, "list_accounts", body), &resp); err != nil || len(resp.Response) != 1000 {
+	if err := json.Unmarshal(mock.Integration().Dispatch(ctx, "list_accounts", body), &resp); err != nil || len(resp.Response) != 1000 {
 		b.Fatalf("unexpected response: %v, %d accounts", err, len(resp.Response))
 	}
 	accounts := resp.Response
@@ -29,7 +29,7 @@ func BenchmarkDispatchListAccounts(b *testing.B) {
 	b.Run("pipeline", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := mock.Integration.DispatchTo(ctx, io.Discard, "list_accounts", body); err != nil {
+			if err := mock.Integration().DispatchTo(ctx, io.Discard, "list_accounts", body); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -51,7 +51,7 @@ func dispatchRaw(tb testing.TB, capability string, c call) []byte {
 	if err != nil {
 		tb.Fatalf("marshal request: %v", err)
 	}
-	return mock.Integration.Dispatch(context.Background(), capability, body)
+	return mock.Integration().Dispatch(context.Background(), capability, body)
 }
 
 // dispatch runs c and decodes the envelope.

@@ -14,7 +14,7 @@ import (
 )
 
 func TestReferentialIntegrity(t *testing.T) {
-	info, err := mock.Integration.Info()
+	info, err := mock.Integration().Info()
 	if err != nil {
 		t.Fatal(err)
 	}

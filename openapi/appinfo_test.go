@@ -130,8 +130,8 @@ func checkWellFormed(t *testing.T, in *toolkit.Integration, doc map[string]any, 
 func TestMockAppInfo(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
-	doc, raw := appSchema(t, mock.Integration)
-	checkWellFormed(t, mock.Integration, doc, raw)
+	doc, raw := appSchema(t, mock.Integration())
+	checkWellFormed(t, mock.Integration(), doc, raw)
 
 	info := object(t, doc, "info")
 	is.Equal(info["title"], "Mock")
@@ -309,7 +309,7 @@ func TestAppInfoSecuritySchemes(t *testing.T) {
 func TestAppInfoRequiresRequest(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
-	out := mock.Integration.Dispatch(context.Background(), "app_info", []byte(`{}`))
+	out := mock.Integration().Dispatch(context.Background(), "app_info", []byte(`{}`))
 	doc := decode(t, out)
 	is.Equal(doc["is_error"], true)
 }

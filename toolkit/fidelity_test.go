@@ -205,7 +205,7 @@ func TestMockPageSizeHint(t *testing.T) {
 		t.Run(size, func(t *testing.T) {
 			is := is.New(t)
 			body := `{"auth":{"basic":{"username":"u","password":"p"}},"request":{},"settings":{"host":"h","tenant_size":20000},"page":{"size":` + size + `}}`
-			doc := mock.Integration.Dispatch(context.Background(), "list_accounts", []byte(body))
+			doc := mock.Integration().Dispatch(context.Background(), "list_accounts", []byte(body))
 			var env struct {
 				IsError  bool              `json:"is_error"`
 				Response []json.RawMessage `json:"response"`
@@ -233,14 +233,14 @@ func TestMissingSettingsNamedAsUpstreamNamesThem(t *testing.T) {
 		// upstream names a missing field by its explicit title, else by its key
 		{"a title tag, then a key", demo(), `{"request":{"account_id":"a"},` + okAuth + `,"settings":{}}`,
 			"Invalid settings passed on request. Missing required settings: Base URL, org"},
-		{"the mock's host", mock.Integration, `{"auth":{"basic":{"username":"u","password":"p"}},"request":{},"settings":{}}`,
+		{"the mock's host", mock.Integration(), `{"auth":{"basic":{"username":"u","password":"p"}},"request":{},"settings":{}}`,
 			"Invalid settings passed on request. Missing required settings: host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			capability := "get_account"
-			if tt.in == mock.Integration {
+			if tt.in == mock.Integration() {
 				capability = "validate_credentials"
 			}
 			e := errorOf(t, tt.in.Dispatch(context.Background(), capability, []byte(tt.body)))

@@ -26,7 +26,7 @@ func (e *env) dispatchDoc(capName string, doc map[string]any) envelope {
 		e.t.Fatal(err)
 	}
 	var env envelope
-	if err := json.Unmarshal(Integration.Dispatch(toolkit.WithLogger(context.Background(), quiet), capName, body), &env); err != nil {
+	if err := json.Unmarshal(Integration().Dispatch(toolkit.WithLogger(context.Background(), quiet), capName, body), &env); err != nil {
 		e.t.Fatal(err)
 	}
 	return env

@@ -71,7 +71,7 @@ func TestDrainFetchesAhead(t *testing.T) {
 					Page     *toolkit.Page
 					IsError  bool `json:"is_error"`
 				}
-				is.NoErr(json.Unmarshal(Integration.Dispatch(toolkit.WithLogger(context.Background(), quiet), "list_accounts", body), &env))
+				is.NoErr(json.Unmarshal(Integration().Dispatch(toolkit.WithLogger(context.Background(), quiet), "list_accounts", body), &env))
 				is.True(!env.IsError)
 				for _, a := range env.Response {
 					ids = append(ids, a.IntegrationSpecificID)

@@ -15,7 +15,7 @@ func TestConformance(t *testing.T) {
 	for i := range 120 {
 		e.member("dev"+pad(i), "member")
 	}
-	connectortest.Conformance(t, Integration, connectortest.Options{
+	connectortest.Conformance(t, Integration(), connectortest.Options{
 		Request:     map[string]any{"credentials": tokenCreds(ownerToken), "settings": e.settings(customRoles)},
 		AllowWrites: true,
 		PageSize:    7,

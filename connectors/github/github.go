@@ -24,6 +24,8 @@
 package github
 
 import (
+	"sync"
+
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/oauth"
 	"github.com/lumosgo/lumos/toolkit"
@@ -69,62 +71,51 @@ type Settings struct {
 	CustomRepositoryRoles       []string `json:"custom_repository_roles" title:"Custom repository roles" description:"Names of the organization's custom repository roles (GitHub Enterprise Cloud), listed as repository entitlements next to read, triage, write, maintain and admin."`
 }
 
-// Integration is the GitHub connector, registered under the app id "github".
-var Integration = toolkit.NewIntegration(toolkit.Declaration{
-	AppID:   "github",
-	Version: Version,
-	Credentials: []toolkit.CredentialConfig{
-		{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A personal access token: classic with the `read:org` scope to read (`admin:org` and `repo` to write), " +
-			"or fine-grained with the organization's Members permission (read or write) and the repositories' Administration permission. " +
-			"Authorize it for SAML single sign-on if the organization enforces it. Send exactly one of the three credentials."},
-		{ID: CredentialOAuth, Type: toolkit.AuthOAuth, Optional: true, Description: "An access token from an OAuth app's (or a GitHub App's) authorization code flow; " +
-			"get_authorization_url and handle_authorization_callback run the flow against github.com or your GitHub Enterprise Server."},
-		{ID: CredentialApp, Type: toolkit.AuthKeyPair, Optional: true, Validate: validateAppCredential, Description: "A GitHub App installed on the organization: " +
-			"`key_identifier` is the App ID (or its client ID) and `private_key` the PEM private key GitHub generated for the app. " +
-			"Each call signs a JWT and trades it for an installation token (set app_installation_id to save a lookup)."},
-	},
-	Settings:    Settings{},
-	MaxPageSize: MaxPageSize,
-	Description: toolkit.DescriptionData{
-		LogoURL:          "https://github.githubassets.com/favicons/favicon.svg",
-		UserFriendlyName: "GitHub",
-		Description:      "A GitHub organization: members, outside collaborators and invitations; teams and repositories; organization roles, team roles and repository permissions.",
-		Categories:       []toolkit.AppCategory{toolkit.CategoryDevelopers},
-		AppVendorDomain:  "github.com",
-	},
-	ResourceTypes: []toolkit.ResourceType{
-		{TypeID: ResourceTypeOrganization, TypeLabel: "Organization"},
-		{TypeID: ResourceTypeTeam, TypeLabel: "Team"},
-		{TypeID: ResourceTypeRepository, TypeLabel: "Repository"},
-	},
-	EntitlementTypes: []toolkit.EntitlementType{
-		// One organization role at most (outside collaborators have none; an
-		// invitation without one invites a member); any number of teams and
-		// repositories, one role on each.
-		{TypeID: EntitlementTypeOrgRole, TypeLabel: "Organization role", ResourceTypeID: "", Min: 0, Max: toolkit.Ptr(1)},
-		{TypeID: EntitlementTypeTeamRole, TypeLabel: "Team role", ResourceTypeID: ResourceTypeTeam, Min: 0},
-		{TypeID: EntitlementTypeRepoPermission, TypeLabel: "Repository permission", ResourceTypeID: ResourceTypeRepository, Min: 0},
-	},
-	ErrorHandlers: []errs.Rule{{Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HandlerFunc(describeHTTPError)}},
-})
+// Integration returns the GitHub connector, built on first use and registered under the app id "github".
+var Integration = sync.OnceValue(build)
 
-// Scopes are the classic OAuth scopes the code flow asks for, per capability.
-var Scopes = map[toolkit.CapabilityName]string{
-	toolkit.CapValidateCredentials.Name():               "read:org",
-	toolkit.CapListAccounts.Name():                      "read:org",
-	toolkit.CapGetAccount.Name():                        "read:org",
-	toolkit.CapListResources.Name():                     "read:org repo",
-	toolkit.CapListEntitlements.Name():                  "read:org repo",
-	toolkit.CapFindEntitlementAssociations.Name():       "read:org repo",
-	toolkit.CapGetAccountEntitlementAssociations.Name(): "read:org repo",
-	toolkit.CapAssignEntitlement.Name():                 "admin:org repo",
-	toolkit.CapUnassignEntitlement.Name():               "admin:org repo",
-	toolkit.CapCreateAccount.Name():                     "admin:org",
-	toolkit.CapDeleteAccount.Name():                     "admin:org",
-}
+func init() { toolkit.RegisterLazy("github", Integration) }
 
-func init() {
-	in := Integration
+// build declares the connector and attaches its capabilities.
+func build() *toolkit.Integration {
+	in := toolkit.NewIntegration(toolkit.Declaration{
+		AppID:   "github",
+		Version: Version,
+		Credentials: []toolkit.CredentialConfig{
+			{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A personal access token: classic with the `read:org` scope to read (`admin:org` and `repo` to write), " +
+				"or fine-grained with the organization's Members permission (read or write) and the repositories' Administration permission. " +
+				"Authorize it for SAML single sign-on if the organization enforces it. Send exactly one of the three credentials."},
+			{ID: CredentialOAuth, Type: toolkit.AuthOAuth, Optional: true, Description: "An access token from an OAuth app's (or a GitHub App's) authorization code flow; " +
+				"get_authorization_url and handle_authorization_callback run the flow against github.com or your GitHub Enterprise Server."},
+			{ID: CredentialApp, Type: toolkit.AuthKeyPair, Optional: true, Validate: validateAppCredential, Description: "A GitHub App installed on the organization: " +
+				"`key_identifier` is the App ID (or its client ID) and `private_key` the PEM private key GitHub generated for the app. " +
+				"Each call signs a JWT and trades it for an installation token (set app_installation_id to save a lookup)."},
+		},
+		Settings:    Settings{},
+		MaxPageSize: MaxPageSize,
+		Description: toolkit.DescriptionData{
+			LogoURL:          "https://github.githubassets.com/favicons/favicon.svg",
+			UserFriendlyName: "GitHub",
+			Description:      "A GitHub organization: members, outside collaborators and invitations; teams and repositories; organization roles, team roles and repository permissions.",
+			Categories:       []toolkit.AppCategory{toolkit.CategoryDevelopers},
+			AppVendorDomain:  "github.com",
+		},
+		ResourceTypes: []toolkit.ResourceType{
+			{TypeID: ResourceTypeOrganization, TypeLabel: "Organization"},
+			{TypeID: ResourceTypeTeam, TypeLabel: "Team"},
+			{TypeID: ResourceTypeRepository, TypeLabel: "Repository"},
+		},
+		EntitlementTypes: []toolkit.EntitlementType{
+			// One organization role at most (outside collaborators have none; an
+			// invitation without one invites a member); any number of teams and
+			// repositories, one role on each.
+			{TypeID: EntitlementTypeOrgRole, TypeLabel: "Organization role", ResourceTypeID: "", Min: 0, Max: toolkit.Ptr(1)},
+			{TypeID: EntitlementTypeTeamRole, TypeLabel: "Team role", ResourceTypeID: ResourceTypeTeam, Min: 0},
+			{TypeID: EntitlementTypeRepoPermission, TypeLabel: "Repository permission", ResourceTypeID: ResourceTypeRepository, Min: 0},
+		},
+		ErrorHandlers: []errs.Rule{{Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HandlerFunc(describeHTTPError)}},
+	})
+
 	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials, toolkit.WithDescription(
 		"Check that the organization is reachable and its members readable; unique_tenant_id is the organization's numeric id."))
 	toolkit.Handle(in, toolkit.CapListAccounts, listAccounts, toolkit.WithDescription(
@@ -165,6 +156,20 @@ func init() {
 			FlowType:         oauth.CodeFlow,
 		},
 	})
+	return in
+}
 
-	toolkit.Register(in)
+// Scopes are the classic OAuth scopes the code flow asks for, per capability.
+var Scopes = map[toolkit.CapabilityName]string{
+	toolkit.CapValidateCredentials.Name():               "read:org",
+	toolkit.CapListAccounts.Name():                      "read:org",
+	toolkit.CapGetAccount.Name():                        "read:org",
+	toolkit.CapListResources.Name():                     "read:org repo",
+	toolkit.CapListEntitlements.Name():                  "read:org repo",
+	toolkit.CapFindEntitlementAssociations.Name():       "read:org repo",
+	toolkit.CapGetAccountEntitlementAssociations.Name(): "read:org repo",
+	toolkit.CapAssignEntitlement.Name():                 "admin:org repo",
+	toolkit.CapUnassignEntitlement.Name():               "admin:org repo",
+	toolkit.CapCreateAccount.Name():                     "admin:org",
+	toolkit.CapDeleteAccount.Name():                     "admin:org",
 }

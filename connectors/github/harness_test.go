@@ -20,7 +20,7 @@ import (
 	"github.com/lumosgo/lumos/toolkit/httpclient"
 )
 
-// The tests run the connector through Integration.Dispatch against
+// The tests run the connector through Integration().Dispatch against
 // githubfake on loopback, with the fake's validating wrapper on (every
 // request and response checked against GitHub's OpenAPI description).
 //
@@ -212,7 +212,7 @@ func (e *env) dispatch(capName string, request any, c call) envelope {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	out := Integration.Dispatch(toolkit.WithLogger(context.Background(), quiet), capName, body)
+	out := Integration().Dispatch(toolkit.WithLogger(context.Background(), quiet), capName, body)
 	var env envelope
 	if err := json.Unmarshal(out, &env); err != nil {
 		e.t.Fatalf("%s: undecodable answer %s: %v", capName, out, err)

@@ -76,7 +76,7 @@ func TestValidateCredentialsPinsAPIVersionAndStatus(t *testing.T) {
 
 func TestInfoAndAppInfo(t *testing.T) {
 	is := newIs(t)
-	caps := Integration.Capabilities()
+	caps := Integration().Capabilities()
 	for _, c := range []toolkit.CapabilityName{toolkit.CapValidateCredentials.Name(), toolkit.CapListAccounts.Name(), toolkit.CapGetAccount.Name(),
 		toolkit.CapListResources.Name(), toolkit.CapListEntitlements.Name(), toolkit.CapFindEntitlementAssociations.Name(),
 		toolkit.CapGetAccountEntitlementAssociations.Name(), toolkit.CapAssignEntitlement.Name(), toolkit.CapUnassignEntitlement.Name(),
@@ -94,7 +94,7 @@ func TestInfoAndAppInfo(t *testing.T) {
 	var env struct {
 		IsError bool `json:"is_error"`
 	}
-	is.NoErr(json.Unmarshal(Integration.Dispatch(t.Context(), "app_info", []byte(`{"request":{},"settings":{"org":"acme","base_url":"https://ghe.example.com/api/v3"}}`)), &env))
+	is.NoErr(json.Unmarshal(Integration().Dispatch(t.Context(), "app_info", []byte(`{"request":{},"settings":{"org":"acme","base_url":"https://ghe.example.com/api/v3"}}`)), &env))
 	is.True(!env.IsError)
 }
 
@@ -155,7 +155,7 @@ func TestAuthShorthand(t *testing.T) {
 			body, err := json.Marshal(map[string]any{"auth": tt.auth, "request": map[string]any{}, "settings": e.settings(nil)})
 			is.NoErr(err)
 			var env envelope
-			is.NoErr(json.Unmarshal(Integration.Dispatch(toolkit.WithLogger(context.Background(), quiet), "validate_credentials", body), &env))
+			is.NoErr(json.Unmarshal(Integration().Dispatch(toolkit.WithLogger(context.Background(), quiet), "validate_credentials", body), &env))
 			is.True(!env.IsError) // the shorthand reaches GitHub with the token
 		})
 	}

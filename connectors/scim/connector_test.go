@@ -238,7 +238,7 @@ func TestAuth(t *testing.T) {
 			doc, _ := json.Marshal(map[string]any{"credentials": c.creds, "request": map[string]any{},
 				"settings": map[string]any{"base_url": strings.Replace(base, "http://", "HTTP://", 1) + "/"}})
 			var env scimsuite.Envelope
-			is.NoErr(json.Unmarshal(scim.Integration.Dispatch(t.Context(), "validate_credentials", doc), &env))
+			is.NoErr(json.Unmarshal(scim.Integration().Dispatch(t.Context(), "validate_credentials", doc), &env))
 			is.Equal(env.Error.ErrorCode, c.code)
 			if c.code == "" {
 				is.Equal(string(env.Response), fmt.Sprintf(`{"valid":true,"unique_tenant_id":%q}`, strings.ToLower(base)))
@@ -254,7 +254,7 @@ func TestConformance(t *testing.T) {
 	f, tg := newTarget(t, scimfake.Options{}, nil)
 	seed(f, 30, 5)
 	f.AddGroup("empty")
-	connectortest.Conformance(t, scim.Integration, connectortest.Options{
+	connectortest.Conformance(t, scim.Integration(), connectortest.Options{
 		Request: map[string]any{"credentials": []any{map[string]any{"id": "token", "token": map[string]any{"token": token}}},
 			"settings": map[string]any{"base_url": tg.BaseURL, "token_url": "https://idp.example/oauth/token"}},
 		AllowWrites: true,

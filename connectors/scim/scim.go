@@ -20,6 +20,8 @@
 package scim
 
 import (
+	"sync"
+
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/oauth"
 	"github.com/lumosgo/lumos/toolkit"
@@ -76,32 +78,36 @@ type Settings struct {
 	Dialect string `json:"dialect" default:"rfc" enum:"rfc,github" title:"Dialect" description:"github adds the attributes GitHub Enterprise Cloud requires of a new user (externalId, displayName)."`
 }
 
-// Integration is the SCIM connector, registered under the app id "scim".
-var Integration = toolkit.NewIntegration(toolkit.Declaration{
-	AppID:   "scim",
-	Version: Version,
-	Credentials: []toolkit.CredentialConfig{
-		{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A bearer token the SCIM service provider issued. Send exactly one of the credentials."},
-		{ID: CredentialBasic, Type: toolkit.AuthBasic, Optional: true, Description: "A user name and password sent with HTTP basic authentication. Send exactly one of the credentials."},
-		{ID: CredentialOAuthClientCredentials, Type: toolkit.AuthOAuthClientCredentials, Optional: true,
-			Description: "An access token from an OAuth 2.0 client-credentials grant at the token_url setting (handle_client_credentials_request), sent as a bearer token. Send exactly one of the credentials."},
-	},
-	Settings:    Settings{},
-	MaxPageSize: MaxPageSize,
-	Description: toolkit.DescriptionData{
-		UserFriendlyName: "SCIM 2.0",
-		Description:      "Any SCIM 2.0 service provider: Users as accounts, Groups as entitlements.",
-		Categories:       []toolkit.AppCategory{toolkit.CategoryITAndSecurity},
-	},
-	ResourceTypes: []toolkit.ResourceType{{TypeID: ResourceTypeTenant, TypeLabel: "SCIM tenant"}},
-	EntitlementTypes: []toolkit.EntitlementType{
-		{TypeID: EntitlementTypeGroupMember, TypeLabel: "Group member", ResourceTypeID: "", Min: 0},
-	},
-	ErrorHandlers: []errs.Rule{{Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HandlerFunc(describeHTTPError)}},
-})
+// Integration returns the SCIM connector, built on first use and registered under the app id "scim".
+var Integration = sync.OnceValue(build)
 
-func init() {
-	in := Integration
+func init() { toolkit.RegisterLazy("scim", Integration) }
+
+// build declares the connector and attaches its capabilities.
+func build() *toolkit.Integration {
+	in := toolkit.NewIntegration(toolkit.Declaration{
+		AppID:   "scim",
+		Version: Version,
+		Credentials: []toolkit.CredentialConfig{
+			{ID: CredentialToken, Type: toolkit.AuthToken, Optional: true, Description: "A bearer token the SCIM service provider issued. Send exactly one of the credentials."},
+			{ID: CredentialBasic, Type: toolkit.AuthBasic, Optional: true, Description: "A user name and password sent with HTTP basic authentication. Send exactly one of the credentials."},
+			{ID: CredentialOAuthClientCredentials, Type: toolkit.AuthOAuthClientCredentials, Optional: true,
+				Description: "An access token from an OAuth 2.0 client-credentials grant at the token_url setting (handle_client_credentials_request), sent as a bearer token. Send exactly one of the credentials."},
+		},
+		Settings:    Settings{},
+		MaxPageSize: MaxPageSize,
+		Description: toolkit.DescriptionData{
+			UserFriendlyName: "SCIM 2.0",
+			Description:      "Any SCIM 2.0 service provider: Users as accounts, Groups as entitlements.",
+			Categories:       []toolkit.AppCategory{toolkit.CategoryITAndSecurity},
+		},
+		ResourceTypes: []toolkit.ResourceType{{TypeID: ResourceTypeTenant, TypeLabel: "SCIM tenant"}},
+		EntitlementTypes: []toolkit.EntitlementType{
+			{TypeID: EntitlementTypeGroupMember, TypeLabel: "Group member", ResourceTypeID: "", Min: 0},
+		},
+		ErrorHandlers: []errs.Rule{{Match: errs.Is[*errs.HTTPStatusError](), Handler: errs.HandlerFunc(describeHTTPError)}},
+	})
+
 	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials, toolkit.WithDescription(
 		"Read /ServiceProviderConfig (and /ResourceTypes, /Schemas when present) and one page of Users; "+
 			"unique_tenant_id is the base URL, lower-cased, without a trailing slash."))
@@ -136,5 +142,5 @@ func init() {
 			ClientAuth: oauth.ClientSecretBasic,
 		},
 	})
-	toolkit.Register(in)
+	return in
 }

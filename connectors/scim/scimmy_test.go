@@ -38,7 +38,7 @@ func TestAgainstSCIMMY(t *testing.T) {
 		scimsuite.Run(t, tg)
 	})
 	t.Run("conformance", func(t *testing.T) {
-		connectortest.Conformance(t, scim.Integration, connectortest.Options{
+		connectortest.Conformance(t, scim.Integration(), connectortest.Options{
 			Request: map[string]any{"credentials": []any{map[string]any{"id": "token", "token": map[string]any{"token": tok}}},
 				"settings": map[string]any{"base_url": base, "token_url": "https://idp.example/oauth/token"}},
 			AllowWrites: true,

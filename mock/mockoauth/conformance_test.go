@@ -14,7 +14,7 @@ import (
 // looks for in every answer.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	report := connectortest.Conformance(t, mockoauth.Integration, connectortest.Options{
+	report := connectortest.Conformance(t, mockoauth.Integration(), connectortest.Options{
 		Request:     `{"auth":{"oauth":{"access_token":"conformance-access-token"}},"settings":{"host":"h","tenant_size":80}}`,
 		AllowWrites: true,
 	})
@@ -33,7 +33,7 @@ func TestConformance(t *testing.T) {
 // An empty access token fails validate_credentials, which the report says.
 func TestConformanceWithAnEmptyToken(t *testing.T) {
 	t.Parallel()
-	report := connectortest.Check(t.Context(), mockoauth.Integration, connectortest.Options{
+	report := connectortest.Check(t.Context(), mockoauth.Integration(), connectortest.Options{
 		Request: `{"auth":{"oauth":{"access_token":""}},"settings":{"host":"h","tenant_size":3}}`,
 	})
 	failures := report.Failures()

@@ -7,6 +7,7 @@ package mockoauth
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/mock"
@@ -35,27 +36,50 @@ var Scopes = map[toolkit.CapabilityName]string{
 	toolkit.CapListEntitlements.Name():    "entitlements:read",
 }
 
-// Integration is the mock connector's OAuth variant, app id
+// Integration returns the mock connector's OAuth variant, app id
 // "mock-oauth": the mock's synthetic tenant behind the read capabilities,
 // with a credential obtained by a real OAuth 2.0 authorization-code flow
 // with PKCE (package oauth) against the server at settings.oauth_base_url.
 // Point that at a real server (see package oauthtest) to run the flows end
 // to end.
-var Integration = toolkit.NewIntegration(toolkit.Declaration{
-	AppID:    "mock-oauth",
-	Version:  mock.Version,
-	Auth:     toolkit.AuthOAuth,
-	Settings: Settings{},
-	Description: toolkit.DescriptionData{
-		LogoURL:          "https://lumos.com/favicon.ico",
-		UserFriendlyName: "OAuth Mock",
-		Description:      "The mock's synthetic tenant behind an OAuth 2.0 code flow with PKCE, run against the authorization server at oauth_base_url.",
-		Categories:       []toolkit.AppCategory{toolkit.CategoryDevelopers},
-		AppVendorDomain:  "lumos.com",
-	},
-	ResourceTypes:    mock.Integration.Declaration().ResourceTypes,
-	EntitlementTypes: mock.Integration.Declaration().EntitlementTypes,
-})
+var Integration = sync.OnceValue(build)
+
+func init() { toolkit.RegisterLazy("mock-oauth", Integration) }
+
+// build declares the connector and attaches its capabilities.
+func build() *toolkit.Integration {
+	in := toolkit.NewIntegration(toolkit.Declaration{
+		AppID:    "mock-oauth",
+		Version:  mock.Version,
+		Auth:     toolkit.AuthOAuth,
+		Settings: Settings{},
+		Description: toolkit.DescriptionData{
+			LogoURL:          "https://lumos.com/favicon.ico",
+			UserFriendlyName: "OAuth Mock",
+			Description:      "The mock's synthetic tenant behind an OAuth 2.0 code flow with PKCE, run against the authorization server at oauth_base_url.",
+			Categories:       []toolkit.AppCategory{toolkit.CategoryDevelopers},
+			AppVendorDomain:  "lumos.com",
+		},
+		ResourceTypes:    mock.Integration().Declaration().ResourceTypes,
+		EntitlementTypes: mock.Integration().Declaration().EntitlementTypes,
+	})
+
+	toolkit.Handle(in, toolkit.CapValidateCredentials, validateOAuthCredentials, toolkit.WithDescription(
+		"Accept any non-empty OAuth access token (the authorization server is not asked)."))
+
+	// The mock's reads, unchanged: they read only the settings.
+	mock.RegisterReads(in)
+
+	// The OAuth code flow with PKCE, from package oauth.
+	oauth.Register(in, oauth.Settings{
+		AuthorizationURL: oauthEndpoint("/authorize"),
+		TokenURL:         oauthEndpoint("/token"),
+		Scopes:           Scopes,
+		FlowType:         oauth.CodeFlow,
+		PKCE:             true,
+	})
+	return in
+}
 
 // oauthEndpoint returns the URL of an endpoint of the authorization server
 // the settings name. It decodes only oauth_base_url, so app_info without
@@ -87,24 +111,4 @@ func validateOAuthCredentials(_ context.Context, req toolkit.ValidateCredentials
 		return toolkit.ValidateCredentialsResponse{}, errs.New(errs.Unauthorized, "mock-oauth rejects an empty access_token.")
 	}
 	return toolkit.ValidateCredentialsResponse{Response: toolkit.ValidatedCredentials{Valid: true, UniqueTenantID: mock.TenantID}}, nil
-}
-
-func init() {
-	in := Integration
-	toolkit.Handle(in, toolkit.CapValidateCredentials, validateOAuthCredentials, toolkit.WithDescription(
-		"Accept any non-empty OAuth access token (the authorization server is not asked)."))
-
-	// The mock's reads, unchanged: they read only the settings.
-	mock.RegisterReads(in)
-
-	// The OAuth code flow with PKCE, from package oauth.
-	oauth.Register(in, oauth.Settings{
-		AuthorizationURL: oauthEndpoint("/authorize"),
-		TokenURL:         oauthEndpoint("/token"),
-		Scopes:           Scopes,
-		FlowType:         oauth.CodeFlow,
-		PKCE:             true,
-	})
-
-	toolkit.Register(in)
 }

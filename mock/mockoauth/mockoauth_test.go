@@ -30,7 +30,7 @@ func oauthCall(t *testing.T, capability toolkit.CapabilityName, auth, payload, s
 		t.Fatal(err)
 	}
 	ctx := toolkit.WithLogger(context.Background(), slog.New(slog.DiscardHandler))
-	out := mockoauth.Integration.Dispatch(ctx, string(capability), body)
+	out := mockoauth.Integration().Dispatch(ctx, string(capability), body)
 	var r result
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("%s: %v\n%s", capability, err, out)
@@ -156,7 +156,7 @@ func TestMockOAuthFailures(t *testing.T) {
 func TestMockOAuthDescribed(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
-	in := mockoauth.Integration
+	in := mockoauth.Integration()
 	got, ok := toolkit.Lookup("mock-oauth")
 	is.True(ok) // registered
 	is.True(got == in)

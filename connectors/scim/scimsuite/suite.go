@@ -63,7 +63,7 @@ func (tg Target) Call(t testing.TB, capName string, request any, page *toolkit.P
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := scim.Integration.Dispatch(toolkit.WithLogger(context.Background(), slog.New(slog.DiscardHandler)), capName, body)
+	out := scim.Integration().Dispatch(toolkit.WithLogger(context.Background(), slog.New(slog.DiscardHandler)), capName, body)
 	var env Envelope
 	if err := json.Unmarshal(out, &env); err != nil {
 		t.Fatalf("%s: undecodable answer %s: %v", capName, out, err)

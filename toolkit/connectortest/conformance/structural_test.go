@@ -124,18 +124,18 @@ func TestStructuralSchemaAgreesOnTheMock(t *testing.T) {
 		return []byte(`{"auth":{"basic":{"username":"foo","password":"bar"}},"request":` + payload + `,"settings":{"host":"h","tenant_size":30}` + page + `}`)
 	}
 	docs := map[toolkit.CapabilityName][][]byte{}
-	for _, ci := range mock.Integration.CapabilityInfos() {
+	for _, ci := range mock.Integration().CapabilityInfos() {
 		if ci.Level != toolkit.LevelRead {
 			continue
 		}
 		docs[ci.Name] = append(docs[ci.Name],
-			mock.Integration.Dispatch(ctx, string(ci.Name), body(`{}`, "")),
-			mock.Integration.Dispatch(ctx, string(ci.Name), body(`{}`, `,"page":{"size":7}`)),
-			mock.Integration.Dispatch(ctx, string(ci.Name), body(`{"account_id":"user-1","account_ids":["user-1"]}`, "")),
+			mock.Integration().Dispatch(ctx, string(ci.Name), body(`{}`, "")),
+			mock.Integration().Dispatch(ctx, string(ci.Name), body(`{}`, `,"page":{"size":7}`)),
+			mock.Integration().Dispatch(ctx, string(ci.Name), body(`{"account_id":"user-1","account_ids":["user-1"]}`, "")),
 		)
 	}
-	for _, name := range mock.Integration.Capabilities() {
-		s, err := mock.Integration.JSONSchema(name, true)
+	for _, name := range mock.Integration().Capabilities() {
+		s, err := mock.Integration().JSONSchema(name, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestStructuralSchemaAgreesOnTheMock(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if req, err := mock.Integration.JSONSchema(name, false); err != nil {
+		if req, err := mock.Integration().JSONSchema(name, false); err != nil {
 			t.Fatal(err)
 		} else if _, err := conformance.StructuralSchema(req); err != nil {
 			t.Errorf("%s request: %v", name, err)
