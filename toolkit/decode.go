@@ -20,8 +20,14 @@ func decodeStrict(raw []byte, target any, p *plan) []fieldError {
 		return []fieldError{{problem: "expected a JSON object, got null"}}
 	}
 	raw = exactKeys(raw, p)
-	if err := json.Unmarshal(raw, target); err != nil {
-		return []fieldError{describeDecodeError(err, reflect.TypeOf(target))}
+	v := reflect.ValueOf(target).Elem()
+	before := reflect.New(v.Type()).Elem()
+	before.Set(v) // the defaults already set, restored if the shallow decode gives up
+	if !shallowDecode(raw, v, p) {
+		v.Set(before)
+		if err := json.Unmarshal(raw, target); err != nil {
+			return []fieldError{describeDecodeError(err, reflect.TypeOf(target))}
+		}
 	}
 	return p.missing(raw, "", nil)
 }

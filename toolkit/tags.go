@@ -131,14 +131,8 @@ func parseTags(tag string) (t fieldTags, jsonTag string) {
 		}
 		name := tag[:i]
 		tag = tag[i+1:]
-		i = 1
-		for i < len(tag) && tag[i] != '"' {
-			if tag[i] == '\\' {
-				i++
-			}
-			i++
-		}
-		if i >= len(tag) {
+		i = closingQuote(tag)
+		if i < 0 {
 			break
 		}
 		quoted := tag[:i+1]
@@ -159,6 +153,28 @@ func parseTags(tag string) (t fieldTags, jsonTag string) {
 		t.set(bit, value)
 	}
 	return t, jsonTag
+}
+
+// closingQuote returns the index of the quote that ends the quoted string
+// s starts with, or -1. Descriptions make tags long: it jumps from quote to
+// quote (strings.IndexByte) rather than stepping through every byte.
+func closingQuote(s string) int {
+	i := 1
+	for {
+		j := strings.IndexByte(s[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		backslashes := 0
+		for k := i - 1; k > 0 && s[k] == '\\'; k-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i
+		}
+		i++
+	}
 }
 
 // set stores the value of the tag bit names.

@@ -51,6 +51,8 @@ func TestParseTagsReadsAsStructTagLookup(t *testing.T) {
 		{"quote in the name", `ti"tle:"T" json:"k"`},
 		{"key followed by space", `json :"k"`},
 		{"non-ASCII values", `title:"Hôte" default:"日本"`},
+		{"escaped backslash before the closing quote", `title:"a\\\\" json:"k" description:"\\\"" secret:"true"`},
+		{"long description skipped", `description:"` + strings.Repeat(`words \"and\" more `, 40) + `" json:"k" required:"true"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +63,20 @@ func TestParseTagsReadsAsStructTagLookup(t *testing.T) {
 			is.Equal(gotJSON, wantJSON)
 		})
 	}
+}
+
+// FuzzParseTags: parseTags reads any tag as reflect.StructTag.Lookup does.
+func FuzzParseTags(f *testing.F) {
+	for _, seed := range []string{`json:"k" title:"T"`, `title:"a\\\"b" secret:"true"`, `description:"\\" json:"x"`, `json:"k`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, tag string) {
+		got, gotJSON := parseTags(tag)
+		want, wantJSON := tagsByLookup(reflect.StructTag(tag))
+		if got != want || gotJSON != wantJSON {
+			t.Fatalf("parseTags(%q) = %+v, %q; Lookup reads %+v, %q", tag, got, gotJSON, want, wantJSON)
+		}
+	})
 }
 
 func TestReadTags(t *testing.T) {
