@@ -57,8 +57,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runOptions are switches for tests; Run uses the zero value.
 type runOptions struct {
-	noFastPath bool                   // answer every command line through a grammar
-	appIDs []string // checked for reserved app ids instead of the registry, when set
+	noFastPath bool     // answer every command line through a grammar
+	appIDs     []string // checked for reserved app ids instead of the registry, when set
 }
 
 // mode is how a command line is answered.
