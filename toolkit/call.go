@@ -189,7 +189,11 @@ func (cl *call) encode(doc any) ([]byte, error) {
 	cl.buf.Reset()
 	enc := json.NewEncoder(cl.buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
+	if w, ok := doc.(memberWriter); ok {
+		if err := w.writeMembers(cl.buf, enc); err != nil {
+			return nil, err
+		}
+	} else if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
 	if !cl.maskOutput {

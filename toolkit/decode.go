@@ -201,8 +201,9 @@ func (w *keyWalker) object(i int, p *plan) (int, bool) {
 			}
 			return w.skip(value)
 		}
-		if f := &p.fields[k]; f.nested != nil && !f.nested.custom {
-			return w.nested(value, f.nested, f.shape)
+		f := &p.fields[k]
+		if np := f.nestedPlan(); np != nil && !np.custom {
+			return w.nested(value, np, f.shape)
 		}
 		return w.skip(value)
 	})

@@ -76,15 +76,15 @@ func (d *shallowDecoder) member(i int, field reflect.Value, f *fieldPlan) (int, 
 	if !ok {
 		return 0, false
 	}
-	if f.nested != nil && !f.nested.custom && f.shape == reflect.Struct && d.w.doc[i] == '{' {
+	if np := f.nestedPlan(); np != nil && !np.custom && f.shape == reflect.Struct && d.w.doc[i] == '{' {
 		switch {
-		case field.Kind() == reflect.Struct && field.Type() == f.nested.typ:
-			return d.object(i, field, f.nested)
-		case field.Kind() == reflect.Pointer && field.Type().Elem() == f.nested.typ:
+		case field.Kind() == reflect.Struct && field.Type() == np.typ:
+			return d.object(i, field, np)
+		case field.Kind() == reflect.Pointer && field.Type().Elem() == np.typ:
 			if field.IsNil() {
-				field.Set(reflect.New(f.nested.typ))
+				field.Set(reflect.New(np.typ))
 			}
-			return d.object(i, field.Elem(), f.nested)
+			return d.object(i, field.Elem(), np)
 		}
 	}
 	if err := json.Unmarshal(d.w.doc[i:end], field.Addr().Interface()); err != nil {

@@ -158,7 +158,7 @@ func customSpec(name CapabilityName, req, resp reflect.Type) (*capSpec, error) {
 	if p := fieldType(req, "Request"); p.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("payload type %s must be a struct", p)
 	}
-	if _, err := planFor(req); err != nil {
+	if err := checkPlans(req); err != nil {
 		return nil, fmt.Errorf("payload type: %w", err)
 	}
 	return &capSpec{name: name, level: LevelWrite, summary: "A capability of this connector's own.", request: req, response: resp}, nil

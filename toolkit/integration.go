@@ -257,7 +257,7 @@ func (d *Declaration) settingsType() (reflect.Type, error) {
 	if t.Kind() != reflect.Struct || t.Name() == "" {
 		return nil, fmt.Errorf("the Settings field must be a value of a named struct type, got %T", d.Settings)
 	}
-	if _, err := planFor(t); err != nil {
+	if err := checkPlans(t); err != nil {
 		return nil, fmt.Errorf("the Settings type %s: %v", t, err)
 	}
 	return t, nil

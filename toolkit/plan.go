@@ -13,12 +13,14 @@ import (
 
 // plan is what the pipeline knows of a struct type from its tags: which keys
 // are required, their titles and defaults, and which fields hold nested
-// structs to check in turn. Plans are built once per type and cached.
+// structs to check in turn. Plans are built once per type and cached; a
+// nested struct's plan is built when first needed (nestedPlan), so a call
+// plans only the types its document holds, not every credential kind.
 type plan struct {
 	typ         reflect.Type
 	fields      []fieldPlan
 	byKey       map[string]int // JSON key → index in fields
-	hasRequired bool           // this type or a nested one has a required field
+	hasRequired bool           // this type has a required field, or a nested struct that may have one
 	hasDefaults bool
 	// custom: the type decodes itself (it implements json.Unmarshaler), so
 	// its keys are its own business, not its fields'.
@@ -34,7 +36,7 @@ type fieldPlan struct {
 	secret   bool
 	dflt     string // default tag, applied to scalar fields
 	hasDflt  bool
-	nested   *plan        // struct element type, if any
+	elem     reflect.Type // the struct type held (directly, in a list or in a map), or nil; see nestedPlan
 	shape    reflect.Kind // Struct, Slice or Map: how nested values are held
 	jsonType string       // JSON type name of the field, for messages
 }
@@ -46,7 +48,7 @@ func planFor(t reflect.Type) (*plan, error) {
 	if p, ok := plans.Load(t); ok {
 		return p.(*plan), nil
 	}
-	p, err := buildPlan(t, map[reflect.Type]*plan{})
+	p, err := buildPlan(t)
 	if err != nil {
 		return nil, err
 	}
@@ -54,15 +56,51 @@ func planFor(t reflect.Type) (*plan, error) {
 	return actual.(*plan), nil
 }
 
-func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
-	if p, ok := building[t]; ok {
-		return p, nil // recursive type: the plan is being built further up
+// checkPlans builds the plans of t and of every struct type it holds, and
+// returns the first error: what registration checks once, so that
+// nestedPlan cannot fail later.
+func checkPlans(t reflect.Type) error {
+	seen := map[reflect.Type]bool{}
+	var check func(t reflect.Type) error
+	check = func(t reflect.Type) error {
+		if seen[t] {
+			return nil
+		}
+		seen[t] = true
+		p, err := planFor(t)
+		if err != nil {
+			return err
+		}
+		for _, f := range p.fields {
+			if f.elem == nil {
+				continue
+			}
+			if err := check(f.elem); err != nil {
+				return fmt.Errorf("%s: %w", f.key, err)
+			}
+		}
+		return nil
 	}
-	if p, ok := plans.Load(t); ok {
-		return p.(*plan), nil // a nested type planned already, e.g. a credential kind
+	return check(t)
+}
+
+// nestedPlan is the plan of the struct type f holds, or nil when it holds
+// none. Registration checked every plan a request or settings type holds
+// (checkPlans), so it only fails for a type nothing checked; that type's
+// values are then left to encoding/json alone.
+func (f *fieldPlan) nestedPlan() *plan {
+	if f.elem == nil {
+		return nil
 	}
+	p, err := planFor(f.elem)
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+func buildPlan(t reflect.Type) (*plan, error) {
 	p := &plan{typ: t, byKey: map[string]int{}, custom: reflect.PointerTo(t).Implements(unmarshalerType)}
-	building[t] = p
 	for _, f := range reflect.VisibleFields(t) {
 		tags, ok := readTags(f)
 		if !ok {
@@ -108,24 +146,15 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 			break
 		}
 		if elem.Kind() == reflect.Struct && elem != rawMessageType {
-			np, err := buildPlan(elem, building)
-			if err != nil {
-				return nil, err
-			}
-			fp.nested, fp.shape = np, shape
+			fp.elem, fp.shape = elem, shape
 		}
-		if fp.required {
+		if fp.required || fp.elem != nil {
 			p.hasRequired = true
 		}
 		if _, dup := p.byKey[fp.key]; !dup {
 			p.byKey[fp.key] = len(p.fields)
 		}
 		p.fields = append(p.fields, fp)
-	}
-	for _, fp := range p.fields {
-		if fp.nested != nil && fp.nested.hasRequired {
-			p.hasRequired = true
-		}
 	}
 	return p, nil
 }
@@ -250,24 +279,25 @@ func (p *plan) missing(raw []byte, prefix string, out []fieldError) []fieldError
 			out = append(out, fieldError{path: path, label: f.label, problem: "field required"})
 			continue
 		}
-		if isNull || f.nested == nil || !f.nested.hasRequired {
+		nested := f.nestedPlan()
+		if isNull || nested == nil || !nested.hasRequired {
 			continue
 		}
 		switch f.shape {
 		case reflect.Struct:
-			out = f.nested.missing(val, path, out)
+			out = nested.missing(val, path, out)
 		case reflect.Slice:
 			var items []json.RawMessage
 			if json.Unmarshal(val, &items) == nil {
 				for i, item := range items {
-					out = f.nested.missing(item, path+"."+strconv.Itoa(i), out)
+					out = nested.missing(item, path+"."+strconv.Itoa(i), out)
 				}
 			}
 		case reflect.Map:
 			var items map[string]json.RawMessage
 			if json.Unmarshal(val, &items) == nil {
 				for _, k := range slices.Sorted(maps.Keys(items)) {
-					out = f.nested.missing(items[k], path+"."+k, out)
+					out = nested.missing(items[k], path+"."+k, out)
 				}
 			}
 		}
