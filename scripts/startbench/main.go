@@ -10,8 +10,14 @@
 // what the runtime and the package initialisers alone cost, which no change
 // to the command line or the call can win back.
 //
+// With -instructions, each command also runs once under valgrind's
+// callgrind, which counts the instructions the process executes: unlike
+// wall time, that count is the same on a busy machine and an idle one, so
+// its ratio to hello world shows a change that noise would hide.
+//
 //	go run ./scripts/startbench -n 30
 //	go run ./scripts/startbench -n 30 -before HEAD~3   # the same binaries built from an earlier commit too
+//	go run ./scripts/startbench -n 30 -instructions    # and instruction counts (needs valgrind)
 package main
 
 import (
@@ -22,6 +28,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -57,8 +65,9 @@ func main() { fmt.Println("hello, world") }
 func main() {
 	runs := flag.Int("n", 30, "runs of each command (the median needs at least 20)")
 	before := flag.String("before", "", "a git revision whose binaries are built and measured alongside, for before/after figures from one run")
+	instructions := flag.Bool("instructions", false, "also count each command's instructions once with valgrind --tool=callgrind (deterministic, unlike wall time)")
 	flag.Parse()
-	if err := run(*runs, *before); err != nil {
+	if err := run(*runs, *before, *instructions); err != nil {
 		fmt.Fprintln(os.Stderr, "startbench:", err)
 		os.Exit(1)
 	}
@@ -77,7 +86,7 @@ type sample struct {
 	faults int64         // minor page faults
 }
 
-func run(runs int, before string) error {
+func run(runs int, before string, instructions bool) error {
 	dir, err := os.MkdirTemp("", "startbench")
 	if err != nil {
 		return err
@@ -116,15 +125,31 @@ func run(runs int, before string) error {
 			}
 		}
 	}
+	counts := make([]int64, len(commands))
+	if instructions {
+		for c, cmd := range commands {
+			if counts[c], err = countInstructions(cmd.argv); err != nil {
+				return fmt.Errorf("%s: %w", cmd.name, err)
+			}
+		}
+	}
 	base := median(samples[0], func(s sample) time.Duration { return s.wall })
-	fmt.Printf("%-48s %10s %10s %7s %10s %7s\n", "command", "median", "p90", "ratio", "cpu", "faults")
+	fmt.Printf("%-48s %10s %10s %7s %10s %7s", "command", "median", "p90", "ratio", "cpu", "faults")
+	if instructions {
+		fmt.Printf(" %12s %7s", "instructions", "ratio")
+	}
+	fmt.Println()
 	for c, cmd := range commands {
 		wall := func(s sample) time.Duration { return s.wall }
 		m := median(samples[c], wall)
-		fmt.Printf("%-48s %10s %10s %6.2fx %10s %7d\n", cmd.name, m.Round(time.Microsecond),
+		fmt.Printf("%-48s %10s %10s %6.2fx %10s %7d", cmd.name, m.Round(time.Microsecond),
 			percentile(samples[c], 0.9, wall).Round(time.Microsecond), float64(m)/float64(base),
 			median(samples[c], func(s sample) time.Duration { return s.cpu }).Round(time.Microsecond),
 			median(samples[c], func(s sample) int64 { return s.faults }))
+		if instructions {
+			fmt.Printf(" %12d %6.2fx", counts[c], float64(counts[c])/float64(counts[0]))
+		}
+		fmt.Println()
 	}
 	fmt.Printf("runs: %d each, interleaved\n", runs)
 	return nil
@@ -266,4 +291,27 @@ func percentile[T int64 | time.Duration](ss []sample, p float64, f func(sample) 
 	}
 	slices.Sort(s)
 	return s[int(p*float64(len(s)-1)+0.5)]
+}
+
+// countInstructions runs argv once under callgrind and returns the number
+// of instructions the process executed. Asynchronous preemption is off:
+// callgrind cannot follow the signal the Go runtime preempts with.
+func countInstructions(argv []string) (int64, error) {
+	args := append([]string{"--tool=callgrind", "--callgrind-out-file=/dev/null"}, argv...)
+	cmd := exec.Command("valgrind", args...)
+	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("valgrind (Debian package valgrind): %w\n%s", err, out)
+	}
+	const marker = "refs:"
+	i := strings.LastIndex(string(out), marker)
+	if i < 0 {
+		return 0, fmt.Errorf("no instruction count in valgrind's output:\n%s", out)
+	}
+	field := strings.Fields(string(out[i+len(marker):]))
+	if len(field) == 0 {
+		return 0, fmt.Errorf("no instruction count in valgrind's output:\n%s", out)
+	}
+	return strconv.ParseInt(strings.ReplaceAll(field[0], ",", ""), 10, 64)
 }
