@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -158,7 +157,7 @@ func parseRateLimit(raw []byte) (*RateLimitRequest, error) {
 	var rl RateLimitRequest
 	if problems := decodeStrict(raw, &rl, p); len(problems) > 0 {
 		for i := range problems {
-			problems[i].path = joinPath("rate_limit", problems[i].path)
+			problems[i].path = strings.TrimSuffix(joinPath("rate_limit", problems[i].path), ".")
 		}
 		return nil, badRequestf("Invalid request - %s", joinFieldErrors(problems))
 	}
@@ -189,14 +188,4 @@ func withExecutionDeadline(ctx context.Context, rl *RateLimitRequest, start time
 	return context.WithDeadlineCause(ctx, start.Add(d), &BudgetError{errs.New(errs.APIError,
 		"Call deadline reached: the call ran for the "+strconv.FormatFloat(secs, 'g', -1, 64)+
 			" s the request allows (rate_limit.max_execution_time); stopping it.")})
-}
-
-// sortedIDs lists the ids of a state map in order, for stable messages.
-func sortedIDs(m map[string]RateLimitState) []string {
-	ids := make([]string, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
 }
