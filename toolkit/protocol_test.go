@@ -322,3 +322,123 @@ func TestTranslatedCodes(t *testing.T) {
 		})
 	}
 }
+
+// multi is a connector with three credentials, as the reference's executor
+// tests declare them.
+func multi(allowed [][]string, optional ...bool) *toolkit.Integration {
+	opt := func(i int) bool { return i < len(optional) && optional[i] }
+	in := toolkit.NewIntegration(toolkit.Declaration{AppID: "multi", Version: "0.1.0", AllowedCredentials: allowed,
+		Credentials: []toolkit.CredentialConfig{
+			{ID: "cred_1", Type: toolkit.AuthBasic, Description: "one", Optional: opt(0)},
+			{ID: "cred_2", Type: toolkit.AuthToken, Description: "two", Optional: opt(1)},
+			{ID: "cred_3", Type: toolkit.AuthOAuth, Description: "three", Optional: opt(2)},
+		}})
+	toolkit.Handle(in, toolkit.CapListAccounts, func(_ context.Context, _ toolkit.ListAccountsRequest) (toolkit.ListAccountsResponse, error) {
+		return toolkit.ListAccountsResponse{}, nil
+	})
+	return in
+}
+
+func TestCredentialCombinations(t *testing.T) {
+	const basic = `{"id":"cred_1","basic":{"username":"u","password":"p4ssw0rd"}}`
+	const token = `{"id":"cred_2","token":{"token":"t0ken-abc"}}`
+	const oauth = `{"id":"cred_3","oauth":{"access_token":"acc3ss-abc"}}`
+	tests := []struct {
+		name      string
+		in        *toolkit.Integration
+		creds     string
+		latest    string // the message in the latest protocol, "" for a success
+		protocol0 string // the message in 0.37, "" for a success
+	}{
+		{name: "a combination missing a payload names its kind", in: multi([][]string{{"cred_1", "cred_2"}}),
+			creds: `[` + basic + `,{"id":"cred_2"}]`, latest: "Missing 'token' credential in request", protocol0: "Missing 'token' credential in request"},
+		{name: "several missing kinds are listed", in: multi([][]string{{"cred_1", "cred_2", "cred_3"}}),
+			creds: `[` + basic + `,{"id":"cred_2"}]`, latest: "Missing 'token, oauth' credential in request", protocol0: "Missing 'token' credential in request"},
+		{name: "a satisfied combination ignores other incomplete credentials", in: multi([][]string{{"cred_1"}}),
+			creds: `[` + basic + `,{"id":"cred_2"}]`, protocol0: "Missing 'token' credential in request"},
+		{name: "of duplicates the complete one counts", in: multi([][]string{{"cred_1"}}),
+			creds: `[` + basic + `,{"id":"cred_1"}]`, protocol0: "Missing 'basic' credential in request"},
+		{name: "inferred: an optional credential alone", in: multi(nil, false, true, true),
+			creds: `[` + token + `]`, latest: "", protocol0: "Missing 'basic' credential in request"},
+		{name: "inferred: the required ones together", in: multi(nil, false, false, true),
+			creds: `[` + basic + `]`, latest: "Missing 'token' credential in request", protocol0: "Missing 'token' credential in request"},
+		{name: "inferred: all optional, one without its payload", in: multi(nil, true, true, true),
+			creds: `[{"id":"cred_2"}]`, latest: "Missing 'basic' credential in request"},
+		{name: "the closest combination is named", in: multi([][]string{{"cred_1", "cred_2", "cred_3"}, {"cred_3"}}),
+			creds: `[` + basic + `]`, latest: "Missing 'oauth' credential in request", protocol0: "Missing 'token' credential in request"},
+		{name: "all of them", in: multi(nil), creds: `[` + basic + `,` + token + `,` + oauth + `]`},
+		{name: "an unknown id", in: multi(nil), creds: `[{"id":"cred_9"}]`,
+			latest: "Credential with id 'cred_9' not expected", protocol0: "Credential with id 'cred_9' not expected"},
+		{name: "an empty list", in: multi(nil), creds: `[]`,
+			latest: "Missing credentials in request", protocol0: "Missing credentials in request"},
+	}
+	for _, tt := range tests {
+		for _, p := range []toolkit.Protocol{toolkit.ProtocolLatest, toolkit.Protocol037} {
+			t.Run(tt.name+"/"+string(p), func(t *testing.T) {
+				is := is.New(t)
+				want := tt.latest
+				if p == toolkit.Protocol037 {
+					want = tt.protocol0
+				}
+				doc := tt.in.Dispatch(toolkit.WithProtocol(context.Background(), p), "list_accounts",
+					[]byte(`{"credentials":`+tt.creds+`,"request":{}}`))
+				if want == "" {
+					is.True(!strings.Contains(string(doc), `"is_error"`)) // a success
+					return
+				}
+				e := errorOf(t, doc)
+				is.Equal(e.ErrorCode, errs.BadRequest)
+				is.Equal(e.Message, want)
+			})
+		}
+	}
+}
+
+func TestAllowedCredentialsDeclared(t *testing.T) {
+	tests := []struct {
+		name    string
+		allowed [][]string
+		panics  string
+		want    string // x-allowed-credentials
+	}{
+		{name: "inferred", want: `[["cred_1","cred_2","cred_3"]]`},
+		{name: "declared", allowed: [][]string{{"cred_1", "cred_2"}, {"cred_3"}}, want: `[["cred_1","cred_2"],["cred_3"]]`},
+		{name: "an unknown id", allowed: [][]string{{"cred_9"}}, panics: `"cred_9", which is not a declared credential ID`},
+		{name: "an empty combination", allowed: [][]string{{}}, panics: "allowed credential combination 0 is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			if tt.panics != "" {
+				defer func() {
+					r := recover()
+					is.True(r != nil)
+					is.True(strings.Contains(fmtAny(r), tt.panics))
+				}()
+			}
+			doc := multi(tt.allowed).Dispatch(context.Background(), "app_info", []byte(`{"request":{}}`))
+			var env struct {
+				Response struct {
+					AppSchema struct {
+						Info struct {
+							Allowed json.RawMessage `json:"x-allowed-credentials"`
+						} `json:"info"`
+					} `json:"app_schema"`
+				} `json:"response"`
+			}
+			is.NoErr(json.Unmarshal(doc, &env))
+			is.Equal(string(env.Response.AppSchema.Info.Allowed), tt.want)
+		})
+	}
+}
+
+func fmtAny(v any) string {
+	if e, ok := v.(error); ok {
+		return e.Error()
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
