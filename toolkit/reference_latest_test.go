@@ -69,7 +69,7 @@ func TestReferenceLatestModels(t *testing.T) {
 		t.Run(m.Name, func(t *testing.T) {
 			is := is.New(t)
 			typ, ok := latestModels[m.Name]
-			is.True(ok) // the test maps this Python model to a Go type
+			is.True(ok)                         // the test maps this Python model to a Go type
 			is.Equal(wireFields(typ), m.Fields) // JSON keys, in order, and required-ness
 		})
 	}
