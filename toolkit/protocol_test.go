@@ -25,7 +25,7 @@ type upstream struct {
 	hits atomic.Int64
 }
 
-func newUpstream(t *testing.T, delay time.Duration, headers map[string]string) *upstream {
+func newUpstream(t testing.TB, delay time.Duration, headers map[string]string) *upstream {
 	t.Helper()
 	u := &upstream{}
 	u.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
