@@ -363,15 +363,9 @@ func emptyListIfNil[T any](p *T) {
 	}
 }
 
-// errorResponse renders err as an ErrorResponse. c is the capability whose
-// handler failed, or nil for the pipeline's own checks, which (as upstream)
-// name no raiser.
-func (in *Integration) errorResponse(err error, c *capability) ErrorResponse {
-	e, _ := in.errorEnvelope(err, c)
-	return e
-}
-
-// errorEnvelope is errorResponse, also returning the details it was built from.
+// errorEnvelope renders err as a 0.37 ErrorResponse, and returns the
+// details it was built from. c is the capability whose handler failed, or
+// nil for the pipeline's own checks, which (as upstream) name no raiser.
 func (in *Integration) errorEnvelope(err error, c *capability) (ErrorResponse, errs.Details) {
 	doc := ErrorResponse{IsError: true, Error: Error{AppID: in.decl.AppID}}
 	var d errs.Details
