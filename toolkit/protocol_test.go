@@ -70,6 +70,11 @@ func limited(base string) *toolkit.Integration {
 			return toolkit.GetAccountResponse{}, errs.New(errs.Conflict, "already there")
 		case "plain":
 			return toolkit.GetAccountResponse{}, context.DeadlineExceeded
+		case "leak":
+			minted := "ghs_minted0123456789"
+			toolkit.AddSecret(ctx, minted)
+			return toolkit.GetAccountResponse{}, &errs.Error{Message: "upstream said: bad token t0ken-abc", Code: errs.Unauthorized,
+				Hint: "replace t0ken-abc or " + minted}
 		}
 		return toolkit.GetAccountResponse{Response: toolkit.FoundAccountData{IntegrationSpecificID: req.Request.AccountID}}, nil
 	})
@@ -441,4 +446,28 @@ func fmtAny(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+func TestLatestErrorsMaskSecrets(t *testing.T) {
+	tests := []struct {
+		name string
+		ctx  context.Context
+		body string
+	}{
+		{name: "latest", ctx: context.Background(), body: `{` + tokenAuth + `,"rate_limit":null,"request":{"account_id":"leak"}}`},
+		{name: "0.37", ctx: context.Background(), body: `{` + tokenAuth + `,"request":{"account_id":"leak"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			doc := string(limited("http://127.0.0.1:9").Dispatch(tt.ctx, "get_account", []byte(tt.body)))
+			is.True(!strings.Contains(doc, "t0ken-abc"))            // the request's token
+			is.True(!strings.Contains(doc, "ghs_minted0123456789")) // a minted one
+			is.True(strings.Contains(doc, "bad token REDACTED"))
+			if tt.name == "latest" {
+				is.True(strings.Contains(doc, `"hint":"replace REDACTED or REDACTED"`))
+				is.True(strings.Contains(doc, `"refreshable":true`))
+			}
+		})
+	}
 }
