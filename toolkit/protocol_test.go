@@ -471,3 +471,20 @@ func TestLatestErrorsMaskSecrets(t *testing.T) {
 		})
 	}
 }
+
+func TestErrorDocumentFollowsTheEnvironment(t *testing.T) {
+	tests := []struct {
+		env, want string
+	}{
+		{env: "", want: `{"is_error":true,"error":{"message":"The call was interrupted by SIGTERM before it finished.","status_code":null,"app_error_code":null,"error_code":"unexpected_error","app_id":"limited","raised_by":null,"raised_in":null},"raw_data":null,"page":null}`},
+		{env: "latest", want: `{"is_error":true,"error":{"message":"The call was interrupted by SIGTERM before it finished.","status_code":null,"app_error_code":null,"error_code":"internal_error","app_id":"limited","raised_by":null,"raised_in":null,"error_metadata":{"fault":"connector","category":"internal","retryable":true,"throttled":false,"refreshable":false,"hint":null}},"raw_data":null,"page":null}`},
+	}
+	for _, tt := range tests {
+		t.Run("LUMOS_PROTOCOL="+tt.env, func(t *testing.T) {
+			is := is.New(t)
+			t.Setenv(toolkit.EnvProtocol, tt.env)
+			got := limited("http://127.0.0.1:9").ErrorDocument(errs.New(errs.UnexpectedError, "The call was interrupted by SIGTERM before it finished."))
+			is.Equal(string(got), tt.want)
+		})
+	}
+}
