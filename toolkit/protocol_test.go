@@ -235,6 +235,9 @@ func TestCurrentStateFromRateLimitHeaders(t *testing.T) {
 		{name: "Okta's X-Rate-Limit-*",
 			headers: map[string]string{"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Limit": "600"},
 			want:    `{"current_state":{"limited":{"remaining":0,"limit":600,"reset":null,"window_seconds":null,"current_delay":0,"source":"X-Rate-Limit"}}}`},
+		{name: "absurd values are left out",
+			headers: map[string]string{"X-RateLimit-Remaining": "-5", "X-RateLimit-Limit": "99999999999", "X-RateLimit-Reset": "99999999999999", "RateLimit-Policy": `x;w=-3`},
+			want:    `{"current_state":{"limited":{"remaining":null,"limit":null,"reset":null,"window_seconds":null,"current_delay":0,"source":"X-RateLimit"}}}`},
 		{name: "the structured RateLimit header",
 			headers: map[string]string{"RateLimit": `"default";r=12;t=30`},
 			want:    `{"current_state":{"limited":{"remaining":12,"limit":null,"reset":null,"window_seconds":null,"current_delay":0,"source":"RateLimit"}}}`},
@@ -280,6 +283,12 @@ func TestLastKnownStateSeedsTheLimiter(t *testing.T) {
 			hits: 1, remaining: "remaining=-1"},
 		{name: "a short current delay is waited out", rateLimit: `{"last_known_state":{"limited":{"current_delay":1}}}`,
 			hits: 1, remaining: "remaining=-1"},
+		{name: "a delay longer than the client may wait fails at once", rateLimit: `{"last_known_state":{"limited":{"current_delay":3600}}}`,
+			code: errs.RateLimit},
+		{name: "absurd states are ignored", rateLimit: `{"last_known_state":{"limited":{"remaining":-4,"reset":99999999999999,"current_delay":-1}}}`,
+			hits: 1, remaining: "remaining=-1"},
+		{name: "a reset in the past is no wait", rateLimit: `{"last_known_state":{"limited":{"remaining":0,"reset":1000000000}}}`,
+			hits: 1, remaining: "remaining=0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
