@@ -17,6 +17,7 @@ type Details struct {
 	StatusCode   int       // sent as "status_code" when not 0
 	AppErrorCode string    // sent as "app_error_code" when not empty
 	RaisedBy     string    // sent as "raised_by": the Go type of the error, e.g. "errs.HTTPStatusError"
+	Hint         string    // sent as error_metadata.hint in the newer protocol, when not empty
 }
 
 // Handler adjusts the envelope of an error it recognises: the Go
@@ -85,7 +86,7 @@ func Describe(err error, rules []Rule) Details {
 	}
 	var ce *Error
 	if errors.As(err, &ce) {
-		d.Message, d.Code, d.AppErrorCode, d.RaisedBy = ce.Message, ce.Code, ce.AppErrorCode, "errs.Error"
+		d.Message, d.Code, d.AppErrorCode, d.RaisedBy, d.Hint = ce.Message, ce.Code, ce.AppErrorCode, "errs.Error", ce.Hint
 		return d
 	}
 	var syntaxErr *json.SyntaxError

@@ -80,6 +80,9 @@ type Error struct {
 	Code         ErrorCode // sent as "error_code"
 	AppErrorCode string    // connector-specific code, sent as "app_error_code" when not empty
 	Err          error     // optional cause, kept for errors.Is/As; never sent on the wire
+	// Hint tells an operator how to remedy the failure; the newer protocol
+	// sends it as error_metadata.hint, 0.37 has no place for it.
+	Hint string
 }
 
 // Error returns the message, as upstream's str(ConnectorError) does.

@@ -47,6 +47,24 @@ const specDescription = "The Lumos connector protocol: every capability a connec
 // is its <Pascal>Response envelope or an ErrorResponse. lumosVersion is the
 // document's info.version.
 func Spec(lumosVersion string, v Version) (*Document, error) {
+	return build(lumosVersion, v, false)
+}
+
+// SpecLatest builds the OpenAPI document of the latest protocol (see
+// toolkit.LatestProtocolVersion): Spec's, with the rate_limit member on
+// every request (RateLimitRequestInfo) and response envelope
+// (RateLimitResponseInfo), and the latest ErrorResponse, whose error_code
+// is the union of the newer code set (ConnectorErrorCode) and the
+// deprecated one, and whose error carries error_metadata
+// (ConnectorErrorMetadata). It has the same operations as Spec: the
+// graph capabilities and the probe are not described (their models were
+// not found).
+func SpecLatest(lumosVersion string, v Version) (*Document, error) {
+	return build(lumosVersion, v, true)
+}
+
+// build is Spec, or SpecLatest with latest.
+func build(lumosVersion string, v Version, latest bool) (*Document, error) {
 	var openapiVersion string
 	switch v {
 	case OpenAPI30:
@@ -58,9 +76,15 @@ func Spec(lumosVersion string, v Version) (*Document, error) {
 	}
 	caps := toolkit.StandardCapabilities()
 	errType := reflect.TypeFor[toolkit.ErrorResponse]()
+	if latest {
+		errType = reflect.TypeFor[toolkit.ErrorResponseLatest]()
+	}
 	types := []reflect.Type{errType}
 	for _, c := range caps {
 		types = append(types, c.Request, c.Response)
+	}
+	if latest {
+		types = append(types, latestTypes...)
 	}
 	reflected, defs, err := schemasOf(types)
 	if err != nil {
@@ -77,9 +101,18 @@ func Spec(lumosVersion string, v Version) (*Document, error) {
 	if err := comps.Add("ErrorResponse", errSchema); err != nil {
 		return nil, err
 	}
+	if latest {
+		if err := addLatest(comps, reflected[1+2*len(caps):]); err != nil {
+			return nil, err
+		}
+	}
 	paths := map[string]any{}
 	for i, c := range caps {
 		reqName, respName := pascal(c.Name)+"Request", pascal(c.Name)+"Response"
+		if latest {
+			withRateLimit(reflected[1+2*i], "RateLimitRequestInfo", "The caller's time limit and what it knows of the upstream's rate limits.")
+			withRateLimit(reflected[2+2*i], "RateLimitResponseInfo", "What the call observed of the upstream's rate limits; null when nothing.")
+		}
 		if err := addEnvelope(comps, c.Request, reflected[1+2*i], reqName); err != nil {
 			return nil, fmt.Errorf("openapi: capability %s: %w", c.Name, err)
 		}
@@ -93,7 +126,7 @@ func Spec(lumosVersion string, v Version) (*Document, error) {
 		"info": map[string]any{
 			"title":       "Lumos Connectors",
 			"version":     lumosVersion,
-			"description": specDescription,
+			"description": description(latest),
 		},
 		"tags": []any{
 			map[string]any{"name": tagRead, "description": "Capabilities that only read from the remote system."},

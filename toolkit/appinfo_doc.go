@@ -188,6 +188,16 @@ func appInfoInfo(in *Integration, capabilities []any, oauthSettings any) map[str
 			allowed = append(allowed, []any{c.ID})
 		}
 	}
+	if len(d.AllowedCredentials) > 0 { // declared explicitly
+		allowed = allowed[:0]
+		for _, combo := range d.AllowedCredentials {
+			ids := make([]any, len(combo))
+			for i, id := range combo {
+				ids[i] = id
+			}
+			allowed = append(allowed, ids)
+		}
+	}
 	return map[string]any{
 		"title":                 title,
 		"description":           d.Description.Description,

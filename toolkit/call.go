@@ -27,6 +27,12 @@ type call struct {
 	rawWanted bool // the request set include_raw_data
 	rawMu     sync.Mutex
 	raw       []any
+
+	proto     Protocol          // the protocol the call is answered in
+	badEnv    string            // an EnvProtocol value not understood, to log
+	rateLimit *RateLimitRequest // the request's rate_limit block (latest protocol only)
+	rlMu      sync.Mutex
+	observed  map[string]RateLimitState // rate limits observed, by id (see ObserveRateLimit)
 }
 
 type callKey struct{}
@@ -139,6 +145,8 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 	if json.Unmarshal(body, &generic) == nil {
 		redact.Collect(withoutPage(generic), keys, &cl.secrets)
 	}
+	obj, _ := generic.(map[string]any)
+	cl.proto, cl.badEnv = chooseProtocol(ctx, obj)
 	cl.requestSecrets = cl.secrets.Clone()
 	// Always masking: the handler may register secrets later (AddSecret).
 	cl.log = slog.New(maskingHandler{base.Handler(), &cl.secrets})
@@ -149,6 +157,9 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 			logged = string(b)
 		}
 		cl.log.Info("invoking capability", "app_id", in.decl.AppID, "capability", name, "request", logged)
+	}
+	if cl.badEnv != "" {
+		cl.log.Warn("ignoring an unknown "+EnvProtocol+"; choosing the protocol by the request", "value", cl.badEnv, "protocol", string(cl.proto))
 	}
 	return cl
 }

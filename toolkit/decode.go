@@ -381,3 +381,23 @@ func (p *plan) foldsTo(key string) bool {
 	}
 	return false
 }
+
+// topMember returns the raw value of the member key of the JSON object
+// doc (exact key; the last one when repeated), and false when doc is not
+// an object or has no such member.
+func topMember(doc []byte, key string) ([]byte, bool) {
+	w := keyWalker{doc: doc}
+	i := w.space(0)
+	if i >= len(doc) || doc[i] != '{' {
+		return nil, false
+	}
+	var found []byte
+	_, ok := w.members(i, func(k string, _, _, value int) (int, bool) {
+		end, ok := w.skip(value)
+		if ok && k == key {
+			found = doc[value:end]
+		}
+		return end, ok
+	})
+	return found, ok && found != nil
+}

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/lumosgo/lumos/errs"
@@ -79,36 +80,35 @@ func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string,
 	var doc any
 	c := in.capability(CapabilityName(name))
 	if c == nil {
-		doc = in.errorResponse(errs.Newf(errs.NotImplemented, "Capability '%s' is not implemented.", name), nil)
+		doc = in.errorDoc(cl, errs.Newf(errs.NotImplemented, "Capability '%s' is not implemented.", name), nil, false)
 	} else if resp, err := in.run(ctx, c, body); err == nil {
 		doc = resp
 	} else if he := (*handlerError)(nil); errors.As(err, &he) {
 		if cause := context.Cause(ctx); errors.Is(he.err, context.Canceled) && cause != nil && cause != context.Canceled {
 			he.err = cause // say why the call was cancelled, e.g. which signal stopped it
 		}
-		e := in.errorResponse(he.err, c)
-		if raw := cl.rawData(); raw != nil {
-			e.RawData = raw // what the upstream said before the failure
-		}
-		doc = e
+		doc = in.errorDoc(cl, he.err, c, true)
 	} else {
-		doc = in.errorResponse(err, nil)
+		doc = in.errorDoc(cl, err, nil, false)
 	}
 	// The OAuth capabilities exist to hand credentials back: their successful
 	// answer may rightly repeat a secret of the request (a refresh token that
 	// was not rotated), so it is not masked. Their logs and errors still are.
-	_, failed := doc.(ErrorResponse)
+	_, failed := doc.(errorDocument)
 	cl.maskOutput = failed || c == nil || c.spec.level != LevelAuth
 	out, err := cl.encode(doc)
 	if err != nil {
 		// The handler's result could not be encoded (e.g. a func or NaN in extra_data).
-		doc = in.errorResponse(errs.Wrap(err, errs.InvalidResponse, "Unexpected response from executed capability: "+err.Error()), c)
+		doc = in.errorDoc(cl, errs.Wrap(err, errs.InvalidResponse, "Unexpected response from executed capability: "+err.Error()), c, false)
 		if out, err = cl.encode(doc); err != nil {
 			return err // cannot happen: an ErrorResponse always encodes
 		}
 	}
-	if e, ok := doc.(ErrorResponse); ok {
-		cl.log.Error(in.decl.AppID + "/" + string(e.Error.ErrorCode) + ": " + e.Error.Message)
+	if e, ok := doc.(errorDocument); ok {
+		code, msg := e.codeAndMessage()
+		cl.log.Error(in.decl.AppID + "/" + string(code) + ": " + msg)
+	} else if cl.proto == ProtocolLatest {
+		out = cl.appendRateLimit(out)
 	}
 	_, err = w.Write(out)
 	cl.release()
@@ -118,6 +118,7 @@ func (in *Integration) DispatchTo(ctx context.Context, w io.Writer, name string,
 // run is the pipeline of one call: parse → credentials → settings →
 // execute. It returns the success envelope to serialize.
 func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any, error) {
+	start := time.Now()
 	ctx, release := WithBudget(ctx, in.decl.Budget)
 	defer release()
 	if len(body) > MaxRequestBytes {
@@ -137,6 +138,19 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 	if problems := decodeStrict(body, req, p); len(problems) > 0 {
 		return nil, badRequestf("Invalid request - %s", joinFieldErrors(problems))
 	}
+	cl := callOf(ctx)
+	if cl != nil && cl.proto == ProtocolLatest {
+		if raw, ok := topMember(body, "rate_limit"); ok {
+			rl, err := parseRateLimit(raw)
+			if err != nil {
+				return nil, err
+			}
+			cl.rateLimit = rl
+			var cancel context.CancelFunc
+			ctx, cancel = withExecutionDeadline(ctx, rl, start)
+			defer cancel()
+		}
+	}
 	env := req.(envelope).envelopeFields()
 	if !isNull(env.settings) && bytes.TrimSpace(env.settings)[0] != '{' {
 		return nil, badRequestf("Invalid request - settings: expected object, got %s", jsonKind(env.settings))
@@ -149,7 +163,11 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 			req.(credentialSetter).useCredentials(creds)
 			env.auth, env.credentials = nil, creds
 		}
-		if err := in.checkCredentials(env.auth, env.credentials); err != nil {
+		check := in.checkCredentials
+		if cl != nil && cl.proto == ProtocolLatest {
+			check = in.checkCredentialsLatest
+		}
+		if err := check(env.auth, env.credentials); err != nil {
 			return nil, err
 		}
 	}
@@ -158,7 +176,7 @@ func (in *Integration) run(ctx context.Context, c *capability, body []byte) (any
 			return nil, err
 		}
 	}
-	if cl := callOf(ctx); cl != nil {
+	if cl != nil {
 		cl.rawWanted = env.includeRawData
 	}
 	resp, err := in.execute(ctx, c, req)
@@ -345,10 +363,10 @@ func emptyListIfNil[T any](p *T) {
 	}
 }
 
-// errorResponse renders err as an ErrorResponse. c is the capability whose
-// handler failed, or nil for the pipeline's own checks, which (as upstream)
-// name no raiser.
-func (in *Integration) errorResponse(err error, c *capability) ErrorResponse {
+// errorEnvelope renders err as a 0.37 ErrorResponse, and returns the
+// details it was built from. c is the capability whose handler failed, or
+// nil for the pipeline's own checks, which (as upstream) name no raiser.
+func (in *Integration) errorEnvelope(err error, c *capability) (ErrorResponse, errs.Details) {
 	doc := ErrorResponse{IsError: true, Error: Error{AppID: in.decl.AppID}}
 	var d errs.Details
 	var pe *panicError
@@ -368,7 +386,45 @@ func (in *Integration) errorResponse(err error, c *capability) ErrorResponse {
 		doc.Error.RaisedBy = Ptr(d.RaisedBy)
 		doc.Error.RaisedIn = Ptr(c.raisedIn())
 	}
-	return doc
+	return doc, d
+}
+
+// errorDoc renders err as the error envelope of cl's protocol: an
+// ErrorResponse with 0.37's codes, or an ErrorResponseLatest with the
+// newer codes and error_metadata. With withRaw, what the call recorded
+// for raw_data is kept (what the upstream said before the failure).
+func (in *Integration) errorDoc(cl *call, err error, c *capability, withRaw bool) errorDocument {
+	e, d := in.errorEnvelope(err, c)
+	if withRaw {
+		if raw := cl.rawData(); raw != nil {
+			e.RawData = raw
+		}
+	}
+	if cl.proto != ProtocolLatest {
+		e.Error.ErrorCode = errs.Legacy(e.Error.ErrorCode)
+		return e
+	}
+	return latestError(e, d.Hint, isBudgetError(err))
+}
+
+// latestError turns a 0.37 error envelope into the newer protocol's: the
+// code translated (a spent budget is budget_exhausted) and error_metadata
+// derived from it.
+func latestError(e ErrorResponse, hint string, budget bool) ErrorResponseLatest {
+	code := errs.Current(e.Error.ErrorCode)
+	if budget {
+		code = errs.BudgetExhausted
+	}
+	e.Error.ErrorCode = code
+	m := errs.MetadataOf(code, hint)
+	return ErrorResponseLatest{IsError: true, Error: ErrorLatest{Error: e.Error, ErrorMetadata: &m}, RawData: e.RawData, Page: e.Page}
+}
+
+// isBudgetError reports whether err is the call's budget (or the
+// request's max_execution_time) running out.
+func isBudgetError(err error) bool {
+	var be *BudgetError
+	return errors.As(err, &be)
 }
 
 func isNull(raw json.RawMessage) bool {
@@ -394,7 +450,8 @@ func jsonKind(raw json.RawMessage) string {
 // ErrorDocument renders err as the connector's error envelope, for failures
 // outside a capability call (such as an interrupted command).
 func (in *Integration) ErrorDocument(err error) []byte {
-	doc, encErr := (&call{maskOutput: true}).encode(in.errorResponse(err, nil))
+	cl := &call{maskOutput: true, proto: envProtocol()}
+	doc, encErr := cl.encode(in.errorDoc(cl, err, nil, false))
 	if encErr != nil { // cannot happen: an ErrorResponse always encodes
 		return nil
 	}

@@ -29,6 +29,14 @@ type Declaration struct {
 	// Credentials declares the credentials the connector takes under
 	// "credentials", for connectors that need more than one.
 	Credentials []CredentialConfig
+	// AllowedCredentials lists the combinations of credential ids a request
+	// may send, e.g. {{"client", "token"}, {"pat"}}; one must be complete
+	// (every credential of it present with its kind). Empty, the
+	// combinations are inferred as the reference infers them: all the
+	// required credentials together, then each optional one alone. The
+	// 0.37 protocol checks required credentials only; the newer protocol
+	// and app_info's x-allowed-credentials use these combinations.
+	AllowedCredentials [][]string
 	// Settings is a value of the connector's settings struct type (its zero
 	// value is fine), or nil when the connector has no settings. The type's
 	// json, required, default, title and description tags define the
@@ -212,6 +220,16 @@ func (d *Declaration) checkCredentials() error {
 			return fmt.Errorf("credential %q has unknown Type %q; use one of the toolkit.Auth* constants", c.ID, c.Type)
 		}
 		seen[c.ID] = true
+	}
+	for i, combo := range d.AllowedCredentials {
+		if len(combo) == 0 {
+			return fmt.Errorf("allowed credential combination %d is empty", i)
+		}
+		for _, id := range combo {
+			if !seen[id] {
+				return fmt.Errorf("allowed credential combination %d names %q, which is not a declared credential ID", i, id)
+			}
+		}
 	}
 	return nil
 }

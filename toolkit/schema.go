@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/swaggest/jsonschema-go"
+
+	"github.com/lumosgo/lumos/errs"
 )
 
 // SchemaOf reflects the JSON schema of Go type t, pydantic-style: the type's
@@ -148,6 +150,13 @@ var wireModelNames = map[reflect.Type]string{
 	reflect.TypeFor[GetAuthorizationURL](): "GetAuthorizationUrl",
 	reflect.TypeFor[AuthorizationURL]():    "AuthorizationUrl",
 	reflect.TypeFor[OAuthCredentials]():    "OauthCredentials",
+	// The latest protocol's models, named as the reference names them.
+	reflect.TypeFor[RateLimitState]():    "RateLimitStateSnapshot",
+	reflect.TypeFor[RateLimitRequest]():  "RateLimitRequestInfo",
+	reflect.TypeFor[RateLimitResponse](): "RateLimitResponseInfo",
+	reflect.TypeFor[errs.Metadata]():     "ConnectorErrorMetadata",
+	reflect.TypeFor[errs.Fault]():        "ConnectorErrorFault",
+	reflect.TypeFor[errs.Category]():     "ConnectorErrorCategory",
 }
 
 func propertyExtras(p jsonschema.InterceptPropParams) error {

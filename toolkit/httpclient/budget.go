@@ -59,6 +59,7 @@ func (b budgeted) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := b.next.RoundTrip(req)
 	if resp != nil {
 		b.c.quota.observe(resp.Header)
+		b.c.observeAnswer(resp.Header)
 	}
 	if resp != nil && resp.Body != nil {
 		resp.Body = &countingBody{ReadCloser: resp.Body, s: s}

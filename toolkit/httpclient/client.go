@@ -123,6 +123,12 @@ type Options struct {
 	// DefaultMaxResponseBytes (64 MiB).
 	MaxResponseBytes int64
 
+	// RateLimitID names the upstream's rate limit in the newer protocol's
+	// rate_limit blocks: the key of last_known_state the client seeds
+	// itself from, and of current_state it reports its observations under.
+	// Default AppID, else the BaseURL's host.
+	RateLimitID string
+
 	// Now tells the time; default time.Now. Tests inject a fake clock.
 	Now func() time.Time
 	// Sleep waits d or until ctx is done, returning ctx.Err() then; default
@@ -159,7 +165,10 @@ type Client struct {
 	// requests refused together (pages fetched concurrently) do not all
 	// come back at once when the wait ends and spend their attempts
 	// refusing each other again.
-	gate chan struct{}
+	gate    chan struct{}
+	rlID    string // see Options.RateLimitID
+	seed    seed   // the caller's last known state of the rate limit
+	observe bool   // the call answers rate_limit.current_state (the latest protocol)
 }
 
 // New returns a client for the capability call ctx belongs to: raw data,
@@ -190,6 +199,9 @@ func New(ctx context.Context, opts Options) *Client {
 	if c.sleep == nil {
 		c.sleep = sleep
 	}
+	c.rlID = rateLimitID(opts)
+	c.observe = toolkit.ProtocolOf(ctx) == toolkit.ProtocolLatest
+	c.seedFrom(ctx)
 	c.maxAttempts = max(c.maxAttempts, 1)
 	if c.waitMax < c.waitMin {
 		c.waitMax = c.waitMin
@@ -488,6 +500,9 @@ func (c *Client) prepare(req *http.Request) {
 
 // do runs the retry loop and turns its outcome into the documented results.
 func (c *Client) do(st *state, rreq *retryablehttp.Request) (*http.Response, error) {
+	if err := c.waitSeed(rreq.Context()); err != nil {
+		return nil, err
+	}
 	if c.auth != nil {
 		if err := c.auth.Authorize(rreq.Request); err != nil {
 			return nil, err

@@ -190,6 +190,9 @@ func (c *Client) decide(ctx context.Context, st *state, resp *http.Response, err
 		st.secondary++
 	}
 	st.wait, st.why = th.wait, th.rule
+	if th.limited {
+		c.observeDelay(th.wait)
+	}
 	return true, nil
 }
 
