@@ -43,11 +43,11 @@ func TestMockLatestProtocol(t *testing.T) {
 	for _, tt := range latestCases {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
-			old := mock.Integration.Dispatch(context.Background(), tt.capability, []byte(tt.body))
+			old := mock.Integration().Dispatch(context.Background(), tt.capability, []byte(tt.body))
 			// A request with the rate_limit key is answered in the latest protocol.
 			withKey := strings.Replace(tt.body, `"request":`, `"rate_limit":null,"request":`, 1)
-			latest := mock.Integration.Dispatch(context.Background(), tt.capability, []byte(withKey))
-			pinned := mock.Integration.Dispatch(toolkit.WithProtocol(context.Background(), toolkit.ProtocolLatest), tt.capability, []byte(tt.body))
+			latest := mock.Integration().Dispatch(context.Background(), tt.capability, []byte(withKey))
+			pinned := mock.Integration().Dispatch(toolkit.WithProtocol(context.Background(), toolkit.ProtocolLatest), tt.capability, []byte(tt.body))
 			is.Equal(string(latest), string(pinned)) // the key and the pin choose alike
 			is.True(!bytes.Contains(old, []byte("rate_limit")))
 			is.True(!bytes.Contains(old, []byte("error_metadata")))
