@@ -333,3 +333,13 @@ func (s *Server) run(bin string, u *user.User) error {
 	out, _ := os.ReadFile(logPath)
 	return fmt.Errorf("postgres did not accept connections within 60 s: %s", tail(out))
 }
+
+// ReadLog returns what the server has logged so far.
+func ReadLog(tb testing.TB, s *Server) string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(s.Dir, "postgres.log"))
+	if err != nil {
+		tb.Fatalf("pgtest: reading the server log: %v", err)
+	}
+	return string(b)
+}
