@@ -168,7 +168,9 @@ type association struct {
 	ResourceID    string `json:"integration_specific_resource_id"`
 }
 
-func (a association) String() string { return a.AccountID + " " + a.EntitlementID + " @" + a.ResourceID }
+func (a association) String() string {
+	return a.AccountID + " " + a.EntitlementID + " @" + a.ResourceID
+}
 
 // oidOf reads one OID (or any one value) with the superuser in database db.
 func oidOf(t testing.TB, srv *pgtest.Server, db, sql string, args ...any) uint32 {

@@ -27,7 +27,6 @@ type session struct {
 	user     string
 	password string
 	conns    map[string]*pgx.Conn
-	mainOID  uint32 // the OID of s.Database, once read
 }
 
 // newSession decodes the settings and picks the credential; it connects
@@ -300,22 +299,6 @@ func (ss *session) exec(ctx context.Context, db, sql string, args ...any) error 
 	}
 	_, err = c.Exec(ctx, sql, args...)
 	return err
-}
-
-// mainDatabaseOID is the OID of the connection's database.
-func (ss *session) mainDatabaseOID(ctx context.Context) (uint32, error) {
-	if ss.mainOID != 0 {
-		return ss.mainOID, nil
-	}
-	oids, err := collect(ctx, ss, ss.s.Database, "SELECT oid FROM pg_database WHERE datname = current_database()", nil, scanOne[uint32])
-	if err != nil {
-		return 0, err
-	}
-	if len(oids) != 1 {
-		return 0, errs.New(errs.APIError, "PostgreSQL: the current database is missing from pg_database.")
-	}
-	ss.mainOID = oids[0]
-	return ss.mainOID, nil
 }
 
 // databaseName is the name of the inspected database with OID oid; a
