@@ -314,7 +314,9 @@ func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload
 			return toolkit.Response[toolkit.CreatedAccount]{}, fmt.Errorf("the role %q (account %d) was created, but granting its entitlements failed: %w", name, oids[0], err)
 		}
 	}
-	sum, err := toolkit.Summarize(p, toolkit.Created(), false)
+	fingerprinted := p
+	fingerprinted.Password = nil // not even a hash of the password leaves the call
+	sum, err := toolkit.Summarize(fingerprinted, toolkit.Created(), false)
 	if err != nil {
 		return toolkit.Response[toolkit.CreatedAccount]{}, err
 	}

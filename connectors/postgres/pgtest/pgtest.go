@@ -237,7 +237,12 @@ func freePort() (int, error) {
 }
 
 // start makes the cluster and starts the server.
-func start() (*Server, error) {
+func start() (*Server, error) { return startWith(nil) }
+
+// startWith makes the cluster and starts the server; extra, when set, is
+// called once the directory exists and returns more postgres arguments
+// (files it writes there, named in owned, are given to the run-as user).
+func startWith(extra func(*Server) ([]string, error), owned ...string) (*Server, error) {
 	bin, version, err := findOrInstall()
 	if err != nil {
 		return nil, err
@@ -255,8 +260,22 @@ func start() (*Server, error) {
 		s.Stop()
 		return nil, err
 	}
+	var args []string
+	if extra != nil {
+		if args, err = extra(s); err == nil {
+			for _, f := range owned {
+				if err = chown(u, filepath.Join(s.Dir, f)); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			s.Stop()
+			return nil, err
+		}
+	}
 	for attempt := 0; ; attempt++ {
-		err = s.run(bin, u)
+		err = s.run(bin, u, args)
 		if err == nil || attempt == 2 {
 			break
 		}
@@ -289,7 +308,7 @@ func (s *Server) initdb(bin string, u *user.User) error {
 }
 
 // run starts postgres on a free port and waits until it accepts connections.
-func (s *Server) run(bin string, u *user.User) error {
+func (s *Server) run(bin string, u *user.User, extra []string) error {
 	port, err := freePort()
 	if err != nil {
 		return err
@@ -304,6 +323,7 @@ func (s *Server) run(bin string, u *user.User) error {
 	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", filepath.Join(s.Dir, "data"), "-k", s.Dir,
 		"-h", s.Host, "-p", strconv.Itoa(port), "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=100", "-c", "shared_buffers=32MB")
+	cmd.Args = append(cmd.Args, extra...)
 	cmd.Dir = s.Dir
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	asUser(cmd, u)
