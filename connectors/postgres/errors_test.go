@@ -97,3 +97,22 @@ func TestCallDeadline(t *testing.T) {
 	superTarget(t, nil).fail(t, "deactivate_account", map[string]any{"account_id": id(f.users[0])}, "api_error", "Call budget exceeded")
 	is.True(time.Since(start) < 10*time.Second)
 }
+
+// TestCallBudget counts every connection and query against the call's
+// request budget: list_accounts is one connection and one query.
+func TestCallBudget(t *testing.T) {
+	tg := superTarget(t, nil)
+	for _, c := range []struct {
+		limit string
+		fail  bool
+	}{{"1", true}, {"2", false}} {
+		t.Run(c.limit, func(t *testing.T) {
+			t.Setenv(toolkit.EnvMaxUpstreamRequests, c.limit)
+			if c.fail {
+				tg.fail(t, "list_accounts", map[string]any{}, "api_error", "Call budget exceeded", "upstream requests")
+				return
+			}
+			tg.ok(t, "list_accounts", map[string]any{}, nil)
+		})
+	}
+}
