@@ -162,9 +162,9 @@ func TestSignalsCaughtFirst(t *testing.T) {
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
 	out, err := cmd.CombinedOutput()
 	is.NoErr(err)
-	var order []string // the module's packages, in initialisation order
+	var order []string // the module's packages, in initialisation order (dependencies whose paths sort before it, such as github.com/jackc/pgx, may come first: Go initialises ready packages in import path order)
 	for _, line := range strings.Split(string(out), "\n") {
-		if f := strings.Fields(line); len(f) > 1 && f[0] == "init" && strings.HasPrefix(f[1], "github.com/") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "init" && strings.HasPrefix(f[1], "github.com/lumosgo/lumos/") {
 			order = append(order, f[1])
 		}
 	}
