@@ -69,7 +69,7 @@ func (tg target) raw(capName string, request any, page *toolkit.Page) []byte {
 	if tg.logs != nil {
 		logger = slog.New(slog.NewJSONHandler(tg.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return postgres.Integration.Dispatch(toolkit.WithLogger(context.Background(), logger), capName, tg.request(request, page))
+	return postgres.Integration().Dispatch(toolkit.WithLogger(context.Background(), logger), capName, tg.request(request, page))
 }
 
 // call runs one capability and decodes its answer.

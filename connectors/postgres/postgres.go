@@ -17,6 +17,8 @@
 package postgres
 
 import (
+	"sync"
+
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lumosgo/lumos/errs"
@@ -88,37 +90,41 @@ type CreateAccountPayload struct {
 	Password *string `json:"password" secret:"true" description:"The new role's password; the server stores only a SCRAM-SHA-256 verifier of it, computed by the connector. No password when absent."`
 }
 
-// Integration is the PostgreSQL connector, registered under the app id "postgres".
-var Integration = toolkit.NewIntegration(toolkit.Declaration{
-	AppID:   "postgres",
-	Version: Version,
-	Credentials: []toolkit.CredentialConfig{
-		{ID: CredentialBasic, Type: toolkit.AuthBasic, Description: "A PostgreSQL role name and its password (see README.md for the privileges it needs)."},
-	},
-	Settings:    Settings{},
-	MaxPageSize: MaxPageSize,
-	Description: toolkit.DescriptionData{
-		UserFriendlyName: "PostgreSQL",
-		Description:      "A PostgreSQL cluster: roles as accounts, role memberships and privileges on databases, schemas and tables as entitlements.",
-		Categories:       []toolkit.AppCategory{toolkit.CategoryITAndSecurity},
-	},
-	ResourceTypes: []toolkit.ResourceType{
-		{TypeID: ResourceTypeCluster, TypeLabel: "Cluster"},
-		{TypeID: ResourceTypeDatabase, TypeLabel: "Database"},
-		{TypeID: ResourceTypeSchema, TypeLabel: "Schema"},
-		{TypeID: ResourceTypeTable, TypeLabel: "Table"},
-	},
-	EntitlementTypes: []toolkit.EntitlementType{
-		{TypeID: EntitlementTypeRoleMember, TypeLabel: "Role member", ResourceTypeID: "", Min: 0},
-		{TypeID: EntitlementTypeDatabasePrivilege, TypeLabel: "Database privilege", ResourceTypeID: ResourceTypeDatabase, Min: 0},
-		{TypeID: EntitlementTypeSchemaPrivilege, TypeLabel: "Schema privilege", ResourceTypeID: ResourceTypeSchema, Min: 0},
-		{TypeID: EntitlementTypeTablePrivilege, TypeLabel: "Table privilege", ResourceTypeID: ResourceTypeTable, Min: 0},
-	},
-	ErrorHandlers: []errs.Rule{{Match: errs.Is[*pgconn.PgError](), Handler: errs.HandlerFunc(describePgError)}},
-})
+// Integration returns the PostgreSQL connector, built on first use and registered under the app id "postgres".
+var Integration = sync.OnceValue(build)
 
-func init() {
-	in := Integration
+func init() { toolkit.RegisterLazy("postgres", Integration) }
+
+// build declares the connector and attaches its capabilities.
+func build() *toolkit.Integration {
+	in := toolkit.NewIntegration(toolkit.Declaration{
+		AppID:   "postgres",
+		Version: Version,
+		Credentials: []toolkit.CredentialConfig{
+			{ID: CredentialBasic, Type: toolkit.AuthBasic, Description: "A PostgreSQL role name and its password (see README.md for the privileges it needs)."},
+		},
+		Settings:    Settings{},
+		MaxPageSize: MaxPageSize,
+		Description: toolkit.DescriptionData{
+			UserFriendlyName: "PostgreSQL",
+			Description:      "A PostgreSQL cluster: roles as accounts, role memberships and privileges on databases, schemas and tables as entitlements.",
+			Categories:       []toolkit.AppCategory{toolkit.CategoryITAndSecurity},
+		},
+		ResourceTypes: []toolkit.ResourceType{
+			{TypeID: ResourceTypeCluster, TypeLabel: "Cluster"},
+			{TypeID: ResourceTypeDatabase, TypeLabel: "Database"},
+			{TypeID: ResourceTypeSchema, TypeLabel: "Schema"},
+			{TypeID: ResourceTypeTable, TypeLabel: "Table"},
+		},
+		EntitlementTypes: []toolkit.EntitlementType{
+			{TypeID: EntitlementTypeRoleMember, TypeLabel: "Role member", ResourceTypeID: "", Min: 0},
+			{TypeID: EntitlementTypeDatabasePrivilege, TypeLabel: "Database privilege", ResourceTypeID: ResourceTypeDatabase, Min: 0},
+			{TypeID: EntitlementTypeSchemaPrivilege, TypeLabel: "Schema privilege", ResourceTypeID: ResourceTypeSchema, Min: 0},
+			{TypeID: EntitlementTypeTablePrivilege, TypeLabel: "Table privilege", ResourceTypeID: ResourceTypeTable, Min: 0},
+		},
+		ErrorHandlers: []errs.Rule{{Match: errs.Is[*pgconn.PgError](), Handler: errs.HandlerFunc(describePgError)}},
+	})
+
 	toolkit.Handle(in, toolkit.CapValidateCredentials, validateCredentials, toolkit.WithDescription(
 		"Connect and read the cluster's system identifier (pg_control_system()); unique_tenant_id is "+
 			"\"pg:<system_identifier>\", or \"pg:<host>:<port>\" when the function may not be executed."))
@@ -142,5 +148,5 @@ func init() {
 	toolkit.Handle(in, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription("ALTER ROLE … NOLOGIN; a noop when the role cannot log in."))
 	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"DROP ROLE; refused (bad_request) naming what the role still owns or holds privileges on; a noop when the role is gone."))
-	toolkit.Register(in)
+	return in
 }

@@ -59,7 +59,7 @@ func TestReadsWithoutSuperuser(t *testing.T) {
 func TestConformance(t *testing.T) {
 	srv := pgtest.Shared(t)
 	f := seed(t, srv, uniq("conformance"))
-	connectortest.Conformance(t, postgres.Integration, connectortest.Options{
+	connectortest.Conformance(t, postgres.Integration(), connectortest.Options{
 		Request: map[string]any{"auth": map[string]any{"basic": map[string]any{"username": pgtest.Superuser, "password": pgtest.SuperPassword}},
 			"settings": map[string]any{"host": srv.Host, "port": srv.Port, "extra_databases": []string{f.db}, "object_kinds": []string{"databases", "schemas", "tables"}}},
 		AllowWrites: true,
