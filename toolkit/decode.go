@@ -98,7 +98,7 @@ func inlined(f reflect.StructField) bool {
 // fieldByKey is the type of struct t's field with JSON key key, embedded
 // fields' included; nil when there is none.
 func fieldByKey(t reflect.Type, key string) reflect.Type {
-	for _, f := range reflect.VisibleFields(t) {
+	for _, f := range visibleFields(t) {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" && !f.Anonymous {
 			name = f.Name

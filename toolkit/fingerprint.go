@@ -55,7 +55,7 @@ func uniqueKeys(t reflect.Type) []string {
 		return nil
 	}
 	var keys []string
-	for _, f := range reflect.VisibleFields(t) {
+	for _, f := range visibleFields(t) {
 		if tags, ok := readTags(f); ok && tags.unique {
 			keys = append(keys, tags.key)
 		}

@@ -211,7 +211,7 @@ func extends(base, ext reflect.Type) error {
 // order, without looking into nested types.
 func shallowFields(t reflect.Type) []fieldPlan {
 	var out []fieldPlan
-	for _, f := range reflect.VisibleFields(t) {
+	for _, f := range visibleFields(t) {
 		tags, ok := readTags(f)
 		if !ok {
 			continue

@@ -101,7 +101,7 @@ func (f *fieldPlan) nestedPlan() *plan {
 
 func buildPlan(t reflect.Type) (*plan, error) {
 	p := &plan{typ: t, byKey: map[string]int{}, custom: reflect.PointerTo(t).Implements(unmarshalerType)}
-	for _, f := range reflect.VisibleFields(t) {
+	for _, f := range visibleFields(t) {
 		tags, ok := readTags(f)
 		if !ok {
 			continue
