@@ -329,7 +329,7 @@ func (f *Fake) changeMember(w http.ResponseWriter, p []string, add bool) {
 // ---- apps and roles ---------------------------------------------------------------
 
 func (f *Fake) renderApp(a *App) map[string]any {
-	return map[string]any{"id": a.ID, "name": a.Name, "label": a.Label, "status": "ACTIVE", "signOnMode": "BOOKMARK",
+	return map[string]any{"id": a.ID, "name": "bookmark", "label": a.Label, "status": "ACTIVE", "signOnMode": "BOOKMARK",
 		"created": "2020-01-01T00:00:00.000Z", "lastUpdated": "2020-01-01T00:00:00.000Z",
 		"settings": map[string]any{"app": map[string]any{"url": "https://example.com/" + a.Name, "requestIntegration": false}}}
 }
