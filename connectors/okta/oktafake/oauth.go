@@ -34,7 +34,7 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "A private-key JWT client assertion is required.")
 		return
 	}
-	clientID, msg := f.checkAssertion(r.PostForm.Get("client_assertion"))
+	clientID, msg := f.checkAssertion(r.PostForm.Get("client_assertion"), "http://"+r.Host+"/oauth2/v1/token")
 	if msg != "" {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", msg)
 		return
@@ -66,9 +66,9 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 
 // checkAssertion verifies a client assertion: RS256 signed by the client's
 // registered key (matching kid when both have one), iss and sub the client
-// id, aud the token endpoint, not expired, jti not seen before. It returns
+// id, aud the token endpoint (as the request named its host), not expired, jti not seen before. It returns
 // the client id, or why the assertion is refused.
-func (f *Fake) checkAssertion(jwt string) (string, string) {
+func (f *Fake) checkAssertion(jwt, aud string) (string, string) {
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
 		return "", "The client_assertion is not a JWT."
@@ -92,7 +92,7 @@ func (f *Fake) checkAssertion(jwt string) (string, string) {
 		return "", "The client_assertion must be signed with RS256."
 	case !ok || claims.Sub != claims.Iss:
 		return "", "The client_id is unknown, or iss and sub differ."
-	case claims.Aud != f.srv.URL+"/oauth2/v1/token":
+	case claims.Aud != aud:
 		return "", "The audience of the client_assertion is not the token endpoint."
 	case claims.Exp < time.Now().Unix() || claims.Exp > time.Now().Add(time.Hour).Unix():
 		return "", "The client_assertion is expired or lives longer than an hour."
