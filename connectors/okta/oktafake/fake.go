@@ -84,6 +84,10 @@ type Fake struct {
 	clients  map[string]client          // service app client id → key and scopes
 	jtis     map[string]bool
 
+	order    []string // user ids in creation order; nil when it must be rebuilt
+	record   bool
+	recorded []string // request URIs of the management API, while record is set
+
 	requests atomic.Int64
 	byRoute  sync.Map // "METHOD /template" → *atomic.Int64
 
@@ -200,6 +204,7 @@ func (f *Fake) addUser(u User) string {
 		u.Created = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	}
 	f.users[u.ID] = &u
+	f.order = nil
 	return u.ID
 }
 
@@ -344,13 +349,29 @@ func (f *Fake) count(route string) {
 
 // sortedUsers are the ids of the users keep accepts, in creation order.
 func (f *Fake) sortedUsers(keep func(*User) bool) []string {
-	var out []string
-	for id, u := range f.users {
-		if keep(u) {
+	if f.order == nil {
+		f.order = make([]string, 0, len(f.users))
+		for id := range f.users {
+			f.order = append(f.order, id)
+		}
+		f.bySeq(f.order)
+	}
+	out := make([]string, 0, len(f.order))
+	for _, id := range f.order {
+		if keep(f.users[id]) {
 			out = append(out, id)
 		}
 	}
-	f.bySeq(out)
+	return out
+}
+
+// Record starts (on) or stops recording the request URIs (path and query)
+// of the management API, and returns and forgets what was recorded.
+func (f *Fake) Record(on bool) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := f.recorded
+	f.record, f.recorded = on, nil
 	return out
 }
 

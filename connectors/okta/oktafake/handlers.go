@@ -83,7 +83,12 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.count(rt.method + " " + rt.template)
-	f.rateHeaders(w, rt.template, false)
+	f.mu.Lock()
+	if f.record {
+		f.recorded = append(f.recorded, r.URL.RequestURI())
+	}
+	f.mu.Unlock()
+	f.rateHeaders(w, false)
 	a := f.authorize(r)
 	if !a.ok {
 		f.fail(w, http.StatusUnauthorized, "E0000011", "Invalid token provided")
@@ -97,19 +102,19 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, http.StatusForbidden, "E0000006", summary)
 		return
 	}
-	if rt.method == http.MethodGet && (strings.HasSuffix(rt.template, "s") || strings.HasSuffix(rt.template, "users")) && f.throttled(w, rt.template) {
+	if rt.method == http.MethodGet && strings.HasSuffix(rt.template, "s") && f.throttled(w) {
 		return
 	}
 	rt.serve(f, w, r, params)
 }
 
 // throttled answers the injected 429s of list requests.
-func (f *Fake) throttled(w http.ResponseWriter, template string) bool {
+func (f *Fake) throttled(w http.ResponseWriter) bool {
 	n := f.listCount.Add(1)
 	rate, conc := f.rateEvery.Load(), f.concEvery.Load()
 	switch {
 	case rate > 0 && n%rate == 0:
-		f.rateHeaders(w, template, true)
+		f.rateHeaders(w, true)
 		f.fail(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
 		return true
 	case conc > 0 && n%conc == 0:
@@ -121,7 +126,7 @@ func (f *Fake) throttled(w http.ResponseWriter, template string) bool {
 
 // rateHeaders sets Okta's rate-limit headers: a per-endpoint bucket of 600
 // a minute, spent (Remaining 0) when exhausted.
-func (f *Fake) rateHeaders(w http.ResponseWriter, template string, exhausted bool) {
+func (f *Fake) rateHeaders(w http.ResponseWriter, exhausted bool) {
 	h := w.Header()
 	remaining := "599"
 	if exhausted {
@@ -130,7 +135,6 @@ func (f *Fake) rateHeaders(w http.ResponseWriter, template string, exhausted boo
 	h.Set("X-Rate-Limit-Limit", "600")
 	h.Set("X-Rate-Limit-Remaining", remaining)
 	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(time.Now().Add(time.Second).Unix()+1, 10))
-	_ = template
 }
 
 // errorBody is Okta's error body.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 )
@@ -154,6 +153,7 @@ func (f *Fake) deleteUser(w http.ResponseWriter, r *http.Request, p []string) {
 		return
 	}
 	delete(f.users, u.ID)
+	f.order = nil
 	for _, m := range f.members {
 		delete(m, u.ID)
 	}
@@ -490,4 +490,4 @@ func nextOf(links []string) string {
 	return ""
 }
 
-var _ = sort.Strings
+
