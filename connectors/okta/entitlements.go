@@ -78,8 +78,6 @@ type role struct {
 	AssignmentType string `json:"assignmentType"`
 }
 
-func (r *role) check() error { return hasID(r.ID) }
-
 // idOnly is a listed user or app user, of which only the id is read.
 type idOnly struct {
 	ID string `json:"id"`

@@ -12,12 +12,12 @@ import (
 
 // Okta error codes the connector maps (see Okta's error code reference).
 const (
-	codeValidation    = "E0000001" // API validation failed: the causes say which field
-	codeForbidden     = "E0000006" // you do not have permission to perform the requested action
-	codeNotFound      = "E0000007" // not found: resource
-	codeInvalidToken  = "E0000011" // invalid token provided
-	codeInvalidAuthz  = "E0000015" // the feature or scope is not available to the caller
-	codeRateLimit     = "E0000047" // API call exceeded rate limit
+	codeValidation   = "E0000001" // API validation failed: the causes say which field
+	codeForbidden    = "E0000006" // you do not have permission to perform the requested action
+	codeNotFound     = "E0000007" // not found: resource
+	codeInvalidToken = "E0000011" // invalid token provided
+	codeInvalidAuthz = "E0000015" // the feature or scope is not available to the caller
+	codeRateLimit    = "E0000047" // API call exceeded rate limit
 )
 
 // oktaError is Okta's error body.

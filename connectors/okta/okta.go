@@ -59,13 +59,13 @@ const DefaultScopes = "okta.users.read okta.groups.read okta.apps.read okta.role
 
 // Settings are the Okta connector's settings.
 type Settings struct {
-	Domain                 string `json:"domain" title:"Okta domain" description:"The org's domain, e.g. acme.okta.com, acme.oktapreview.com or a custom domain such as login.acme.com. Set this or base_url."`
-	BaseURL                string `json:"base_url" title:"Base URL" description:"The org's full URL, e.g. https://acme.okta.com; https only (plain http only for a loopback host, in tests). Set this or domain."`
-	PageSize               int    `json:"page_size" default:"200" minimum:"1" maximum:"200" title:"Upstream page size" description:"The limit asked for on every Okta list request (at most 200)."`
-	IncludeDeprovisioned   bool   `json:"include_deprovisioned" default:"false" title:"Include deprovisioned users" description:"Also list DEPROVISIONED (deactivated) users, which Okta leaves out of its user listing (one more listing, filtered by status)."`
-	IncludeAppAssignments  bool   `json:"include_app_assignments" default:"false" title:"Include application assignments" description:"List applications as resources, with one app_assignment entitlement each, and who is assigned (one listing per application)."`
-	OAuthScopes            string `json:"oauth_scopes" title:"OAuth scopes" description:"With the service_app credential: the space-separated scopes asked for (default okta.users.read okta.groups.read okta.apps.read okta.roles.read okta.orgs.read; add okta.users.manage and okta.groups.manage, okta.roles.manage to write)."`
-	OAuthKeyID             string `json:"oauth_key_id" title:"OAuth key id" description:"With the service_app credential: the kid of the public key registered on the service app, sent in the client assertion's header (optional when the app has one key)."`
+	Domain                string `json:"domain" title:"Okta domain" description:"The org's domain, e.g. acme.okta.com, acme.oktapreview.com or a custom domain such as login.acme.com. Set this or base_url."`
+	BaseURL               string `json:"base_url" title:"Base URL" description:"The org's full URL, e.g. https://acme.okta.com; https only (plain http only for a loopback host, in tests). Set this or domain."`
+	PageSize              int    `json:"page_size" default:"200" minimum:"1" maximum:"200" title:"Upstream page size" description:"The limit asked for on every Okta list request (at most 200)."`
+	IncludeDeprovisioned  bool   `json:"include_deprovisioned" default:"false" title:"Include deprovisioned users" description:"Also list DEPROVISIONED (deactivated) users, which Okta leaves out of its user listing (one more listing, filtered by status)."`
+	IncludeAppAssignments bool   `json:"include_app_assignments" default:"false" title:"Include application assignments" description:"List applications as resources, with one app_assignment entitlement each, and who is assigned (one listing per application)."`
+	OAuthScopes           string `json:"oauth_scopes" title:"OAuth scopes" description:"With the service_app credential: the space-separated scopes asked for (default okta.users.read okta.groups.read okta.apps.read okta.roles.read okta.orgs.read; add okta.users.manage and okta.groups.manage, okta.roles.manage to write)."`
+	OAuthKeyID            string `json:"oauth_key_id" title:"OAuth key id" description:"With the service_app credential: the kid of the public key registered on the service app, sent in the client assertion's header (optional when the app has one key)."`
 }
 
 // Integration is the Okta connector, registered under the app id "okta".

@@ -76,7 +76,7 @@ func (f *Fake) checkAssertion(jwt, aud string) (string, string) {
 	var head struct{ Alg, Kid string }
 	var claims struct {
 		Iss, Sub, Aud, Jti string
-		Exp, Iat          int64
+		Exp, Iat           int64
 	}
 	hb, err1 := base64.RawURLEncoding.DecodeString(parts[0])
 	cb, err2 := base64.RawURLEncoding.DecodeString(parts[1])

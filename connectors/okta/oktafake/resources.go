@@ -489,5 +489,3 @@ func nextOf(links []string) string {
 	}
 	return ""
 }
-
-
