@@ -2,7 +2,9 @@ package oktafake_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"testing"
@@ -87,4 +89,9 @@ func TestOfficialSDK(t *testing.T) {
 	_, _, err = c.UserAPI.GetUser(ctx, "00unknown").Execute()
 	is.True(err != nil) // a 404 with Okta's error body
 	is.True(fmt.Sprint(err) != "")
+}
+
+func decode(resp *http.Response, v any) error {
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(v)
 }
