@@ -57,7 +57,9 @@ func TestHostileUpstreamEndsEveryCall(t *testing.T) {
 			[]string{"limit of " + strconv.Itoa(maxRequests) + " upstream requests"}, true},
 		{"null entry", func(e func(int) string) http.Handler { return hostile.Static(http.StatusOK, nil, "["+e(1)+",null]") }, "invalid_response",
 			[]string{"entry 1 of the list"}, false},
-		{"missing id", func(func(int) string) http.Handler { return hostile.Static(http.StatusOK, nil, `[{"status":"ACTIVE"}]`) }, "invalid_response",
+		{"missing id", func(func(int) string) http.Handler {
+			return hostile.Static(http.StatusOK, nil, `[{"status":"ACTIVE"}]`)
+		}, "invalid_response",
 			[]string{"entry 0 of the list"}, false},
 		{"EOF mid-body", func(e func(int) string) http.Handler { return hostile.BreakMidBody("["+e(1)+","+e(2)+"]", false) }, "api_error",
 			[]string{"connection to the API broke"}, false},
