@@ -3,6 +3,7 @@ package okta
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/lumosgo/lumos/errs"
@@ -305,12 +306,12 @@ func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlemen
 	phases := []paginate.Phase[toolkit.FoundEntitlementAssociation]{
 		ss.admins(),
 		nested(ss, "/api/v1/groups", (*group).check, func(g group) string { return g.ID },
-			func(g group) string { return "/api/v1/groups/" + g.ID + "/users" },
+			func(g group) string { return "/api/v1/groups/" + url.PathEscape(g.ID) + "/users" },
 			func(g group, uid string) toolkit.FoundEntitlementAssociation { return association(uid, g.ID, "") }),
 	}
 	if ss.s.IncludeAppAssignments {
 		phases = append(phases, nested(ss, "/api/v1/apps", (*app).check, func(a app) string { return a.ID },
-			func(a app) string { return "/api/v1/apps/" + a.ID + "/users" },
+			func(a app) string { return "/api/v1/apps/" + url.PathEscape(a.ID) + "/users" },
 			func(a app, uid string) toolkit.FoundEntitlementAssociation {
 				return association(uid, AppAssignmentID, appPrefix+a.ID)
 			}))
@@ -386,7 +387,7 @@ func (ss *session) changeGroup(ctx context.Context, r toolkit.EntitlementRef, ad
 		return toolkit.Effect{}, err
 	}
 	var g group
-	gp := "/api/v1/groups/" + r.EntitlementID
+	gp := "/api/v1/groups/" + url.PathEscape(r.EntitlementID)
 	if _, err := ss.c.GetJSON(ctx, gp, &g); err != nil {
 		return toolkit.Effect{}, notFound(err, "The Okta group "+quote(r.EntitlementID))
 	}
@@ -397,7 +398,7 @@ func (ss *session) changeGroup(ctx context.Context, r toolkit.EntitlementRef, ad
 	if member == add {
 		return toolkit.Noop(), nil
 	}
-	p := gp + "/users/" + r.AccountID
+	p := gp + "/users/" + url.PathEscape(r.AccountID)
 	if add {
 		_, err = ss.c.PutJSON(ctx, p, nil, nil)
 		return toolkit.Created(), notFound(err, "The Okta group "+quote(r.EntitlementID))
@@ -442,7 +443,7 @@ func (ss *session) changeRole(ctx context.Context, r toolkit.EntitlementRef, add
 	case direct == nil:
 		return toolkit.Effect{}, errs.Newf(errs.BadRequest, "The user holds the admin role %s through a group only: remove it from that group's roles (or the user from the group).", r.EntitlementID)
 	}
-	if _, err := ss.c.Delete(ctx, userPath(r.AccountID, "roles", direct.ID)); statusOf(err) != http.StatusNotFound && err != nil {
+	if _, err := ss.c.Delete(ctx, userPath(r.AccountID, "roles", url.PathEscape(direct.ID))); statusOf(err) != http.StatusNotFound && err != nil {
 		return toolkit.Effect{}, err
 	}
 	return toolkit.Deleted(), nil

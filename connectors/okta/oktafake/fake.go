@@ -37,37 +37,43 @@ const MaxLimit = 200
 
 // User is one Okta user of the fake.
 type User struct {
-	ID        string
-	Status    string // STAGED, PROVISIONED, ACTIVE, RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT, SUSPENDED, DEPROVISIONED
-	Login     string
-	Email     string
-	FirstName string
-	LastName  string
+	ID        string            // 00u…; made up when empty
+	Status    string            // STAGED, PROVISIONED, ACTIVE, RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT, SUSPENDED, DEPROVISIONED
+	Login     string            // profile.login; <id>@example.com when empty
+	Email     string            // profile.email; the login when empty
+	FirstName string            // profile.firstName
+	LastName  string            // profile.lastName
 	Extra     map[string]string // more profile fields (title, department, …)
 	LastLogin time.Time         // zero: never signed in
-	Created   time.Time
+	Created   time.Time         // zero: a fixed date in 2024
 }
 
 // Group is one Okta group of the fake.
 type Group struct {
-	ID, Name, Description string
-	Type                  string // OKTA_GROUP (default), APP_GROUP, BUILT_IN
+	ID          string // 00g…; made up when empty
+	Name        string // profile.name
+	Description string // profile.description
+	Type        string // OKTA_GROUP (default), APP_GROUP, BUILT_IN
 }
 
 // App is one Okta application of the fake.
 type App struct {
-	ID, Name, Label string
+	ID    string // 0oa…; made up when empty
+	Name  string // a short name, used in the app's URL
+	Label string // the name shown to people
 }
 
 // Role is one admin role assignment.
 type Role struct {
-	ID, Type       string
+	ID             string // the assignment's id
+	Type           string // SUPER_ADMIN, ORG_ADMIN, …
 	AssignmentType string // USER or GROUP
 }
 
 // Fake is the fake Okta org. Its methods are safe for concurrent use.
 type Fake struct {
-	srv   *httptest.Server
+	srv *httptest.Server
+	// OrgID is the org's id, answered by GET /api/v1/org.
 	OrgID string
 
 	mu       sync.Mutex

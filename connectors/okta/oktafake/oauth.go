@@ -22,19 +22,21 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 // client-credentials grant with a private-key JWT client assertion
 // (RS256), as Okta serves it to service apps.
 func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
+	// Okta reads the parameters from the form body or, as Okta's own Go
+	// SDK sends them, from the query.
 	if err := r.ParseForm(); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "The request body is not a form.")
 		return
 	}
-	if r.PostForm.Get("grant_type") != "client_credentials" {
+	if r.Form.Get("grant_type") != "client_credentials" {
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Only client_credentials is served.")
 		return
 	}
-	if r.PostForm.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+	if r.Form.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "A private-key JWT client assertion is required.")
 		return
 	}
-	clientID, msg := f.checkAssertion(r.PostForm.Get("client_assertion"), "http://"+r.Host+"/oauth2/v1/token")
+	clientID, msg := f.checkAssertion(r.Form.Get("client_assertion"), "http://"+r.Host+"/oauth2/v1/token")
 	if msg != "" {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", msg)
 		return
@@ -42,7 +44,7 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	granted := f.clients[clientID].scopes
-	asked := strings.Fields(r.PostForm.Get("scope"))
+	asked := strings.Fields(r.Form.Get("scope"))
 	if len(asked) == 0 {
 		oauthError(w, http.StatusBadRequest, "invalid_scope", "No scope was requested.")
 		return
@@ -66,7 +68,9 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 
 // checkAssertion verifies a client assertion: RS256 signed by the client's
 // registered key (matching kid when both have one), iss and sub the client
-// id, aud the token endpoint (as the request named its host), not expired, jti not seen before. It returns
+// id, aud the token endpoint (as the request named its host), not expired
+// and at most an hour (and a minute of skew) ahead, jti (optional) not seen
+// before. It returns
 // the client id, or why the assertion is refused.
 func (f *Fake) checkAssertion(jwt, aud string) (string, string) {
 	parts := strings.Split(jwt, ".")
@@ -94,7 +98,7 @@ func (f *Fake) checkAssertion(jwt, aud string) (string, string) {
 		return "", "The client_id is unknown, or iss and sub differ."
 	case claims.Aud != aud:
 		return "", "The audience of the client_assertion is not the token endpoint."
-	case claims.Exp < time.Now().Unix() || claims.Exp > time.Now().Add(time.Hour).Unix():
+	case claims.Exp < time.Now().Unix() || claims.Exp > time.Now().Add(time.Hour+time.Minute).Unix():
 		return "", "The client_assertion is expired or lives longer than an hour."
 	case c.kid != "" && head.Kid != "" && head.Kid != c.kid:
 		return "", "No key of the client has the kid of the client_assertion."
@@ -105,9 +109,11 @@ func (f *Fake) checkAssertion(jwt, aud string) (string, string) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if claims.Jti == "" || f.jtis[claims.Jti] {
-		return "", "The client_assertion jti is missing or was used before."
+	if claims.Jti != "" && f.jtis[claims.Jti] { // jti is optional; once given, single use
+		return "", "The client_assertion jti was used before."
 	}
-	f.jtis[claims.Jti] = true
+	if claims.Jti != "" {
+		f.jtis[claims.Jti] = true
+	}
 	return claims.Iss, ""
 }

@@ -2,7 +2,11 @@ package oktafake_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"sort"
@@ -94,4 +98,26 @@ func TestOfficialSDK(t *testing.T) {
 func decode(resp *http.Response, v any) error {
 	defer resp.Body.Close()
 	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// TestOfficialSDKPrivateKey: Okta's SDK in private-key mode gets a token
+// from the fake's /oauth2/v1/token (client assertion in the query, as the
+// SDK sends it) and lists users with it.
+func TestOfficialSDKPrivateKey(t *testing.T) {
+	is := is.New(t)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	is.NoErr(err)
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	f := oktafake.NewForTest(t)
+	f.AddServiceApp("0oasdk", &key.PublicKey, "kid-1", "okta.users.read")
+	f.AddUsers(3)
+	cfg, err := okta.NewConfiguration(okta.WithOrgUrl(f.URL()), okta.WithAuthorizationMode("PrivateKey"), okta.WithClientId("0oasdk"),
+		okta.WithScopes([]string{"okta.users.read"}), okta.WithPrivateKey(pemKey), okta.WithPrivateKeyId("kid-1"),
+		okta.WithTestingDisableHttpsCheck(true), okta.WithCache(false))
+	is.NoErr(err)
+	cfg.Host = strings.TrimPrefix(f.URL(), "http://")
+	users, _, err := okta.NewAPIClient(cfg).UserAPI.ListUsers(context.Background()).Execute()
+	is.NoErr(err)
+	is.Equal(len(users), 3)
+	is.Equal(len(f.MintedTokens()), 1)
 }

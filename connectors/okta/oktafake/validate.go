@@ -64,11 +64,13 @@ func LoadValidator() (*Validator, error) { return loadValidator() }
 
 // Violation is a request or response that does not match the description.
 type Violation struct {
-	Method, Path string
-	Status       int
-	Reason       string
+	Method string // the request's method
+	Path   string // the request's path and query
+	Status int    // the answer's status
+	Reason string // what does not match
 }
 
+// Error tells the method, path, status and reason.
 func (v Violation) Error() string {
 	return fmt.Sprintf("%s %s -> %d: %s", v.Method, v.Path, v.Status, v.Reason)
 }
