@@ -58,6 +58,15 @@ func newEnv(t testing.TB, settings map[string]any) *env {
 	return &env{t: t, f: f, settings: s, creds: tokenCreds(apiToken)}
 }
 
+// newPlainEnv is newEnv without the validator (for big drains).
+func newPlainEnv(t testing.TB) *env {
+	t.Helper()
+	f := oktafake.New()
+	t.Cleanup(f.Close)
+	f.AddToken(apiToken)
+	return &env{t: t, f: f, settings: map[string]any{"base_url": f.URL()}, creds: tokenCreds(apiToken)}
+}
+
 func tokenCreds(tok string) []any {
 	return []any{map[string]any{"id": okta.CredentialAPIToken, "token": map[string]any{"token": tok}}}
 }
