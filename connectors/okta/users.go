@@ -304,15 +304,17 @@ func (ss *session) lifecycle(ctx context.Context, id, op string, query url.Value
 var noEmail = url.Values{"sendEmail": {"false"}}
 
 // activate brings the user to an active state by the operation its status
-// needs; a noop when it is already active.
-func (ss *session) activate(ctx context.Context, id string) (toolkit.Effect, error) {
+// needs; a noop when it is already active. It returns the user's status
+// afterwards, read again: an activation without a password leaves the user
+// PROVISIONED (PENDING) until it sets one.
+func (ss *session) activate(ctx context.Context, id string) (toolkit.Effect, toolkit.AccountStatus, error) {
 	u, err := ss.getUser(ctx, id)
 	if err != nil {
-		return toolkit.Effect{}, err
+		return toolkit.Effect{}, "", err
 	}
 	switch u.Status {
 	case statusActive, statusRecovery, statusPasswordExpired:
-		return toolkit.Noop(), nil
+		return toolkit.Noop(), accountStatus(u.Status), nil
 	case statusSuspended:
 		err = ss.lifecycle(ctx, id, "unsuspend", nil)
 	case statusLockedOut:
@@ -323,9 +325,12 @@ func (ss *session) activate(ctx context.Context, id string) (toolkit.Effect, err
 		err = ss.lifecycle(ctx, id, "activate", noEmail)
 	}
 	if err != nil {
-		return toolkit.Effect{}, err
+		return toolkit.Effect{}, "", err
 	}
-	return toolkit.Updated(), nil
+	if u, err = ss.getUser(ctx, id); err != nil {
+		return toolkit.Effect{}, "", err
+	}
+	return toolkit.Updated(), accountStatus(u.Status), nil
 }
 
 func activateAccount(ctx context.Context, req toolkit.ActivateAccountRequest) (toolkit.ActivateAccountResponse, error) {
@@ -333,7 +338,7 @@ func activateAccount(ctx context.Context, req toolkit.ActivateAccountRequest) (t
 	if err != nil {
 		return toolkit.ActivateAccountResponse{}, err
 	}
-	eff, err := ss.activate(ctx, req.Request.AccountID)
+	eff, status, err := ss.activate(ctx, req.Request.AccountID)
 	if err != nil {
 		return toolkit.ActivateAccountResponse{}, err
 	}
@@ -341,7 +346,7 @@ func activateAccount(ctx context.Context, req toolkit.ActivateAccountRequest) (t
 	if err != nil {
 		return toolkit.ActivateAccountResponse{}, err
 	}
-	return toolkit.ActivateAccountResponse{Response: toolkit.ActivatedAccount{Status: toolkit.AccountStatusActive, Activated: true}, ExecutionSummary: sum}, nil
+	return toolkit.ActivateAccountResponse{Response: toolkit.ActivatedAccount{Status: status, Activated: true}, ExecutionSummary: sum}, nil
 }
 
 // deactivate makes the user DEPROVISIONED unless it already is.

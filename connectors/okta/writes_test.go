@@ -167,20 +167,25 @@ func TestActivateByStatus(t *testing.T) {
 	cases := []struct {
 		from, to string
 		effect   toolkit.EffectKind
+		answer   toolkit.AccountStatus
 	}{
-		{"ACTIVE", "ACTIVE", toolkit.EffectNoop},
-		{"PASSWORD_EXPIRED", "PASSWORD_EXPIRED", toolkit.EffectNoop},
-		{"SUSPENDED", "ACTIVE", toolkit.EffectUpdated},
-		{"LOCKED_OUT", "ACTIVE", toolkit.EffectUpdated},
-		{"DEPROVISIONED", "PROVISIONED", toolkit.EffectUpdated},
-		{"STAGED", "PROVISIONED", toolkit.EffectUpdated},
+		{"ACTIVE", "ACTIVE", toolkit.EffectNoop, toolkit.AccountStatusActive},
+		{"PASSWORD_EXPIRED", "PASSWORD_EXPIRED", toolkit.EffectNoop, toolkit.AccountStatusActive},
+		{"SUSPENDED", "ACTIVE", toolkit.EffectUpdated, toolkit.AccountStatusActive},
+		{"LOCKED_OUT", "ACTIVE", toolkit.EffectUpdated, toolkit.AccountStatusActive},
+		{"DEPROVISIONED", "PROVISIONED", toolkit.EffectUpdated, toolkit.AccountStatusPending},
+		{"STAGED", "PROVISIONED", toolkit.EffectUpdated, toolkit.AccountStatusPending},
 	}
 	e := newEnv(t, nil)
 	for _, c := range cases {
 		t.Run(c.from, func(t *testing.T) {
 			is := is.New(t)
 			id := e.f.AddUser(oktafake.User{Status: c.from})
-			is.Equal(effect(t, e.ok("activate_account", map[string]any{"account_id": id}, nil)), c.effect)
+			env := e.ok("activate_account", map[string]any{"account_id": id}, nil)
+			is.Equal(effect(t, env), c.effect)
+			var got toolkit.ActivatedAccount
+			is.NoErr(json.Unmarshal(env.Response, &got))
+			is.Equal(got.Status, c.answer)
 			u, _ := e.f.User(id)
 			is.Equal(u.Status, c.to)
 		})
