@@ -201,9 +201,9 @@ func association(accountID, entitlementID, resourceID string) toolkit.FoundEntit
 	return toolkit.FoundEntitlementAssociation{AccountID: accountID, IntegrationSpecificEntitlementID: entitlementID, IntegrationSpecificResourceID: resourceID}
 }
 
-// nested is a Nested phase: the outer listing's items (with an id), and for
-// each the inner listing at inner(item) whose ids become associations.
-func nested[O any](ss *session, outer string, valid func(*O) error, idOf func(O) string, inner func(O) string, assoc func(O, string) toolkit.FoundEntitlementAssociation) paginate.Nested[O, toolkit.FoundEntitlementAssociation] {
+// nested is a Nested phase: the outer listing's items, and for each the
+// inner listing at inner(item) whose ids become associations.
+func nested[O any](ss *session, outer string, valid func(*O) error, inner func(O) string, assoc func(O, string) toolkit.FoundEntitlementAssociation) paginate.Nested[O, toolkit.FoundEntitlementAssociation] {
 	return paginate.Nested[O, toolkit.FoundEntitlementAssociation]{
 		First: listPath(outer, ss.s.PageSize, nil),
 		Outer: func(ctx context.Context, at string) ([]O, string, error) {
@@ -305,12 +305,12 @@ func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlemen
 	}
 	phases := []paginate.Phase[toolkit.FoundEntitlementAssociation]{
 		ss.admins(),
-		nested(ss, "/api/v1/groups", (*group).check, func(g group) string { return g.ID },
+		nested(ss, "/api/v1/groups", (*group).check,
 			func(g group) string { return "/api/v1/groups/" + url.PathEscape(g.ID) + "/users" },
 			func(g group, uid string) toolkit.FoundEntitlementAssociation { return association(uid, g.ID, "") }),
 	}
 	if ss.s.IncludeAppAssignments {
-		phases = append(phases, nested(ss, "/api/v1/apps", (*app).check, func(a app) string { return a.ID },
+		phases = append(phases, nested(ss, "/api/v1/apps", (*app).check,
 			func(a app) string { return "/api/v1/apps/" + url.PathEscape(a.ID) + "/users" },
 			func(a app, uid string) toolkit.FoundEntitlementAssociation {
 				return association(uid, AppAssignmentID, appPrefix+a.ID)
