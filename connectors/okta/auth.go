@@ -1,0 +1,207 @@
+package okta
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/httpclient"
+)
+
+// now is the connector's clock for client assertions; tests replace it.
+var now = time.Now
+
+// tokenPath is the org authorization server's token endpoint, the only one
+// that issues tokens for Okta's management API.
+const tokenPath = "/oauth2/v1/token"
+
+// assertionType is the client_assertion_type of a private-key JWT (RFC 7523).
+const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// serviceApp is a parsed service_app credential.
+type serviceApp struct {
+	clientID string
+	key      *rsa.PrivateKey
+}
+
+// parseServiceApp reads the client id and the PEM RSA private key
+// (PKCS#1 or PKCS#8).
+func parseServiceApp(kp *toolkit.KeyPairCredential) (*serviceApp, error) {
+	id := strings.TrimSpace(kp.KeyIdentifier)
+	if id == "" {
+		return nil, errors.New("key_identifier is empty: set it to the service app's client id")
+	}
+	block, _ := pem.Decode([]byte(strings.TrimSpace(kp.PrivateKey)))
+	if block == nil {
+		return nil, errors.New("private_key is not a PEM block: paste the RSA private key, -----BEGIN PRIVATE KEY----- included")
+	}
+	var key *rsa.PrivateKey
+	switch block.Type {
+	case "RSA PRIVATE KEY":
+		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, errors.New("private_key is not a valid PKCS#1 RSA key")
+		}
+		key = k
+	case "PRIVATE KEY":
+		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, errors.New("private_key is not a valid PKCS#8 key")
+		}
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, errors.New("private_key is not an RSA key; the client assertion is signed with RS256")
+		}
+		key = rk
+	default:
+		return nil, fmt.Errorf("private_key is a %q PEM block, not a private key", block.Type)
+	}
+	return &serviceApp{clientID: id, key: key}, nil
+}
+
+// assertion signs the client assertion for the token endpoint aud: RS256,
+// iss and sub the client id, a random jti, valid five minutes.
+func (a *serviceApp) assertion(aud, kid string) (string, error) {
+	t := now()
+	head := map[string]string{"alg": "RS256", "typ": "JWT"}
+	if kid != "" {
+		head["kid"] = kid
+	}
+	jti := make([]byte, 16)
+	if _, err := rand.Read(jti); err != nil {
+		return "", err
+	}
+	hb, err := json.Marshal(head)
+	if err != nil {
+		return "", err
+	}
+	cb, err := json.Marshal(map[string]any{"iss": a.clientID, "sub": a.clientID, "aud": aud,
+		"iat": t.Unix(), "exp": t.Add(5 * time.Minute).Unix(), "jti": hex.EncodeToString(jti)})
+	if err != nil {
+		return "", err
+	}
+	input := base64.RawURLEncoding.EncodeToString(hb) + "." + base64.RawURLEncoding.EncodeToString(cb)
+	sum := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, a.key, crypto.SHA256, sum[:])
+	if err != nil {
+		return "", errors.New("signing the client assertion failed")
+	}
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
+// validateServiceApp is validate_credential_config's check of the
+// service_app credential: the key parses and signs (nothing is sent).
+func validateServiceApp(_ context.Context, cred toolkit.AuthCredential) (toolkit.ValidatedCredentialConfig, error) {
+	if cred.KeyPair == nil {
+		return toolkit.ValidatedCredentialConfig{Valid: false, ValidationErrors: []string{"The service_app credential needs key_pair."}}, nil
+	}
+	a, err := parseServiceApp(cred.KeyPair)
+	if err == nil {
+		_, err = a.assertion("https://example.okta.com"+tokenPath, "")
+	}
+	if err != nil {
+		return toolkit.ValidatedCredentialConfig{Valid: false, ValidationErrors: []string{err.Error()}}, nil
+	}
+	return toolkit.ValidatedCredentialConfig{Valid: true, ValidationErrors: []string{}}, nil
+}
+
+// tokenResponse is the token endpoint's answer.
+type tokenResponse struct {
+	TokenType   string `json:"token_type"`
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int    `json:"expires_in"`
+	Scope       string `json:"scope"`
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// mintToken runs the client-credentials grant with a private-key JWT client
+// assertion at the org's token endpoint and returns the access token. The
+// private key, the assertion and the token are secrets of the call from
+// the moment they exist (toolkit.AddSecret).
+func mintToken(ctx context.Context, s Settings, kp *toolkit.KeyPairCredential) (string, error) {
+	toolkit.AddSecret(ctx, kp.PrivateKey)
+	if k := strings.TrimSpace(kp.PrivateKey); k != kp.PrivateKey {
+		toolkit.AddSecret(ctx, k)
+	}
+	a, err := parseServiceApp(kp)
+	if err != nil {
+		return "", errs.Wrap(err, errs.BadRequest, "Invalid Okta service_app credential: "+err.Error()+".")
+	}
+	aud := s.BaseURL + tokenPath
+	jwt, err := a.assertion(aud, s.OAuthKeyID)
+	if err != nil {
+		return "", errs.Wrap(err, errs.BadRequest, "Invalid Okta service_app credential: "+err.Error()+".")
+	}
+	toolkit.AddSecret(ctx, jwt)
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {s.OAuthScopes},
+		"client_assertion_type": {assertionType}, "client_assertion": {jwt}}
+	c := httpclient.New(ctx, clientOptions(s.BaseURL, nil))
+	req, err := c.NewRequest(ctx, http.MethodPost, tokenPath, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Do(req)
+	var body []byte
+	if err == nil {
+		defer resp.Body.Close()
+		body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	}
+	var tok tokenResponse
+	if len(body) > 0 {
+		_ = json.Unmarshal(body, &tok)
+		toolkit.AddSecret(ctx, tok.AccessToken) // before anything can print it
+	}
+	if err != nil {
+		return "", tokenError(err)
+	}
+	if tok.AccessToken == "" {
+		return "", errs.New(errs.APIError, "Okta's token endpoint answered without an access_token.")
+	}
+	if tt := strings.ToLower(tok.TokenType); tt != "" && tt != "bearer" {
+		return "", errs.Newf(errs.BadRequest, "Okta issued a %q token: turn off \"Require Demonstrating Proof of Possession (DPoP)\" on the service app; this connector sends bearer tokens.", tok.TokenType)
+	}
+	return tok.AccessToken, nil
+}
+
+// tokenError names what the token endpoint refused (its OAuth error body).
+func tokenError(err error) error {
+	if _, ok := errs.CodeOf(err); ok {
+		return err
+	}
+	var he *errs.HTTPStatusError
+	if !errors.As(err, &he) {
+		return err
+	}
+	var body tokenResponse
+	_ = json.Unmarshal(he.Body, &body)
+	msg := strings.TrimSpace(body.Error + ": " + body.Description)
+	if body.Error == "" {
+		msg = fmt.Sprintf("%d %s", he.StatusCode, http.StatusText(he.StatusCode))
+	}
+	code := errs.Unauthorized
+	switch {
+	case body.Error == "invalid_scope" || he.StatusCode == http.StatusForbidden:
+		code = errs.PermissionDenied
+	case he.StatusCode >= 500:
+		code = errs.HTTPStatusCode(he.StatusCode)
+	}
+	return errs.Wrap(err, code, "Okta refused the service app's token request ("+msg+"): check the client id, that the public key of private_key is registered on the app, and the scopes granted to it.")
+}

@@ -1,0 +1,135 @@
+//go:build linux
+
+package okta_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lumosgo/lumos/connectors/okta/oktafake"
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// BenchmarkDrainBinary drains list_accounts of 20,000 users through the
+// built binary (`lumos okta list_accounts --json …`, one process per Lumos
+// page of 1,000) against oktafake on loopback, upstream limit 200 (Okta's
+// maximum). Right after each call, a plain net/http loop fetches exactly
+// the upstream pages that call fetched, one after the other, and decodes
+// them. It reports:
+//
+//   - ratio: Σ binary call time / Σ plain loop time (goal ≤ 1.3);
+//   - req/200acct: upstream requests per 200 accounts;
+//   - peak-rss-MB: the largest peak resident set of one call;
+//   - binary-ms, loop-ms: the drain times.
+//
+// Run it with
+//
+//	go test ./connectors/okta -run '^$' -bench DrainBinary -benchtime 2x
+func BenchmarkDrainBinary(b *testing.B) {
+	const users, size = 20_000, 1000
+	bin := buildBinary(b)
+	f := oktafake.New()
+	defer f.Close()
+	f.AddToken(apiToken)
+	f.AddUsers(users)
+	client := &http.Client{}
+	var binTime, loopTime time.Duration
+	var requests, accounts int
+	var peakRSS int64
+	for b.Loop() {
+		page := &toolkit.Page{Size: size}
+		got := 0
+		for page != nil {
+			f.Record(true)
+			start := time.Now()
+			n, next, rss := runBinary(b, bin, f.URL(), page)
+			binTime += time.Since(start)
+			peakRSS = max(peakRSS, rss)
+			got += n
+			page = next
+			uris := f.Record(false)
+			requests += len(uris)
+			start = time.Now()
+			fetchPlain(b, client, f.URL(), uris)
+			loopTime += time.Since(start)
+		}
+		if got != users {
+			b.Fatalf("list_accounts: %d accounts, want %d", got, users)
+		}
+		accounts += users
+	}
+	b.ReportMetric(float64(binTime)/float64(loopTime), "ratio")
+	b.ReportMetric(float64(requests)*200/float64(accounts), "req/200acct")
+	b.ReportMetric(float64(peakRSS)/1024, "peak-rss-MB")
+	b.ReportMetric(float64(binTime.Milliseconds())/float64(b.N), "binary-ms")
+	b.ReportMetric(float64(loopTime.Milliseconds())/float64(b.N), "loop-ms")
+}
+
+// buildBinary builds the lumos command once per run.
+func buildBinary(b *testing.B) string {
+	b.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	bin := filepath.Join(b.TempDir(), "lumos")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runBinary runs one call and returns the number of accounts, the next
+// page and the process's peak resident set in KiB.
+func runBinary(b *testing.B, bin, base string, page *toolkit.Page) (int, *toolkit.Page, int64) {
+	b.Helper()
+	doc, _ := json.Marshal(map[string]any{"credentials": tokenCreds(apiToken), "request": map[string]any{},
+		"settings": map[string]any{"base_url": base}, "page": page})
+	var stdout bytes.Buffer
+	cmd := exec.Command(bin, "okta", "list_accounts", "--json", string(doc))
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("list_accounts: %v", err)
+	}
+	var env struct {
+		Response []json.RawMessage `json:"response"`
+		Page     *toolkit.Page     `json:"page"`
+		IsError  bool              `json:"is_error"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &env); err != nil || env.IsError {
+		b.Fatalf("list_accounts: %v %s", err, stdout.Bytes())
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss
+	}
+	return len(env.Response), env.Page, rss
+}
+
+// fetchPlain fetches and decodes the same upstream pages one after the other.
+func fetchPlain(b *testing.B, client *http.Client, base string, uris []string) {
+	b.Helper()
+	for _, u := range uris {
+		req, _ := http.NewRequest(http.MethodGet, base+u, nil)
+		req.Header.Set("Authorization", "SSWS "+apiToken)
+		req.Header.Set("Accept", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var users []map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&users)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatalf("%s: %d %v", u, resp.StatusCode, err)
+		}
+	}
+}

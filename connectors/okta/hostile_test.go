@@ -1,0 +1,113 @@
+package okta_test
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/matryer/is"
+
+	"github.com/lumosgo/lumos/connectors/okta/oktafake"
+	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/connectortest/hostile"
+)
+
+// Okta-shaped list entries for the hostile upstream.
+func userEntry(id int) string {
+	return fmt.Sprintf(`{"id":"00uh%d","status":"ACTIVE","profile":{"login":"h%d@example.com","email":"h%d@example.com"}}`, id, id, id)
+}
+
+func groupEntry(id int) string {
+	return fmt.Sprintf(`{"id":"00gh%d","type":"OKTA_GROUP","profile":{"name":"g%d"}}`, id, id)
+}
+
+// TestHostileUpstreamEndsEveryCall points each listing or scan at a
+// hostile upstream: every call ends within its budget (40 requests, 4 MiB)
+// with the right error, and a loop is caught by the next call at the latest.
+func TestHostileUpstreamEndsEveryCall(t *testing.T) {
+	const maxRequests = 40
+	type target struct {
+		capName string
+		path    string // the listing attacked
+		entry   func(int) string
+		request func(user string) any
+	}
+	targets := []target{
+		{"list_accounts", "/api/v1/users", userEntry, func(string) any { return map[string]any{} }},
+		{"list_entitlements", "/api/v1/groups", groupEntry, func(string) any { return map[string]any{} }},
+		{"find_entitlement_associations", "/api/v1/groups", groupEntry, func(string) any { return map[string]any{} }},
+		{"get_account_entitlement_associations", "/api/v1/users/{id}/groups", groupEntry, func(u string) any { return map[string]any{"account_id": u} }},
+	}
+	loop := []string{"Pagination loop", "Request loop", "Call budget exceeded"}
+	attacks := []struct {
+		name    string
+		handler func(entry func(int) string) http.Handler
+		code    string
+		any     []string
+		endless bool
+	}{
+		{"self-link", func(e func(int) string) http.Handler { return hostile.SelfLink("[" + e(1) + "]") }, "api_error", loop, false},
+		{"cycle", func(e func(int) string) http.Handler { return hostile.Cycle("[" + e(1) + "]") }, "api_error", loop, false},
+		{"same page at new URLs", func(e func(int) string) http.Handler { return hostile.Repeated("[" + e(1) + "," + e(2) + "]") }, "api_error", loop, false},
+		{"empty pages at new URLs", func(func(int) string) http.Handler { return hostile.Repeated(`[]`) }, "api_error", loop, false},
+		{"endless", func(e func(int) string) http.Handler { return hostile.Endless(200, e) }, "api_error",
+			[]string{"limit of " + strconv.Itoa(maxRequests) + " upstream requests"}, true},
+		{"null entry", func(e func(int) string) http.Handler { return hostile.Static(http.StatusOK, nil, "["+e(1)+",null]") }, "invalid_response",
+			[]string{"entry 1 of the list"}, false},
+		{"missing id", func(func(int) string) http.Handler {
+			return hostile.Static(http.StatusOK, nil, `[{"status":"ACTIVE"}]`)
+		}, "invalid_response",
+			[]string{"entry 0 of the list"}, false},
+		{"EOF mid-body", func(e func(int) string) http.Handler { return hostile.BreakMidBody("["+e(1)+","+e(2)+"]", false) }, "api_error",
+			[]string{"connection to the API broke"}, false},
+		{"Retry-After 1e308", func(func(int) string) http.Handler {
+			return hostile.Static(http.StatusTooManyRequests, map[string]string{"Retry-After": "1e308"}, `{"errorCode":"E0000047","errorSummary":"slow down"}`)
+		}, "rate_limit", []string{"without saying when"}, false},
+	}
+	for _, tg := range targets {
+		for _, at := range attacks {
+			t.Run(tg.capName+"/"+at.name, func(t *testing.T) {
+				is := is.New(t)
+				t.Setenv(toolkit.EnvMaxUpstreamRequests, strconv.Itoa(maxRequests))
+				t.Setenv(toolkit.EnvMaxUpstreamBytes, strconv.Itoa(4<<20))
+				f := oktafake.New()
+				defer f.Close()
+				f.AddToken(apiToken)
+				u := f.AddUser(oktafake.User{})
+				f.AddGroup(oktafake.Group{Name: "real"})
+				hs := hostile.New(t, f)
+				hs.Mount("GET "+strings.ReplaceAll(tg.path, "{id}", u), at.handler(tg.entry))
+				e := &env{t: t, f: f, settings: map[string]any{"base_url": hs.URL()}, creds: tokenCreds(apiToken)}
+				var page *toolkit.Page
+				for n := 1; ; n++ {
+					before, start := hs.Requests(), time.Now()
+					env := e.call(tg.capName, tg.request(u), page)
+					is.True(hs.Requests()-before <= maxRequests) // each call within its budget
+					is.True(time.Since(start) < 20*time.Second)
+					if !env.IsError {
+						is.True(env.Page != nil) // a hostile listing never ends normally
+						if at.endless && n == 5 {
+							return
+						}
+						is.True(n < 5)
+						page = env.Page
+						continue
+					}
+					is.Equal(string(env.Error.ErrorCode), at.code)
+					found := false
+					for _, m := range at.any {
+						found = found || strings.Contains(env.Error.Message, m)
+					}
+					if !found {
+						t.Errorf("message %q names none of %q", env.Error.Message, at.any)
+					}
+					is.True(!strings.Contains(string(env.raw), apiToken))
+					return
+				}
+			})
+		}
+	}
+}
