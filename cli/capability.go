@@ -27,7 +27,10 @@ type capabilityCommand struct {
 	JSON     *string `name:"json" placeholder:"JSON" help:"The request document, as JSON."`
 	JSONFile *string `name:"json-file" placeholder:"PATH" help:"Read the request document from a file; - reads standard input."`
 	Trace    bool    `name:"trace" env:"LUMOS_TRACE" help:"Print one line per upstream HTTP request on standard error (method, URL without secrets, status, duration, attempt)."`
+	All      bool    `name:"all" help:"Follow page tokens to the last page, printing the items as they come (NDJSON unless -o csv or table); a progress line on a terminal's standard error; on interrupt, the token to resume from."`
 	outputFlags
+	humanFlags
+	inputFlags
 
 	integration *toolkit.Integration
 	name        toolkit.CapabilityName
@@ -38,30 +41,60 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	switch {
 	case c.JSON != nil && c.JSONFile != nil:
 		return usageError{"--json and --json-file can't be used together"}
-	case c.JSON == nil && c.JSONFile == nil:
-		return usageError{"one of --json or --json-file is required"}
+	case c.JSON == nil && c.JSONFile == nil && !c.inputFlags.given():
+		return usageError{"one of --json or --json-file is required (or build the request with --auth-file, --settings-file and --set)"}
+	case c.All && c.ResultFilePath != "":
+		return usageError{"--all prints its items on standard output; it can't be used with --result-file-path"}
 	}
 	resultFile, err := c.resultFile()
 	if err != nil {
 		return err
 	}
 	s.answer.setResultFile(resultFile)
-	// An empty body (--json '', an empty file or stdin) goes to the
-	// pipeline like any other: as upstream, it is a bad_request envelope.
-	var body []byte
-	if c.JSON != nil {
-		body = []byte(*c.JSON)
-	} else if body, err = readRequestFile(unquote(*c.JSONFile), s.Stdin); err != nil {
+	body, err := c.requestBody(s)
+	if err != nil {
 		return err
 	}
 	if c.Trace {
 		ctx = toolkit.WithTrace(ctx, lineEscaper{w: s.Stderr})
 	}
+	if c.All {
+		return c.drain(ctx, s, body)
+	}
 	doc, err := c.dispatch(ctx, s.answer, body)
-	if werr := s.writeResult(doc, resultFile); werr != nil {
+	isError := false
+	out := doc
+	if resultFile == "" && (c.format() != "json" || c.indent(s)) {
+		out, isError = c.present(doc, s)
+	} else if c.FailOnError {
+		env, _, _ := readEnvelope(doc)
+		isError = env.IsError
+	}
+	if werr := s.writeResult(out, resultFile); werr != nil {
 		return werr
 	}
+	if err == nil && isError && c.FailOnError {
+		return exitError{code: ExitCapabilityError, err: errors.New("the answer is an error envelope (--fail-on-error)")}
+	}
 	return err
+}
+
+// requestBody is the request document: --json or --json-file, with the
+// environment, files and --set values merged in (see buildRequest).
+func (c *capabilityCommand) requestBody(s *Streams) ([]byte, error) {
+	// An empty body (--json '', an empty file or stdin) goes to the
+	// pipeline like any other: as upstream, it is a bad_request envelope.
+	var body []byte
+	var err error
+	switch {
+	case c.JSON != nil:
+		body = []byte(*c.JSON)
+	case c.JSONFile != nil:
+		if body, err = readRequestFile(unquote(*c.JSONFile), s.Stdin); err != nil {
+			return nil, err
+		}
+	}
+	return c.buildRequest(c.integration, body, os.LookupEnv, s.Stderr)
 }
 
 // dispatch runs the capability, stopping it on SIGINT or SIGTERM (which

@@ -38,6 +38,9 @@ type Streams struct {
 	Stderr io.Writer
 
 	answer *answer // who writes the one document of the run; nil outside Run
+
+	stdoutTTY bool // standard output is a terminal: documents are indented
+	stderrTTY bool // standard error is a terminal: progress lines and hints go there
 }
 
 // exitRequest is how kong's Exit (after --help or --version) unwinds Run.
@@ -52,7 +55,14 @@ func (e usageError) Error() string { return e.msg }
 // invoked) and returns the process exit code. Nothing else writes to the
 // real standard streams, so the whole CLI can be tested in-process.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return run(args, &Streams{Stdin: stdin, Stdout: stdout, Stderr: stderr}, runOptions{})
+	return run(args, &Streams{Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		stdoutTTY: writerIsTerminal(stdout), stderrTTY: writerIsTerminal(stderr)}, runOptions{})
+}
+
+// writerIsTerminal reports whether w is a file that is a terminal.
+func writerIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && f != nil && isTerminal(f)
 }
 
 // runOptions are switches for tests; Run uses the zero value.
@@ -150,7 +160,8 @@ func run(argv []string, streams *Streams, o runOptions) int {
 	ctx, cancel := context.WithCancelCause(toolkit.WithLogger(context.Background(), logger))
 	defer cancel(nil)
 	ans := newAnswer(streams.Stdout)
-	gated := &Streams{Stdin: streams.Stdin, Stdout: &gatedStdout{a: ans}, Stderr: streams.Stderr, answer: ans}
+	gated := &Streams{Stdin: streams.Stdin, Stdout: &gatedStdout{a: ans}, Stderr: streams.Stderr, answer: ans,
+		stdoutTTY: streams.stdoutTTY, stderrTTY: streams.stderrTTY}
 	done := make(chan int, 1)
 	go func() { done <- runCommand(ctx, s, gated) }()
 	select {
