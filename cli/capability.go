@@ -3,6 +3,7 @@ package cli
 import (
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ type capabilityCommand struct {
 
 	integration *toolkit.Integration
 	name        toolkit.CapabilityName
+	teach       bool // help was asked for: Help builds the detailed help
 }
 
 // Run reads the request, dispatches it and writes the response document.
@@ -73,10 +75,31 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	if werr := s.writeResult(out, resultFile); werr != nil {
 		return werr
 	}
+	c.hint(s, doc)
 	if err == nil && isError && c.FailOnError {
 		return exitError{code: ExitCapabilityError, err: errors.New("the answer is an error envelope (--fail-on-error)")}
 	}
 	return err
+}
+
+// hint explains, on a terminal's standard error, an error envelope whose
+// protocol message cannot say more (the envelope is left as it is).
+func (c *capabilityCommand) hint(s *Streams, doc []byte) {
+	if !s.stderrTTY {
+		return
+	}
+	var e struct {
+		IsError bool `json:"is_error"`
+		Error   struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(doc, &e) != nil || !e.IsError {
+		return
+	}
+	if e.Error.Message == "Missing credentials in request" {
+		_, _ = io.WriteString(s.Stderr, authHint(s.prog, c.integration, c.name))
+	}
 }
 
 // requestBody is the request document: --json or --json-file, with the

@@ -154,10 +154,10 @@ func TestConformanceHelp(t *testing.T) {
 	is.Equal(r.code, cli.ExitOK)
 	for _, want := range []string{"Usage: lumos conformance <connector>", "--json", "--json-file", "--allow-writes", "--stateless-writes",
 		"--page-size", "--max-items", "--max-pages", "--timeout", "--call-timeout", "--skip", "--format", "--trace", "--logs"} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("help lacks %q:\n%s", want, r.stderr)
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("help lacks %q:\n%s", want, r.stdout)
 		}
 	}
 	root := run("", "lumos", "--help")
-	is.True(strings.Contains(root.stderr, "conformance"))
+	is.True(strings.Contains(root.stdout, "conformance"))
 }

@@ -41,6 +41,7 @@ type Streams struct {
 
 	stdoutTTY bool // standard output is a terminal: documents are indented
 	stderrTTY bool // standard error is a terminal: progress lines and hints go there
+	prog      string // the program name, for hints
 }
 
 // exitRequest is how kong's Exit (after --help or --version) unwinds Run.
@@ -161,7 +162,7 @@ func run(argv []string, streams *Streams, o runOptions) int {
 	defer cancel(nil)
 	ans := newAnswer(streams.Stdout)
 	gated := &Streams{Stdin: streams.Stdin, Stdout: &gatedStdout{a: ans}, Stderr: streams.Stderr, answer: ans,
-		stdoutTTY: streams.stdoutTTY, stderrTTY: streams.stderrTTY}
+		stdoutTTY: streams.stdoutTTY, stderrTTY: streams.stderrTTY, prog: s.prog}
 	done := make(chan int, 1)
 	go func() { done <- runCommand(ctx, s, gated) }()
 	select {
@@ -182,8 +183,10 @@ func runCommand(ctx context.Context, s start, streams *Streams) int {
 	case modeFast:
 		return finish(s.prog, s.fast.Run(ctx, streams), streams.Stderr, nil)
 	case modeBusybox:
+		s.args = helpArgs(s.args, true)
 		grammar, opts = busyboxGrammar(s.prog, s.connector, s.args)
 	default:
+		s.args = helpArgs(s.args, false)
 		grammar, opts = rootGrammar(s.prog, s.args)
 	}
 	return parseAndRun(ctx, s, streams, grammar, opts)
@@ -203,6 +206,7 @@ func finish(prog string, err error, stderr io.Writer, kctx *kong.Context) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
 		if kctx != nil {
+			kctx.Kong.Stdout = stderr
 			_ = kctx.PrintUsage(true)
 		}
 		return ExitUsage
