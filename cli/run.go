@@ -39,8 +39,8 @@ type Streams struct {
 
 	answer *answer // who writes the one document of the run; nil outside Run
 
-	stdoutTTY bool // standard output is a terminal: documents are indented
-	stderrTTY bool // standard error is a terminal: progress lines and hints go there
+	stdoutTTY bool   // standard output is a terminal: documents are indented
+	stderrTTY bool   // standard error is a terminal: progress lines and hints go there
 	prog      string // the program name, for hints
 }
 
