@@ -97,7 +97,7 @@ func (c *capabilityCommand) hint(s *Streams, doc []byte) {
 	if json.Unmarshal(doc, &e) != nil || !e.IsError {
 		return
 	}
-	if e.Error.Message == "Missing credentials in request" {
+	if e.Error.Message == "Missing credentials in request" || e.Error.Message == "Missing auth/credentials in request" {
 		_, _ = io.WriteString(s.Stderr, authHint(s.prog, c.integration, c.name))
 	}
 }
@@ -160,6 +160,8 @@ func (e exitError) Error() string { return e.err.Error() }
 // infoCommand prints the connector's `info` document.
 type infoCommand struct {
 	outputFlags
+	Pretty  bool `name:"pretty" xor:"layout" help:"Indent the JSON document (the default when standard output is a terminal)."`
+	Compact bool `name:"compact" xor:"layout" help:"Print the protocol's one-line JSON document, even on a terminal."`
 
 	integration *toolkit.Integration
 }
@@ -174,6 +176,9 @@ func (c *infoCommand) Run(s *Streams) error {
 	doc, err := c.integration.InfoDocument()
 	if err != nil {
 		return fmt.Errorf("building info: %w", err)
+	}
+	if resultFile == "" {
+		doc = showJSON(doc, humanFlags{Pretty: c.Pretty, Compact: c.Compact}.indent(s))
 	}
 	return s.writeResult(doc, resultFile)
 }
