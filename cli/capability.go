@@ -11,9 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -57,8 +59,13 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	if err != nil {
 		return err
 	}
-	if c.Trace {
+	var causes *causeCatcher
+	switch {
+	case c.Trace:
 		ctx = toolkit.WithTrace(ctx, lineEscaper{w: s.Stderr})
+	case s.stderrTTY:
+		causes = &causeCatcher{}
+		ctx = toolkit.WithTrace(ctx, causes)
 	}
 	if c.All {
 		return c.drain(ctx, s, body)
@@ -75,7 +82,7 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	if werr := s.writeResult(out, resultFile); werr != nil {
 		return werr
 	}
-	c.hint(s, doc)
+	c.hint(s, doc, causes)
 	if err == nil && isError && c.FailOnError {
 		return exitError{code: ExitCapabilityError, err: errors.New("the answer is an error envelope (--fail-on-error)")}
 	}
@@ -84,22 +91,56 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 
 // hint explains, on a terminal's standard error, an error envelope whose
 // protocol message cannot say more (the envelope is left as it is).
-func (c *capabilityCommand) hint(s *Streams, doc []byte) {
+func (c *capabilityCommand) hint(s *Streams, doc []byte, causes *causeCatcher) {
 	if !s.stderrTTY {
 		return
 	}
 	var e struct {
 		IsError bool `json:"is_error"`
 		Error   struct {
-			Message string `json:"message"`
+			Message   string         `json:"message"`
+			ErrorCode errs.ErrorCode `json:"error_code"`
 		} `json:"error"`
 	}
 	if json.Unmarshal(doc, &e) != nil || !e.IsError {
 		return
 	}
-	if e.Error.Message == "Missing credentials in request" || e.Error.Message == "Missing auth/credentials in request" {
+	switch {
+	case e.Error.Message == "Missing credentials in request" || e.Error.Message == "Missing auth/credentials in request":
 		_, _ = io.WriteString(s.Stderr, authHint(s.prog, c.integration, c.name))
+	case e.Error.Message == errs.MessageConnectFailed || e.Error.ErrorCode == errs.ConnectionTimeout || e.Error.ErrorCode == errs.RequestTimeout:
+		if line := causes.last(); line != "" {
+			fmt.Fprintf(s.Stderr, "cause: %s\nhint: --trace (or LUMOS_TRACE=1) prints every upstream request\n", escapeControls(line))
+		}
 	}
+}
+
+// causeCatcher is the trace writer of a call without --trace whose
+// standard error is a terminal: it prints nothing and keeps the last
+// request that failed without an answer, whose cause (DNS, refused, TLS)
+// the envelope's reference-compatible message does not give.
+type causeCatcher struct {
+	mu   sync.Mutex
+	line string
+}
+
+func (cc *causeCatcher) Write(p []byte) (int, error) {
+	if line := strings.TrimSuffix(string(p), "\n"); strings.Contains(line, " -> error: ") {
+		cc.mu.Lock()
+		cc.line = line
+		cc.mu.Unlock()
+	}
+	return len(p), nil
+}
+
+// last is the last failed request's trace line, "" if none (or cc is nil).
+func (cc *causeCatcher) last() string {
+	if cc == nil {
+		return ""
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return cc.line
 }
 
 // requestBody is the request document: --json or --json-file, with the

@@ -338,6 +338,9 @@ func decodeObject(b []byte) (map[string]any, error) {
 // files and --set values over it. With nothing to add, body is returned
 // as it is, byte for byte.
 func (f inputFlags) buildRequest(in *toolkit.Integration, body []byte, getenv func(string) (string, bool), stderr io.Writer) ([]byte, error) {
+	if !f.given() && !hasConnectorEnv(in) {
+		return body, nil // the common call: reading the schemas (in.Info) would cost milliseconds
+	}
 	env := envLayer(in, getenv)
 	if env == nil && !f.given() {
 		return body, nil

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,6 +87,15 @@ func TestTerminal(t *testing.T) {
 				is.True(strings.Contains(term, "hint: Credentials: one \"basic\" credential under \"auth\""))
 				is.True(strings.Contains(term, "auth.basic.password (LUMOS_MOCK_PASSWORD)"))
 			}},
+		{"a network failure's cause on a terminal's stderr", false, []string{"github", "validate_credentials", "--json",
+			`{"request":{},"credentials":[{"id":"token","token":{"token":"hunter2-token-secret"}}],"settings":{"org":"acme","base_url":"http://` + refusedAddr(t) + `"}}`},
+			func(is *is.I, term, other string) {
+				is.True(strings.Contains(other, `"message":"Failed to connect to the API. Please verify the URL or try at a later time due to a potential temporary network issue."`)) // the reference message, unchanged
+				is.True(strings.Contains(term, "cause: http GET http://"))
+				is.True(strings.Contains(term, "connection refused"))
+				is.True(strings.Contains(term, "hint: --trace"))
+				is.True(!strings.Contains(term+other, "hunter2-token-secret"))
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,4 +105,16 @@ func TestTerminal(t *testing.T) {
 			tt.check(is, term, other)
 		})
 	}
+}
+
+// refusedAddr is a loopback address nothing listens on (a port just freed).
+func refusedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }
