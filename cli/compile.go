@@ -15,7 +15,8 @@ import (
 
 // compileCommand is `lumos compile-on-prem`.
 type compileCommand struct {
-	Connector        string `required:"" placeholder:"APP_ID" help:"App id of the connector to compile (see lumos connectors list)."`
+	Connector        string `required:"" aliases:"app-id" placeholder:"APP_ID" help:"App id of the connector to compile (see lumos connectors list); --app-id, as connector-py names it, works too."`
+	RootModuleDir    string `name:"connector-root-module-dir" type:"path" placeholder:"DIR" help:"A folder inside the lumos module to build from (default: the current folder); connector-py's flag of the same name."`
 	OS               string `name:"os" placeholder:"GOOS" help:"Target operating system, as Go names it: linux, windows, darwin... (default: this machine's)."`
 	Arch             string `name:"arch" placeholder:"GOARCH" help:"Target architecture, as Go names it: amd64, arm64... (default: this machine's)."`
 	OutputDirectory  string `name:"output-directory" type:"path" placeholder:"DIR" help:"Folder for the bundle (default: ./compiled/<app_id>-<timestamp>/)."`
@@ -37,6 +38,9 @@ func (c *compileCommand) Run(ctx context.Context, s *Streams) error {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("finding the current folder: %w", err)
+	}
+	if c.RootModuleDir != "" {
+		cwd = c.RootModuleDir
 	}
 	archive, err := bundle.Build(ctx, bundle.Options{
 		AppID:           c.Connector,

@@ -182,6 +182,8 @@ func TestCompileOnPremErrors(t *testing.T) {
 		stderrHas string
 	}{
 		{"unknown connector", []string{"--connector", "no-such-connector"}, 2, `unknown connector "no-such-connector"`},
+		{"connector-py's --app-id", []string{"--app-id", "no-such-connector"}, 2, `unknown connector "no-such-connector"`},
+		{"--connector-root-module-dir outside the module", []string{"--app-id", "mock", "--connector-root-module-dir", os.TempDir()}, 1, "not inside the lumos module"},
 		{"missing connector", nil, 2, "--connector"},
 		{"bad version", []string{"--connector", "mock", "--connector-version", "1.0/../x"}, 2, "cannot name a bundle"},
 		{"unknown os", []string{"--connector", "mock", "--os", "plan10", "--arch", "amd64"}, 2, `unknown --os "plan10"`},
