@@ -467,3 +467,61 @@ func TestScaffoldForceBuiltIn(t *testing.T) {
 	is.NoErr(err)
 	is.True(strings.Contains(string(src), `const AppID = "mock"`))
 }
+
+// scaffold --module makes a module of its own whose main.go builds lumos
+// plus the connector; built against this checkout (a replace directive),
+// its binary runs the new connector and the built-in ones.
+func TestScaffoldModule(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	bin := lumosBinary(t)
+	work := t.TempDir()
+	r := runIn(t, work, nil, filepath.Join(bin, "lumos"), "scaffold", "sample-idp", "--module", "example.com/sample-idp-connector")
+	if r.code != 0 {
+		t.Fatalf("scaffold --module: exit %d\n%s", r.code, r.stderr)
+	}
+	dir := filepath.Join(work, "sample-idp")
+	is.Equal(r.stdout, dir+"\n")
+	is.True(strings.Contains(r.stderr, "go mod tidy"))
+	var files []string
+	is.NoErr(filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	}))
+	is.Equal(files, []string{"go.mod", "main.go", "sample_idp/client.go", "sample_idp/integration.go",
+		"sample_idp/integration_test.go", "sample_idp/read.go", "sample_idp/write.go"})
+	checkout, err := filepath.Abs("..")
+	is.NoErr(err)
+	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	is.NoErr(err)
+	is.True(strings.HasPrefix(string(mod), "module example.com/sample-idp-connector\n"))
+	mod = append(mod, []byte("\nrequire github.com/lumosgo/lumos v0.0.0\n\nreplace github.com/lumosgo/lumos => "+checkout+"\n")...)
+	is.NoErr(os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644))
+	sums, err := os.ReadFile(filepath.Join(checkout, "go.sum")) // lumos's checksums: tidy needs no checksum database
+	is.NoErr(err)
+	is.NoErr(os.WriteFile(filepath.Join(dir, "go.sum"), sums, 0o644))
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir = dir
+	tidy.Env = append(goEnv(), "GOFLAGS=-mod=mod") // offline: every module is in the cache already
+	if out, err := tidy.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	goCmd(t, dir, "build", "-o", "connector", ".") // (TestScaffoldEndToEnd vets and tests the package's files)
+	info := runIn(t, dir, nil, filepath.Join(dir, "connector"), "sample-idp", "info", "--compact")
+	is.Equal(info.code, 0)
+	if !strings.Contains(info.stdout, `"app_id": "sample-idp"`) {
+		t.Fatalf("info: %.300s\n%s", info.stdout, info.stderr)
+	}
+	mock := runIn(t, dir, nil, filepath.Join(dir, "connector"), "mock", "validate_credentials", "--json", validJSON)
+	is.Equal(mock.stdout, validOut) // lumos's own connectors are there too
+
+	refused := runIn(t, work, nil, filepath.Join(bin, "lumos"), "scaffold", "sample-idp", "--module", "example.com/x") // the folder is taken now
+	is.Equal(refused.code, 1)
+	is.True(strings.Contains(refused.stderr, "not empty"))
+	bad := runIn(t, work, nil, filepath.Join(bin, "lumos"), "scaffold", "other-idp", "--module", "not a path")
+	is.Equal(bad.code, 2)
+	is.True(strings.Contains(bad.stderr, "invalid module path"))
+}

@@ -86,6 +86,7 @@ type data struct {
 	Dir        string // connectors/acme_hr, relative to the module root, with '/'
 	RegFile    string // connectors/acme_hr.go
 	Module     string // github.com/lumosgo/lumos
+	Standalone bool   // the connector is a module of its own (scaffold --module)
 }
 
 // hook, when set (by tests), is called before each step that changes the
