@@ -12,8 +12,8 @@ import (
 
 // scaffoldCommand is `lumos scaffold <name> [dir]`.
 type scaffoldCommand struct {
-	Name  string `arg:"" name:"name" help:"The connector's app id: lower-case words joined by '-', e.g. acme-hr. Its Go package is the name with '_' (acme_hr)."`
-	Dir   string `arg:"" optional:"" name:"dir" type:"path" help:"Folder for the connector's package, inside the lumos module (default: connectors/<name with '_'> of the module found from the current folder)."`
+	Name   string `arg:"" name:"name" help:"The connector's app id: lower-case words joined by '-', e.g. acme-hr. Its Go package is the name with '_' (acme_hr)."`
+	Dir    string `arg:"" optional:"" name:"dir" type:"path" help:"Folder for the connector's package, inside the lumos module (default: connectors/<name with '_'> of the module found from the current folder)."`
 	Force  bool   `short:"f" help:"Replace an existing connector folder and registration file (their old content is deleted), even a built-in connector's. A folder holding another Go package is never replaced."`
 	Module string `name:"module" placeholder:"PATH" help:"Create the connector as a Go module of its own with this module path (e.g. example.com/acme-hr-connector), in dir (default ./<name>): go.mod, a main.go building lumos plus the connector, and its package."`
 }
