@@ -45,8 +45,9 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	switch {
 	case c.JSON != nil && c.JSONFile != nil:
 		return usageError{"--json and --json-file can't be used together"}
-	case c.JSON == nil && c.JSONFile == nil && !c.inputFlags.given():
-		return usageError{"one of --json or --json-file is required (or build the request with --auth-file, --settings-file and --set)"}
+	case c.JSON == nil && c.JSONFile == nil && !c.inputFlags.given() && !hasConnectorEnv(c.integration):
+		return usageError{"one of --json or --json-file is required (or build the request with --auth-file, --settings-file, --set or LUMOS_" +
+			strings.TrimPrefix(envPrefix(c.integration), "LUMOS_") + "* variables)"}
 	case c.All && c.ResultFilePath != "":
 		return usageError{"--all prints its items on standard output; it can't be used with --result-file-path"}
 	}
