@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
+
+	"github.com/lumosgo/lumos/toolkit"
 )
 
 // drainState is how far a drain has gone.
@@ -40,6 +43,10 @@ func (c *capabilityCommand) drain(ctx context.Context, s *Streams, body []byte) 
 		st.token, _ = p["token"].(string)
 	}
 	progress := &progressLine{on: s.stderrTTY, w: s.Stderr}
+	if progress.on {
+		progress.waits = &waitCounter{next: toolkit.TraceWriter(ctx)}
+		ctx = toolkit.WithTrace(ctx, progress.waits)
+	}
 	for {
 		setIn(req, st.token, "page", "token")
 		if st.token == "" {
@@ -114,6 +121,24 @@ type progressLine struct {
 	on    bool
 	w     io.Writer
 	shown bool
+	waits *waitCounter // the upstream requests retried after a wait (rate limits, failures)
+}
+
+// waitCounter counts the trace lines of requests retried after a wait and
+// passes every line on to next, when there is one.
+type waitCounter struct {
+	next io.Writer
+	n    atomic.Int64
+}
+
+func (w *waitCounter) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(", retrying in ")) {
+		w.n.Add(1)
+	}
+	if w.next != nil {
+		return w.next.Write(p)
+	}
+	return len(p), nil
 }
 
 func (p *progressLine) show(st drainState) {
@@ -127,6 +152,11 @@ func (p *progressLine) show(st drainState) {
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "\r\x1b[K%d pages, %d items, %.0f items/s", st.pages, st.items, rate)
+	if p.waits != nil {
+		if n := p.waits.n.Load(); n > 0 {
+			fmt.Fprintf(&b, ", %d upstream waits", n)
+		}
+	}
 	_, _ = p.w.Write(b.Bytes())
 	p.shown = true
 }
