@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 
 // lumosBinary builds github.com/lumosgo/lumos into a temporary folder, links
 // mock-connector → lumos beside it and returns the folder.
-func lumosBinary(t *testing.T) string {
+func lumosBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the lumos binary; skipped with -short")

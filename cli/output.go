@@ -63,6 +63,17 @@ type envelope struct {
 // readEnvelope decodes doc's envelope; items is set when the response is
 // a JSON array (a list capability's answer).
 func readEnvelope(doc []byte) (env envelope, items []json.RawMessage, err error) {
+	// A list answer is read in one pass; anything else falls back to two.
+	var list struct {
+		IsError  bool              `json:"is_error"`
+		Response []json.RawMessage `json:"response"`
+		Page     *struct {
+			Token string `json:"token"`
+		} `json:"page"`
+	}
+	if json.Unmarshal(doc, &list) == nil && !list.IsError && list.Response != nil {
+		return envelope{Page: list.Page}, list.Response, nil
+	}
 	if err = json.Unmarshal(doc, &env); err != nil {
 		return env, nil, err
 	}
@@ -123,17 +134,21 @@ func newItemWriter(out io.Writer, format string) *itemWriter {
 // write writes items; the first call also writes the header.
 func (w *itemWriter) write(items []json.RawMessage) error {
 	if w.format == "ndjson" {
+		// One write per page; the items of a compact document are compact
+		// already, so only one holding a line break is compacted.
+		var b bytes.Buffer
 		for _, it := range items {
-			var b bytes.Buffer
-			if err := json.Compact(&b, it); err != nil {
-				return err
+			if bytes.IndexByte(it, '\n') >= 0 || bytes.IndexByte(it, '\r') >= 0 {
+				if err := json.Compact(&b, it); err != nil {
+					return err
+				}
+			} else {
+				b.Write(it)
 			}
 			b.WriteByte('\n')
-			if _, err := w.out.Write(b.Bytes()); err != nil {
-				return err
-			}
 		}
-		return nil
+		_, err := w.out.Write(b.Bytes())
+		return err
 	}
 	rows := make([]map[string]json.RawMessage, 0, len(items))
 	for _, it := range items {
