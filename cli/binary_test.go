@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 
 // lumosBinary builds github.com/lumosgo/lumos into a temporary folder, links
 // mock-connector → lumos beside it and returns the folder.
-func lumosBinary(t *testing.T) string {
+func lumosBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the lumos binary; skipped with -short")
@@ -165,8 +165,14 @@ func TestBinary(t *testing.T) {
 		{"no command", "lumos", nil, 1, "", "No command passed in"},
 		{"no command busybox", "mock-connector", nil, 1, "", "No command passed in"},
 		{"result file not .gz", "mock-connector", []string{"info", "--result-file-path", "out.txt"}, 1, "", ".gz"},
-		{"help", "mock-connector", []string{"--help"}, 0, "", "validate_credentials"},
+		{"help", "mock-connector", []string{"--help"}, 0, "Usage: mock-connector <command> [flags]…", ""},
+		{"help command", "mock-connector", []string{"help", "list_accounts"}, 0, "Usage: mock-connector list_accounts [flags]…", ""},
+		{"lumos help command", "lumos", []string{"help", "mock"}, 0, "Usage: lumos mock <command> [flags]…", ""},
+		{"usage on stderr", "lumos", []string{"mock", "list_accounts", "--bogus"}, 2, "", "Usage: lumos mock list_accounts"},
 		{"version", "mock-connector", []string{"--version"}, 0, "mock 1.0.0 (lumos …", ""},
+		{"version -v", "mock-connector", []string{"-v"}, 0, "mock 1.0.0 (lumos …", ""},
+		{"version command busybox", "mock-connector", []string{"version"}, 0, "mock 1.0.0 (lumos …", ""},
+		{"version command", "lumos", []string{"version"}, 0, "lumos …", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

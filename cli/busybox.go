@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -15,7 +16,7 @@ import (
 // invoked as: `info`, `schema` and its capabilities at the top, plus
 // --version. When args run one capability, only that command is built.
 func busyboxGrammar(prog string, in *toolkit.Integration, args []string) (any, []kong.Option) {
-	return connectorGrammar(in, true, selected(in, args)), []kong.Option{
+	return connectorGrammar(in, true, selected(in, args), slices.ContainsFunc(args, isHelpFlag)), []kong.Option{
 		kong.Name(prog),
 		kong.Description(escapeHelp(connectorHelp(in))),
 		kong.Vars{"version": in.AppID() + " " + in.Version() + " (lumos " + Version() + ")"},

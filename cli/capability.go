@@ -3,6 +3,7 @@ package cli
 import (
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,9 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -27,10 +30,14 @@ type capabilityCommand struct {
 	JSON     *string `name:"json" placeholder:"JSON" help:"The request document, as JSON."`
 	JSONFile *string `name:"json-file" placeholder:"PATH" help:"Read the request document from a file; - reads standard input."`
 	Trace    bool    `name:"trace" env:"LUMOS_TRACE" help:"Print one line per upstream HTTP request on standard error (method, URL without secrets, status, duration, attempt)."`
+	All      bool    `name:"all" help:"Follow page tokens to the last page, printing the items as they come (NDJSON unless -o csv or table); a progress line on a terminal's standard error; on interrupt, the token to resume from."`
 	outputFlags
+	humanFlags
+	inputFlags
 
 	integration *toolkit.Integration
 	name        toolkit.CapabilityName
+	teach       bool // help was asked for: Help builds the detailed help
 }
 
 // Run reads the request, dispatches it and writes the response document.
@@ -38,30 +45,121 @@ func (c *capabilityCommand) Run(ctx context.Context, s *Streams) error {
 	switch {
 	case c.JSON != nil && c.JSONFile != nil:
 		return usageError{"--json and --json-file can't be used together"}
-	case c.JSON == nil && c.JSONFile == nil:
-		return usageError{"one of --json or --json-file is required"}
+	case c.JSON == nil && c.JSONFile == nil && !c.inputFlags.given() && !hasConnectorEnv(c.integration):
+		return usageError{"one of --json or --json-file is required (or build the request with --auth-file, --settings-file, --set or LUMOS_" +
+			strings.TrimPrefix(envPrefix(c.integration), "LUMOS_") + "* variables)"}
+	case c.All && c.ResultFilePath != "":
+		return usageError{"--all prints its items on standard output; it can't be used with --result-file-path"}
 	}
 	resultFile, err := c.resultFile()
 	if err != nil {
 		return err
 	}
 	s.answer.setResultFile(resultFile)
+	body, err := c.requestBody(s)
+	if err != nil {
+		return err
+	}
+	var causes *causeCatcher
+	switch {
+	case c.Trace:
+		ctx = toolkit.WithTrace(ctx, lineEscaper{w: s.Stderr})
+	case s.stderrTTY:
+		causes = &causeCatcher{}
+		ctx = toolkit.WithTrace(ctx, causes)
+	}
+	if c.All {
+		return c.drain(ctx, s, body)
+	}
+	doc, err := c.dispatch(ctx, s.answer, body)
+	isError := false
+	out := doc
+	if resultFile == "" && (c.format() != "json" || c.indent(s)) {
+		out, isError = c.present(doc, s)
+	} else if c.FailOnError {
+		env, _, _ := readEnvelope(doc)
+		isError = env.IsError
+	}
+	if werr := s.writeResult(out, resultFile); werr != nil {
+		return werr
+	}
+	c.hint(s, doc, causes)
+	if err == nil && isError && c.FailOnError {
+		return exitError{code: ExitCapabilityError, err: errors.New("the answer is an error envelope (--fail-on-error)")}
+	}
+	return err
+}
+
+// hint explains, on a terminal's standard error, an error envelope whose
+// protocol message cannot say more (the envelope is left as it is).
+func (c *capabilityCommand) hint(s *Streams, doc []byte, causes *causeCatcher) {
+	if !s.stderrTTY {
+		return
+	}
+	var e struct {
+		IsError bool `json:"is_error"`
+		Error   struct {
+			Message   string         `json:"message"`
+			ErrorCode errs.ErrorCode `json:"error_code"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(doc, &e) != nil || !e.IsError {
+		return
+	}
+	switch {
+	case e.Error.Message == "Missing credentials in request" || e.Error.Message == "Missing auth/credentials in request":
+		_, _ = io.WriteString(s.Stderr, authHint(s.prog, c.integration, c.name))
+	case e.Error.Message == errs.MessageConnectFailed || e.Error.ErrorCode == errs.ConnectionTimeout || e.Error.ErrorCode == errs.RequestTimeout:
+		if line := causes.last(); line != "" {
+			fmt.Fprintf(s.Stderr, "cause: %s\nhint: --trace (or LUMOS_TRACE=1) prints every upstream request\n", escapeControls(line))
+		}
+	}
+}
+
+// causeCatcher is the trace writer of a call without --trace whose
+// standard error is a terminal: it prints nothing and keeps the last
+// request that failed without an answer, whose cause (DNS, refused, TLS)
+// the envelope's reference-compatible message does not give.
+type causeCatcher struct {
+	mu   sync.Mutex
+	line string
+}
+
+func (cc *causeCatcher) Write(p []byte) (int, error) {
+	if line := strings.TrimSuffix(string(p), "\n"); strings.Contains(line, " -> error: ") {
+		cc.mu.Lock()
+		cc.line = line
+		cc.mu.Unlock()
+	}
+	return len(p), nil
+}
+
+// last is the last failed request's trace line, "" if none (or cc is nil).
+func (cc *causeCatcher) last() string {
+	if cc == nil {
+		return ""
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return cc.line
+}
+
+// requestBody is the request document: --json or --json-file, with the
+// environment, files and --set values merged in (see buildRequest).
+func (c *capabilityCommand) requestBody(s *Streams) ([]byte, error) {
 	// An empty body (--json '', an empty file or stdin) goes to the
 	// pipeline like any other: as upstream, it is a bad_request envelope.
 	var body []byte
-	if c.JSON != nil {
+	var err error
+	switch {
+	case c.JSON != nil:
 		body = []byte(*c.JSON)
-	} else if body, err = readRequestFile(unquote(*c.JSONFile), s.Stdin); err != nil {
-		return err
+	case c.JSONFile != nil:
+		if body, err = readRequestFile(unquote(*c.JSONFile), s.Stdin); err != nil {
+			return nil, err
+		}
 	}
-	if c.Trace {
-		ctx = toolkit.WithTrace(ctx, lineEscaper{w: s.Stderr})
-	}
-	doc, err := c.dispatch(ctx, s.answer, body)
-	if werr := s.writeResult(doc, resultFile); werr != nil {
-		return werr
-	}
-	return err
+	return c.buildRequest(c.integration, body, os.LookupEnv, s.Stderr)
 }
 
 // dispatch runs the capability, stopping it on SIGINT or SIGTERM (which
@@ -104,6 +202,8 @@ func (e exitError) Error() string { return e.err.Error() }
 // infoCommand prints the connector's `info` document.
 type infoCommand struct {
 	outputFlags
+	Pretty  bool `name:"pretty" xor:"layout" help:"Indent the JSON document (the default when standard output is a terminal)."`
+	Compact bool `name:"compact" xor:"layout" help:"Print the protocol's one-line JSON document, even on a terminal."`
 
 	integration *toolkit.Integration
 }
@@ -118,6 +218,9 @@ func (c *infoCommand) Run(s *Streams) error {
 	doc, err := c.integration.InfoDocument()
 	if err != nil {
 		return fmt.Errorf("building info: %w", err)
+	}
+	if resultFile == "" {
+		doc = showJSON(doc, humanFlags{Pretty: c.Pretty, Compact: c.Compact}.indent(s))
 	}
 	return s.writeResult(doc, resultFile)
 }

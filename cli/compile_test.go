@@ -100,7 +100,8 @@ func TestCompileOnPrem(t *testing.T) {
 			is := is.New(t)
 			out := t.TempDir()
 			started := time.Now()
-			r := run("", "lumos", "compile-on-prem", "--connector", "mock", "--os", target.goos, "--arch", "amd64", "--output-directory", out)
+			r := run("", "lumos", "compile-on-prem", "--connector", "mock", "--os", target.goos, "--arch", "amd64", "--output-directory", out,
+				"--connector-root-module-dir", "..", "--data-file", "LICENSE", "--data-file", "docs/on-prem.md") // connector-py's flags
 			t.Logf("compile-on-prem for %s/amd64: %.1fs", target.goos, time.Since(started).Seconds())
 			if r.code != 0 {
 				t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -120,7 +121,11 @@ func TestCompileOnPrem(t *testing.T) {
 			} else {
 				b = readTarGz(t, archive)
 			}
-			is.Equal(len(b), 3) // main, metadata.toml, THIRD_PARTY_LICENSES.txt
+			is.Equal(len(b), 5) // main, metadata.toml, THIRD_PARTY_LICENSES.txt and the two data files
+			license, err := os.ReadFile(filepath.Join("..", "LICENSE"))
+			is.NoErr(err)
+			is.Equal(b["LICENSE"].content, license)        // a data file, as it is
+			is.True(len(b["docs/on-prem.md"].content) > 0) // its relative path kept
 			for _, f := range b {
 				is.Equal(f.mode.Perm(), fs.FileMode(0o770)) // chmod 770, as upstream
 			}
@@ -182,6 +187,9 @@ func TestCompileOnPremErrors(t *testing.T) {
 		stderrHas string
 	}{
 		{"unknown connector", []string{"--connector", "no-such-connector"}, 2, `unknown connector "no-such-connector"`},
+		{"connector-py's --app-id", []string{"--app-id", "no-such-connector"}, 2, `unknown connector "no-such-connector"`},
+		{"a --data-file outside the folder", []string{"--app-id", "mock", "--data-file", "../LICENSE"}, 2, "relative"},
+		{"--connector-root-module-dir outside the module", []string{"--app-id", "mock", "--connector-root-module-dir", os.TempDir()}, 1, "not inside the lumos module"},
 		{"missing connector", nil, 2, "--connector"},
 		{"bad version", []string{"--connector", "mock", "--connector-version", "1.0/../x"}, 2, "cannot name a bundle"},
 		{"unknown os", []string{"--connector", "mock", "--os", "plan10", "--arch", "amd64"}, 2, `unknown --os "plan10"`},

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -80,6 +81,18 @@ func (c *conformCommand) Run(ctx context.Context, s *Streams) error {
 	if c.Logs {
 		opts.Logger = toolkit.Logger(ctx)
 	}
+	var werr error // the first failed write of a streamed line
+	if c.Format != "json" {
+		// The text report streams: the heading now, a line per check as it
+		// ends, the limits and verdict at the end.
+		width := checkNameWidth(in)
+		_, werr = io.WriteString(s.Stdout, conformance.Report{AppID: in.AppID(), Version: in.Version()}.Heading())
+		opts.Progress = func(r conformance.Result) {
+			if werr == nil {
+				_, werr = io.WriteString(s.Stdout, r.Line(width))
+			}
+		}
+	}
 	defer s.answer.beginCall()() // a signal cancels ctx; the report then says how far the checks got
 	report := conformance.Check(ctx, in, opts)
 	var err error
@@ -88,8 +101,8 @@ func (c *conformCommand) Run(ctx context.Context, s *Streams) error {
 		if out, err = json.Marshal(report); err == nil {
 			_, err = s.Stdout.Write(append(out, '\n'))
 		}
-	} else {
-		err = report.WriteText(s.Stdout)
+	} else if err = werr; err == nil {
+		_, err = io.WriteString(s.Stdout, report.Summary())
 	}
 	if err != nil {
 		return err
@@ -101,6 +114,17 @@ func (c *conformCommand) Run(ctx context.Context, s *Streams) error {
 		return exitError{code: ExitFatal, err: errors.New("conformance: " + failedNames(report))}
 	}
 	return nil
+}
+
+// checkNameWidth is the width check names are padded to in a streamed
+// report, known before the checks run: the longest of the fixed names and
+// of "<capability>: tampered token".
+func checkNameWidth(in *toolkit.Integration) int {
+	width := len("writes: unassign_entitlement twice")
+	for _, c := range in.Capabilities() {
+		width = max(width, len(c)+len(": tampered token"))
+	}
+	return width
 }
 
 // failedNames says which checks failed, for stderr.

@@ -10,7 +10,8 @@ import (
 
 // fastCapability recognises the plain capability call, exactly
 // `[<connector>] <capability> --json JSON` or `--json-file PATH` with no
-// other flag, and returns its command; anything else (help, other flags,
+// other flag and none of the connector's LUMOS_<APP>_ variables set, and
+// returns its command; anything else (help, other flags,
 // mistakes) returns nil and goes through a grammar, so what a user sees is
 // the same either way (TestFastPathMatchesGrammar). The common call thus
 // skips building the command-line grammar, most of a call's start-up.
@@ -25,7 +26,7 @@ func fastCapability(connector *toolkit.Integration, args []string) *capabilityCo
 		}
 		connector, args = in, args[1:]
 	}
-	if len(args) < 2 || os.Getenv("LUMOS_TRACE") != "" {
+	if len(args) < 2 || os.Getenv("LUMOS_TRACE") != "" || hasConnectorEnv(connector) {
 		return nil
 	}
 	name := toolkit.CapabilityName(args[0])

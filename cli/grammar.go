@@ -19,9 +19,9 @@ import (
 // parseAndRun parses the arguments with a grammar and runs the command they name.
 func parseAndRun(ctx context.Context, s start, streams *Streams, grammar any, opts []kong.Option) (code int) {
 	opts = append(opts,
-		kong.Writers(streams.Stderr, streams.Stderr), // help and usage go to stderr; stdout carries only results
+		kong.Writers(streams.Stdout, streams.Stderr), // help asked for goes to stdout; usage after a mistake is sent to stderr (toStderr)
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
-		kong.Bind(streams),
+		kong.Bind(streams, &startInfo{prog: s.prog}),
 		kong.BindTo(ctx, (*context.Context)(nil)),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 	)
@@ -43,6 +43,7 @@ func parseAndRun(ctx context.Context, s start, streams *Streams, grammar any, op
 	if len(args) == 0 || (s.connector == nil && len(args) == 1 && isConnector(args[0])) {
 		// As upstream: naming no command is a fatal error, not a usage error.
 		fmt.Fprintln(streams.Stderr, "No command passed in")
+		parser.Stdout = streams.Stderr
 		if tctx, err := kong.Trace(parser, args); err == nil {
 			_ = tctx.PrintUsage(false)
 		}
@@ -55,6 +56,7 @@ func parseAndRun(ctx context.Context, s start, streams *Streams, grammar any, op
 		fmt.Fprintf(streams.Stderr, "%s: error: %s\n", s.prog, argSecrets(args).String(err.Error()))
 		var pe *kong.ParseError
 		if errors.As(err, &pe) && pe.Context != nil {
+			pe.Context.Kong.Stdout = streams.Stderr
 			_ = pe.Context.PrintUsage(true)
 		}
 		return ExitUsage
@@ -101,12 +103,13 @@ func rootGrammar(prog string, args []string) (any, []kong.Option) {
 		in, _ := toolkit.Lookup(args[0])
 		ins = []*toolkit.Integration{in}
 		only = selected(in, args[1:])
-	case len(args) > 0 && (commandWords()[args[0]] || args[0] == "--version") && !slices.ContainsFunc(args, isHelpFlag):
+	case len(args) > 0 && (commandWords()[args[0]] || args[0] == "--version" || args[0] == "-v") && !slices.ContainsFunc(args, isHelpFlag):
 	default:
 		ins = toolkit.Integrations()
 	}
+	teach := slices.ContainsFunc(args, isHelpFlag)
 	for _, in := range ins {
-		opts = append(opts, kong.DynamicCommand(in.AppID(), escapeHelp(connectorHelp(in)), "connectors", connectorGrammar(in, false, only)))
+		opts = append(opts, kong.DynamicCommand(in.AppID(), escapeHelp(connectorHelp(in)), "connectors", connectorGrammar(in, false, only, teach)))
 	}
 	return &rootCommand{}, opts
 }
@@ -115,9 +118,12 @@ func isHelpFlag(a string) bool { return a == "-h" || a == "--help" }
 
 // rootCommand holds the commands of `lumos` that are not connectors.
 type rootCommand struct {
-	Version    versionFlag       `help:"Print the version and exit."`
+	Version    versionFlag       `short:"v" help:"Print the version and exit."`
 	Connectors connectorsCommand `cmd:"" help:"List the built-in connectors, or link them as <app_id>-connector commands."`
 	Spec       specCommand       `cmd:"" help:"Print the OpenAPI document of the whole protocol (all standard capabilities)."`
+	Help       helpCommand       `cmd:"" name:"help" group:"tools" help:"Show help: lumos help [<connector> [<capability>]]."`
+	VersionCmd versionCommand    `cmd:"" name:"version" group:"tools" help:"Print the version."`
+	Completion completionCommand `cmd:"" name:"completion" group:"tools" help:"Print a shell completion script: bash, zsh or fish."`
 	//lint:ignore U1000 kong reads the embedded commands by reflection; empty in runtime builds
 	devCommands `embed:""`
 }
@@ -130,6 +136,47 @@ func (versionFlag) BeforeReset(app *kong.Kong, vars kong.Vars, s *Streams) error
 	fmt.Fprintln(s.Stdout, vars["version"])
 	app.Exit(ExitOK)
 	return nil
+}
+
+// versionCommand prints the version, as --version does.
+type versionCommand struct{}
+
+// Run prints the version.
+func (versionCommand) Run(vars kong.Vars, s *Streams) error {
+	_, err := fmt.Fprintln(s.Stdout, vars["version"])
+	return err
+}
+
+// helpCommand is `help [words...]`. runCommand answers it as `words... --help`
+// (see helpArgs), which needs the grammar of the words; this Run only
+// answers when that did not happen, with the top-level help.
+type helpCommand struct {
+	Words []string `arg:"" optional:"" name:"command" help:"The connector and capability to explain."`
+}
+
+// Run prints the top-level help.
+func (helpCommand) Run(kctx *kong.Context) error {
+	return kctx.PrintUsage(false)
+}
+
+// helpArgs rewrites `help X Y` (after the connector's name, if any) as
+// `X Y --help`, and in the busybox form `version` as `--version`.
+func helpArgs(args []string, busybox bool) []string {
+	i := 0
+	if !busybox && len(args) > 0 && isConnector(args[0]) {
+		i = 1
+	}
+	if len(args) <= i {
+		return args
+	}
+	switch {
+	case args[i] == "help":
+		out := append(append(append([]string{}, args[:i]...), args[i+1:]...), "--help")
+		return out
+	case busybox && args[i] == "version" && len(args) == 1:
+		return []string{"--version"}
+	}
+	return args
 }
 
 // connectorHelp is a connector's one-line description.
@@ -153,11 +200,12 @@ var groups = []kong.Group{{Key: "connectors", Title: "Connectors:"}, {Key: "capa
 // connectorGrammar builds a connector's command tree at run time: `info`
 // plus one command per registered capability, named exactly as the
 // capability. As the root of a busybox command it also takes --version.
-// When only is set, the tree holds just that command.
-func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.CapabilityName) any {
+// When only is set, the tree holds just that command, and teach (help was
+// asked for) gives it its detailed help.
+func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.CapabilityName, teach bool) any {
 	var fields []reflect.StructField
 	if root {
-		fields = append(fields, reflect.StructField{Name: "Version", Type: reflect.TypeFor[versionFlag](), Tag: `help:"Print the version and exit."`})
+		fields = append(fields, reflect.StructField{Name: "Version", Type: reflect.TypeFor[versionFlag](), Tag: `short:"v" help:"Print the version and exit."`})
 	}
 	infoField := -1
 	if only == "" || only == toolkit.CapInfo.Name() {
@@ -195,7 +243,7 @@ func connectorGrammar(in *toolkit.Integration, root bool, only toolkit.Capabilit
 		v.Field(schemaField).Set(reflect.ValueOf(schemaCommand{integration: in}))
 	}
 	for i, name := range caps {
-		v.Field(firstCap + i).Set(reflect.ValueOf(capabilityCommand{integration: in, name: name}))
+		v.Field(firstCap + i).Set(reflect.ValueOf(capabilityCommand{integration: in, name: name, teach: teach && only != ""}))
 	}
 	return v.Addr().Interface()
 }

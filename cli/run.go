@@ -38,6 +38,10 @@ type Streams struct {
 	Stderr io.Writer
 
 	answer *answer // who writes the one document of the run; nil outside Run
+
+	stdoutTTY bool   // standard output is a terminal: documents are indented
+	stderrTTY bool   // standard error is a terminal: progress lines and hints go there
+	prog      string // the program name, for hints
 }
 
 // exitRequest is how kong's Exit (after --help or --version) unwinds Run.
@@ -52,7 +56,14 @@ func (e usageError) Error() string { return e.msg }
 // invoked) and returns the process exit code. Nothing else writes to the
 // real standard streams, so the whole CLI can be tested in-process.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return run(args, &Streams{Stdin: stdin, Stdout: stdout, Stderr: stderr}, runOptions{})
+	return run(args, &Streams{Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		stdoutTTY: writerIsTerminal(stdout), stderrTTY: writerIsTerminal(stderr)}, runOptions{})
+}
+
+// writerIsTerminal reports whether w is a file that is a terminal.
+func writerIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && f != nil && isTerminal(f)
 }
 
 // runOptions are switches for tests; Run uses the zero value.
@@ -150,7 +161,8 @@ func run(argv []string, streams *Streams, o runOptions) int {
 	ctx, cancel := context.WithCancelCause(toolkit.WithLogger(context.Background(), logger))
 	defer cancel(nil)
 	ans := newAnswer(streams.Stdout)
-	gated := &Streams{Stdin: streams.Stdin, Stdout: &gatedStdout{a: ans}, Stderr: streams.Stderr, answer: ans}
+	gated := &Streams{Stdin: streams.Stdin, Stdout: &gatedStdout{a: ans}, Stderr: streams.Stderr, answer: ans,
+		stdoutTTY: streams.stdoutTTY, stderrTTY: streams.stderrTTY, prog: s.prog}
 	done := make(chan int, 1)
 	go func() { done <- runCommand(ctx, s, gated) }()
 	select {
@@ -171,8 +183,10 @@ func runCommand(ctx context.Context, s start, streams *Streams) int {
 	case modeFast:
 		return finish(s.prog, s.fast.Run(ctx, streams), streams.Stderr, nil)
 	case modeBusybox:
+		s.args = helpArgs(s.args, true)
 		grammar, opts = busyboxGrammar(s.prog, s.connector, s.args)
 	default:
+		s.args = helpArgs(s.args, false)
 		grammar, opts = rootGrammar(s.prog, s.args)
 	}
 	return parseAndRun(ctx, s, streams, grammar, opts)
@@ -192,6 +206,7 @@ func finish(prog string, err error, stderr io.Writer, kctx *kong.Context) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
 		if kctx != nil {
+			kctx.Kong.Stdout = stderr
 			_ = kctx.PrintUsage(true)
 		}
 		return ExitUsage

@@ -212,6 +212,13 @@ func TestHelp(t *testing.T) {
 		{"info", []string{"mock-connector", "info", "--help"}, []string{"Usage: mock-connector info", "--result-file-path"}},
 		{"connectors", []string{"lumos", "connectors", "--help"}, []string{"list", "link"}},
 		{"connectors link", []string{"lumos", "connectors", "link", "--help"}, []string{"--force"}},
+		{"help command", []string{"lumos", "help"}, []string{"Usage: lumos", "mock", "completion"}},
+		{"help command for a connector", []string{"lumos", "help", "mock"}, append([]string{"Usage: lumos mock"}, connectorHelp...)},
+		{"help command after the connector", []string{"lumos", "mock", "help", "list_accounts"}, []string{"Usage: lumos mock list_accounts"}},
+		{"capability teaches a request", []string{"lumos", "mock", "list_accounts", "--help"}, []string{
+			`"auth": {`, `"basic": {`, `"password": "<password>"`, `"host": "<host>"`, `"size": 100`,
+			"LUMOS_MOCK_HOST", "LUMOS_MOCK_USERNAME", "LUMOS_MOCK_PASSWORD", "auth.basic.username", "custom_attributes"}},
+		{"credentials list teaches ids and kinds", []string{"lumos", "help", "mock", "validate_credential_config"}, []string{"Credentials"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,10 +226,10 @@ func TestHelp(t *testing.T) {
 			is := is.New(t)
 			r := run("", tt.args...)
 			is.Equal(r.code, cli.ExitOK)
-			is.Equal(r.stdout, "") // help goes to stderr
+			is.Equal(r.stderr, "") // help asked for goes to stdout
 			for _, s := range tt.has {
-				if !strings.Contains(r.stderr, s) {
-					t.Fatalf("help lacks %q:\n%s", s, r.stderr)
+				if !strings.Contains(r.stdout, s) {
+					t.Fatalf("help lacks %q:\n%s", s, r.stdout)
 				}
 			}
 		})

@@ -41,7 +41,7 @@ func TestScaffoldRejectsNames(t *testing.T) {
 	tests := []struct{ name, stderrHas string }{
 		{"", "invalid connector name"},
 		{"Acme", "invalid connector name"},
-		{"acme_hr", "invalid connector name"},
+		{"sample_idp", "invalid connector name"},
 		{"-acme", "invalid connector name"},
 		{"acme-", "invalid connector name"},
 		{"acme--hr", "invalid connector name"},
@@ -84,7 +84,7 @@ func TestScaffoldOutsideTheModule(t *testing.T) {
 	t.Run("no go.mod", func(t *testing.T) {
 		dir := t.TempDir()
 		t.Chdir(dir)
-		r := run("", "lumos", "scaffold", "acme-hr")
+		r := run("", "lumos", "scaffold", "sample-idp")
 		is.Equal(r.code, 1)
 		is.True(strings.Contains(r.stderr, "not inside the lumos module"))
 		is.Equal(treetest.Describe(t, dir), "./\n")
@@ -96,7 +96,7 @@ func TestScaffoldOutsideTheModule(t *testing.T) {
 		treetest.WriteFile(t, filepath.Join(dir, "connectors", "doc.go"), "package connectors\n")
 		before := treetest.Describe(t, dir)
 		t.Chdir(filepath.Join(dir, "connectors"))
-		r := run("", "lumos", "scaffold", "acme-hr")
+		r := run("", "lumos", "scaffold", "sample-idp")
 		is.Equal(r.code, 1)
 		is.True(strings.Contains(r.stderr, `module "example.com/other"`))
 		is.Equal(treetest.Describe(t, dir), before)
@@ -107,7 +107,7 @@ func TestScaffoldOutsideTheModule(t *testing.T) {
 		elsewhere := t.TempDir()
 		before, beforeElsewhere := treetest.Describe(t, root), treetest.Describe(t, elsewhere)
 		t.Chdir(root)
-		r := run("", "lumos", "scaffold", "acme-hr", filepath.Join(elsewhere, "acme"))
+		r := run("", "lumos", "scaffold", "sample-idp", filepath.Join(elsewhere, "acme"))
 		is.Equal(r.code, 1)
 		is.True(strings.Contains(r.stderr, "not a folder inside the lumos module"))
 		is.Equal(treetest.Describe(t, root), before)
@@ -119,7 +119,7 @@ func TestScaffoldOutsideTheModule(t *testing.T) {
 		before := treetest.Describe(t, root)
 		t.Chdir(root)
 		for _, dir := range []string{".", "connectors"} {
-			r := run("", "lumos", "scaffold", "acme-hr", dir, "--force")
+			r := run("", "lumos", "scaffold", "sample-idp", dir, "--force")
 			is.Equal(r.code, 1)
 			is.Equal(treetest.Describe(t, root), before)
 		}
@@ -130,20 +130,20 @@ func TestScaffoldExisting(t *testing.T) {
 	is := is.New(t)
 	root := fakeModule(t)
 	t.Chdir(filepath.Join(root, "connectors"))
-	pkgDir := filepath.Join(root, "connectors", "acme_hr")
-	regFile := filepath.Join(root, "connectors", "acme_hr.go")
+	pkgDir := filepath.Join(root, "connectors", "sample_idp")
+	regFile := filepath.Join(root, "connectors", "sample_idp.go")
 
 	// An existing folder, an existing registration file, or both.
 	for _, existing := range [][]string{{pkgDir}, {regFile}, {pkgDir, regFile}} {
 		for _, path := range existing {
 			if path == pkgDir {
-				treetest.WriteFile(t, filepath.Join(pkgDir, "old.go"), "package acme_hr\n\nconst Old = 1\n")
+				treetest.WriteFile(t, filepath.Join(pkgDir, "old.go"), "package sample_idp\n\nconst Old = 1\n")
 			} else {
 				treetest.WriteFile(t, regFile, "package connectors\n\n// old\n")
 			}
 		}
 		before := treetest.Describe(t, root)
-		r := run("", "lumos", "scaffold", "acme-hr")
+		r := run("", "lumos", "scaffold", "sample-idp")
 		is.Equal(r.code, 1)
 		is.True(strings.Contains(r.stderr, "already exist"))
 		is.True(strings.Contains(r.stderr, "--force"))
@@ -154,16 +154,16 @@ func TestScaffoldExisting(t *testing.T) {
 	}
 
 	// --force replaces both, old content included.
-	treetest.WriteFile(t, filepath.Join(pkgDir, "old.go"), "package acme_hr\n\nconst Old = 1\n")
+	treetest.WriteFile(t, filepath.Join(pkgDir, "old.go"), "package sample_idp\n\nconst Old = 1\n")
 	treetest.WriteFile(t, regFile, "package connectors\n\n// old\n")
-	r := run("", "lumos", "scaffold", "acme-hr", "--force")
+	r := run("", "lumos", "scaffold", "sample-idp", "--force")
 	is.Equal(r.code, 0)
 	is.Equal(r.stdout, pkgDir+"\n"+regFile+"\n")
 	_, err := os.Stat(filepath.Join(pkgDir, "old.go"))
 	is.True(errors.Is(err, fs.ErrNotExist)) // the old folder is gone
 	reg, err := os.ReadFile(regFile)
 	is.NoErr(err)
-	is.True(strings.HasPrefix(string(reg), "//go:build !custom || connectors.acme_hr\n"))
+	is.True(strings.HasPrefix(string(reg), "//go:build !custom || connectors.sample_idp\n"))
 	leftovers, err := filepath.Glob(filepath.Join(root, "connectors", ".*"))
 	is.NoErr(err)
 	is.Equal(len(leftovers), 0) // no temporary files left
@@ -172,7 +172,7 @@ func TestScaffoldExisting(t *testing.T) {
 	other := filepath.Join(root, "connectors", "other")
 	treetest.WriteFile(t, filepath.Join(other, "other.go"), "package other\n")
 	before := treetest.Describe(t, root)
-	r = run("", "lumos", "scaffold", "acme-hr", other, "--force")
+	r = run("", "lumos", "scaffold", "sample-idp", other, "--force")
 	is.Equal(r.code, 1)
 	is.True(strings.Contains(r.stderr, "holds package other"))
 	is.Equal(treetest.Describe(t, root), before)
@@ -182,12 +182,12 @@ func TestScaffoldFiles(t *testing.T) {
 	is := is.New(t)
 	root := fakeModule(t)
 	t.Chdir(root)
-	r := run("", "lumos", "scaffold", "acme-hr")
+	r := run("", "lumos", "scaffold", "sample-idp")
 	is.Equal(r.code, 0)
-	pkgDir := filepath.Join(root, "connectors", "acme_hr")
-	regFile := filepath.Join(root, "connectors", "acme_hr.go")
+	pkgDir := filepath.Join(root, "connectors", "sample_idp")
+	regFile := filepath.Join(root, "connectors", "sample_idp.go")
 	is.Equal(r.stdout, pkgDir+"\n"+regFile+"\n")
-	is.True(strings.Contains(r.stderr, "go test ./connectors/acme_hr/...")) // next steps on stderr
+	is.True(strings.Contains(r.stderr, "go test ./connectors/sample_idp/...")) // next steps on stderr
 
 	names, err := filepath.Glob(filepath.Join(pkgDir, "*"))
 	is.NoErr(err)
@@ -205,10 +205,10 @@ func TestScaffoldFiles(t *testing.T) {
 		is.True(!strings.Contains(string(src), "<no value>")) // every template field was set
 	}
 	reg, _ := os.ReadFile(regFile)
-	is.Equal(string(reg), "//go:build !custom || connectors.acme_hr\n\npackage connectors\n\n"+
-		"import _ \"github.com/lumosgo/lumos/connectors/acme_hr\" // registers the Acme Hr connector, acme-hr\n")
+	is.Equal(string(reg), "//go:build !custom || connectors.sample_idp\n\npackage connectors\n\n"+
+		"import _ \"github.com/lumosgo/lumos/connectors/sample_idp\" // registers the Sample Idp connector, sample-idp\n")
 	integration, _ := os.ReadFile(filepath.Join(pkgDir, "integration.go"))
-	for _, want := range []string{"package acme_hr", `const AppID = "acme-hr"`, "toolkit.AuthToken", "BaseURL", "ResourceTypes", "EntitlementTypes",
+	for _, want := range []string{"package sample_idp", `const AppID = "sample-idp"`, "toolkit.AuthToken", "BaseURL", "ResourceTypes", "EntitlementTypes",
 		"toolkit.Handle(Integration, toolkit.CapValidateCredentials, ", "toolkit.Handle(Integration, toolkit.CapListAccounts, ", "toolkit.Register(Integration)"} {
 		is.True(strings.Contains(string(integration), want)) // the declaration has what it should
 	}
@@ -336,17 +336,17 @@ func TestScaffoldEndToEnd(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "lumos")
 	copyModule(t, "..", root)
 
-	r := runIn(t, filepath.Join(root, "connectors"), nil, filepath.Join(bin, "lumos"), "scaffold", "acme-hr")
+	r := runIn(t, filepath.Join(root, "connectors"), nil, filepath.Join(bin, "lumos"), "scaffold", "sample-idp")
 	if r.code != 0 {
 		t.Fatalf("scaffold: exit %d\n%s", r.code, r.stderr)
 	}
-	pkgDir := filepath.Join(root, "connectors", "acme_hr")
-	if r.stdout != pkgDir+"\n"+filepath.Join(root, "connectors", "acme_hr.go")+"\n" {
+	pkgDir := filepath.Join(root, "connectors", "sample_idp")
+	if r.stdout != pkgDir+"\n"+filepath.Join(root, "connectors", "sample_idp.go")+"\n" {
 		t.Fatalf("scaffold printed %q", r.stdout)
 	}
 
-	goCmd(t, root, "vet", "./connectors/acme_hr/", "./connectors/")
-	out := goCmd(t, root, "test", "-count=1", "-v", "./connectors/acme_hr/...")
+	goCmd(t, root, "vet", "./connectors/sample_idp/", "./connectors/")
+	out := goCmd(t, root, "test", "-count=1", "-v", "./connectors/sample_idp/...")
 	for _, test := range []string{"TestDeclaration", "TestValidateCredentials", "TestListAccounts", "TestListAccountsDrain", "TestSettingsAreChecked", "TestConformance", "TestWriteExamples"} {
 		if !strings.Contains(out, "--- PASS: "+test) {
 			t.Errorf("the generated tests did not pass %s:\n%s", test, out)
@@ -354,7 +354,7 @@ func TestScaffoldEndToEnd(t *testing.T) {
 	}
 	binDir := t.TempDir()
 	goCmd(t, root, "build", "-o", filepath.Join(binDir, "lumos"), ".")
-	if err := os.Symlink("lumos", filepath.Join(binDir, "acme-hr-connector")); err != nil {
+	if err := os.Symlink("lumos", filepath.Join(binDir, "sample-idp-connector")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -366,13 +366,13 @@ func TestScaffoldEndToEnd(t *testing.T) {
 			Capabilities []string `json:"capabilities"`
 		} `json:"response"`
 	}
-	r = runIn(t, binDir, nil, filepath.Join(binDir, "acme-hr-connector"), "info")
+	r = runIn(t, binDir, nil, filepath.Join(binDir, "sample-idp-connector"), "info")
 	is.Equal(r.code, 0)
 	is.NoErr(json.Unmarshal([]byte(r.stdout), &info))
-	is.Equal(info.Response.AppID, "acme-hr")
+	is.Equal(info.Response.AppID, "sample-idp")
 	is.Equal(info.Response.Version, "0.1.0")
 	is.Equal(info.Response.Capabilities, []string{"app_info", "list_accounts", "validate_credentials"})
-	viaLumos := runIn(t, binDir, nil, filepath.Join(binDir, "lumos"), "acme-hr", "info")
+	viaLumos := runIn(t, binDir, nil, filepath.Join(binDir, "lumos"), "sample-idp", "info")
 	is.Equal(viaLumos.code, 0)
 	is.Equal(viaLumos.stdout, r.stdout) // the same document either way
 
@@ -395,10 +395,10 @@ func TestScaffoldEndToEnd(t *testing.T) {
 	}))
 	defer api.Close()
 	doc := `{"auth":{"token":{"token":"secret-token-123"}},"request":{},"settings":{"base_url":"` + api.URL + `"}}`
-	r = runIn(t, binDir, nil, filepath.Join(binDir, "acme-hr-connector"), "validate_credentials", "--json", doc)
+	r = runIn(t, binDir, nil, filepath.Join(binDir, "sample-idp-connector"), "validate_credentials", "--json", doc)
 	is.Equal(r.code, 0)
 	is.Equal(r.stdout, `{"response":{"valid":true,"unique_tenant_id":"tenant-7"},"raw_data":null,"page":null,"execution_summary":null}`+"\n")
-	r = runIn(t, binDir, nil, filepath.Join(binDir, "acme-hr-connector"), "list_accounts", "--json", doc)
+	r = runIn(t, binDir, nil, filepath.Join(binDir, "sample-idp-connector"), "list_accounts", "--json", doc)
 	is.Equal(r.code, 0)
 	is.True(strings.HasPrefix(r.stdout, `{"response":[{"integration_specific_id":"u1","email":"ada@example.com",`))
 	is.True(strings.HasSuffix(r.stdout, `"page":null,"execution_summary":null}`+"\n"))
@@ -409,17 +409,17 @@ func TestScaffoldEndToEnd(t *testing.T) {
 
 	// The lumos that scaffolded it does not know the new connector; the
 	// rebuilt one bundles it for on-prem, and the bundle's main runs it.
-	r = runIn(t, root, goSettings, filepath.Join(bin, "lumos"), "compile-on-prem", "--connector", "acme-hr")
+	r = runIn(t, root, goSettings, filepath.Join(bin, "lumos"), "compile-on-prem", "--connector", "sample-idp")
 	is.Equal(r.code, 2)
-	is.True(strings.Contains(r.stderr, `unknown connector "acme-hr"`))
+	is.True(strings.Contains(r.stderr, `unknown connector "sample-idp"`))
 	bundleDir := t.TempDir()
-	r = runIn(t, root, goSettings, filepath.Join(binDir, "lumos"), "compile-on-prem", "--connector", "acme-hr", "--output-directory", bundleDir)
+	r = runIn(t, root, goSettings, filepath.Join(binDir, "lumos"), "compile-on-prem", "--connector", "sample-idp", "--output-directory", bundleDir)
 	if r.code != 0 {
 		t.Fatalf("compile-on-prem: exit %d\n%s", r.code, r.stderr)
 	}
-	is.Equal(r.stdout, filepath.Join(bundleDir, "acme-hr-0.1.0.tar.gz")+"\n")
-	b := readTarGz(t, filepath.Join(bundleDir, "acme-hr-0.1.0.tar.gz"))
-	is.Equal(string(b["metadata.toml"].content), "[connector]\napp_id = \"acme-hr_on_prem\"\nversion = \"0.1.0\"\n")
+	is.Equal(r.stdout, filepath.Join(bundleDir, "sample-idp-0.1.0.tar.gz")+"\n")
+	b := readTarGz(t, filepath.Join(bundleDir, "sample-idp-0.1.0.tar.gz"))
+	is.Equal(string(b["metadata.toml"].content), "[connector]\napp_id = \"sample-idp_on_prem\"\nversion = \"0.1.0\"\n")
 	is.True(strings.Contains(string(b["THIRD_PARTY_LICENSES.txt"].content), "github.com/hashicorp/go-retryablehttp v0.7.8\nLicence: MPL-2.0\n"))
 	mainDir := t.TempDir()
 	is.NoErr(os.WriteFile(filepath.Join(mainDir, "main"), b["main"].content, 0o770))
@@ -446,4 +446,82 @@ func runIn(t *testing.T, dir string, env []string, bin string, args ...string) r
 		code = ee.ExitCode()
 	}
 	return result{code, stdout.String(), stderr.String()}
+}
+
+// --force generates a connector anew even under a built-in connector's name
+// (the mock here), replacing its registration file.
+func TestScaffoldForceBuiltIn(t *testing.T) {
+	is := is.New(t)
+	root := fakeModule(t)
+	treetest.WriteFile(t, filepath.Join(root, "connectors", "mock.go"), "package connectors\n\nimport _ \"github.com/lumosgo/lumos/mock\"\n")
+	t.Chdir(root)
+	refused := run("", "lumos", "scaffold", "mock")
+	is.Equal(refused.code, 2)
+	is.True(strings.Contains(refused.stderr, "use --force to generate it anew"))
+	r := run("", "lumos", "scaffold", "mock", "--force")
+	is.Equal(r.code, 0)
+	reg, err := os.ReadFile(filepath.Join(root, "connectors", "mock.go"))
+	is.NoErr(err)
+	is.True(strings.Contains(string(reg), `import _ "github.com/lumosgo/lumos/connectors/mock"`))
+	src, err := os.ReadFile(filepath.Join(root, "connectors", "mock", "integration.go"))
+	is.NoErr(err)
+	is.True(strings.Contains(string(src), `const AppID = "mock"`))
+}
+
+// scaffold --module makes a module of its own whose main.go builds lumos
+// plus the connector; built against this checkout (a replace directive),
+// its binary runs the new connector and the built-in ones.
+func TestScaffoldModule(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	bin := lumosBinary(t)
+	work := t.TempDir()
+	r := runIn(t, work, nil, filepath.Join(bin, "lumos"), "scaffold", "sample-idp", "--module", "example.com/sample-idp-connector")
+	if r.code != 0 {
+		t.Fatalf("scaffold --module: exit %d\n%s", r.code, r.stderr)
+	}
+	dir := filepath.Join(work, "sample-idp")
+	is.Equal(r.stdout, dir+"\n")
+	is.True(strings.Contains(r.stderr, "go mod tidy"))
+	var files []string
+	is.NoErr(filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	}))
+	is.Equal(files, []string{"go.mod", "main.go", "sample_idp/client.go", "sample_idp/integration.go",
+		"sample_idp/integration_test.go", "sample_idp/read.go", "sample_idp/write.go"})
+	checkout, err := filepath.Abs("..")
+	is.NoErr(err)
+	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	is.NoErr(err)
+	is.True(strings.HasPrefix(string(mod), "module example.com/sample-idp-connector\n"))
+	mod = append(mod, []byte("\nrequire github.com/lumosgo/lumos v0.0.0\n\nreplace github.com/lumosgo/lumos => "+checkout+"\n")...)
+	is.NoErr(os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644))
+	sums, err := os.ReadFile(filepath.Join(checkout, "go.sum")) // lumos's checksums: tidy needs no checksum database
+	is.NoErr(err)
+	is.NoErr(os.WriteFile(filepath.Join(dir, "go.sum"), sums, 0o644))
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir = dir
+	tidy.Env = append(goEnv(), "GOFLAGS=-mod=mod") // offline: every module is in the cache already
+	if out, err := tidy.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	goCmd(t, dir, "build", "-o", "connector", ".") // (TestScaffoldEndToEnd vets and tests the package's files)
+	info := runIn(t, dir, nil, filepath.Join(dir, "connector"), "sample-idp", "info", "--compact")
+	is.Equal(info.code, 0)
+	if !strings.Contains(info.stdout, `"app_id": "sample-idp"`) {
+		t.Fatalf("info: %.300s\n%s", info.stdout, info.stderr)
+	}
+	mock := runIn(t, dir, nil, filepath.Join(dir, "connector"), "mock", "validate_credentials", "--json", validJSON)
+	is.Equal(mock.stdout, validOut) // lumos's own connectors are there too
+
+	refused := runIn(t, work, nil, filepath.Join(bin, "lumos"), "scaffold", "sample-idp", "--module", "example.com/x") // the folder is taken now
+	is.Equal(refused.code, 1)
+	is.True(strings.Contains(refused.stderr, "not empty"))
+	bad := runIn(t, work, nil, filepath.Join(bin, "lumos"), "scaffold", "other-idp", "--module", "not a path")
+	is.Equal(bad.code, 2)
+	is.True(strings.Contains(bad.stderr, "invalid module path"))
 }

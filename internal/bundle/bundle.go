@@ -57,6 +57,10 @@ type Options struct {
 	GOOS, GOARCH    string // the target; empty for this machine's
 	OutputDirectory string // folder for the bundle; empty for ./compiled/<app_id>-<timestamp>/
 	WorkDir         string // a folder inside the lumos module
+	// DataFiles are files to ship beside the executable, relative to
+	// WorkDir; each keeps its relative path in the archive (connector-py's
+	// --data-file).
+	DataFiles []string
 }
 
 // ValidVersion reports whether v may be a bundle version: it goes into a
@@ -106,6 +110,10 @@ func Build(ctx context.Context, o Options, progress io.Writer) (string, error) {
 		return "", err
 	}
 	if err := checkTarget(ctx, goTool, root, goos, goarch); err != nil {
+		return "", err
+	}
+	data, err := DataFiles(o.WorkDir, o.DataFiles)
+	if err != nil {
 		return "", err
 	}
 	outDir, err := outputDirectory(o.OutputDirectory, appID)
@@ -164,6 +172,7 @@ func Build(ctx context.Context, o Options, progress io.Writer) (string, error) {
 		{"THIRD_PARTY_LICENSES.txt", licences},
 		{"metadata.toml", Metadata(appID, version)},
 	}
+	files = append(files, data...)
 	name := appID + "-" + version + ".tar.gz"
 	write := WriteTarGz
 	if goos == "windows" {
@@ -641,4 +650,46 @@ func writeAtomically(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// maxDataFile bounds one --data-file.
+const maxDataFile = 256 << 20
+
+// DataFiles reads the files a bundle ships beside its executable (paths
+// relative to dir) as archive entries named by their relative path with
+// '/'. A path must stay inside dir, name a regular file (not through a
+// symbolic link as its last element) of at most 256 MiB, appear once and
+// not take the name of the bundle's own files. Its errors are UsageErrors
+// when a path is refused.
+func DataFiles(dir string, paths []string) ([]File, error) {
+	var files []File
+	seen := map[string]bool{"main": true, "main.exe": true, "metadata.toml": true, "THIRD_PARTY_LICENSES.txt": true}
+	for _, p := range paths {
+		clean := filepath.Clean(p)
+		name := filepath.ToSlash(clean)
+		if p == "" || filepath.IsAbs(p) || filepath.VolumeName(p) != "" || name == "." || name == ".." || strings.HasPrefix(name, "../") {
+			return nil, UsageError(fmt.Sprintf("--data-file %q: give a path relative to %s, inside it", p, dir))
+		}
+		if seen[name] {
+			return nil, UsageError(fmt.Sprintf("--data-file %q: the bundle already has a file %s", p, name))
+		}
+		seen[name] = true
+		full := filepath.Join(dir, clean)
+		fi, err := os.Lstat(full)
+		if err != nil {
+			return nil, fmt.Errorf("--data-file %q: %w", p, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, UsageError(fmt.Sprintf("--data-file %q: %s is not a regular file (symbolic links, folders and devices are refused)", p, full))
+		}
+		if fi.Size() > maxDataFile {
+			return nil, UsageError(fmt.Sprintf("--data-file %q: larger than %d MiB", p, maxDataFile>>20))
+		}
+		content, err := os.ReadFile(full)
+		if err != nil {
+			return nil, fmt.Errorf("--data-file %q: %w", p, err)
+		}
+		files = append(files, File{Name: name, Content: content})
+	}
+	return files, nil
 }

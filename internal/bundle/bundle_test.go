@@ -10,6 +10,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -187,4 +189,41 @@ func readZip(t *testing.T, b []byte) map[string]entry {
 		out[f.Name] = entry{string(content), f.Mode(), f.Mode().IsRegular(), f.Modified}
 	}
 	return out
+}
+
+func TestDataFiles(t *testing.T) {
+	dir := t.TempDir()
+	is.New(t).NoErr(os.MkdirAll(filepath.Join(dir, "conf", "sub"), 0o755))
+	is.New(t).NoErr(os.WriteFile(filepath.Join(dir, "conf", "sub", "a.json"), []byte(`{"a":1}`), 0o644))
+	is.New(t).NoErr(os.WriteFile(filepath.Join(dir, "b.txt"), []byte("b"), 0o644))
+	is.New(t).NoErr(os.Symlink("b.txt", filepath.Join(dir, "link.txt")))
+	tests := []struct {
+		name  string
+		paths []string
+		want  []bundle.File
+		err   string
+	}{
+		{"none", nil, nil, ""},
+		{"paths kept, with '/'", []string{"conf/sub/a.json", "./b.txt"},
+			[]bundle.File{{Name: "conf/sub/a.json", Content: []byte(`{"a":1}`)}, {Name: "b.txt", Content: []byte("b")}}, ""},
+		{"absolute", []string{filepath.Join(dir, "b.txt")}, nil, "relative"},
+		{"outside", []string{"../b.txt"}, nil, "relative"},
+		{"twice", []string{"b.txt", "conf/../b.txt"}, nil, "already has"},
+		{"the bundle's own name", []string{"metadata.toml"}, nil, "already has"},
+		{"a symbolic link", []string{"link.txt"}, nil, "not a regular file"},
+		{"a folder", []string{"conf"}, nil, "not a regular file"},
+		{"missing", []string{"none.txt"}, nil, "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			got, err := bundle.DataFiles(dir, tt.paths)
+			if tt.err != "" {
+				is.True(err != nil && strings.Contains(err.Error(), tt.err))
+				return
+			}
+			is.NoErr(err)
+			is.Equal(got, tt.want)
+		})
+	}
 }

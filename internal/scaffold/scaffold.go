@@ -34,7 +34,7 @@ func (e UsageError) Error() string { return string(e) }
 type Options struct {
 	Name  string // the connector's app id: lower-case words joined by '-', e.g. acme-hr
 	Dir   string // folder for the package, inside the module; empty for connectors/<name with '_'>
-	Force bool   // replace an existing package folder and registration file
+	Force bool   // replace an existing package folder and registration file; allow a built-in connector's name
 	// WorkDir is a folder inside the lumos module; a relative Dir is taken
 	// from it.
 	WorkDir string
@@ -86,6 +86,7 @@ type data struct {
 	Dir        string // connectors/acme_hr, relative to the module root, with '/'
 	RegFile    string // connectors/acme_hr.go
 	Module     string // github.com/lumosgo/lumos
+	Standalone bool   // the connector is a module of its own (scaffold --module)
 }
 
 // hook, when set (by tests), is called before each step that changes the
@@ -103,7 +104,7 @@ func step(name string) error {
 // written into a temporary folder first, then moved into place, so a
 // failure leaves the module as it was.
 func Generate(o Options) (Result, error) {
-	if err := CheckName(o.Name, o.Reserved); err != nil {
+	if err := checkName(o.Name, o.Reserved, !o.Force); err != nil {
 		return Result{}, err
 	}
 	root, err := module.FindRoot(o.WorkDir)
@@ -171,6 +172,12 @@ func Generate(o Options) (Result, error) {
 // registered connector has, and that makes a valid Go package and
 // registration file name. Its errors are UsageErrors.
 func CheckName(name string, reserved func(name string) error) error {
+	return checkName(name, reserved, true)
+}
+
+// checkName is CheckName; builtIn says whether a built-in connector's name
+// is refused (with --force it is not: the connector is generated anew).
+func checkName(name string, reserved func(name string) error, builtIn bool) error {
 	if toolkit.CheckAppID(name) != nil || strings.Contains(name, "_") {
 		return UsageError(fmt.Sprintf("invalid connector name %q: use lower-case words of letters and digits joined by '-', starting with a letter, at most %d characters (e.g. acme-hr)",
 			name, toolkit.MaxAppIDLength))
@@ -187,8 +194,8 @@ func CheckName(name string, reserved func(name string) error) error {
 	case token.IsKeyword(pkg):
 		return UsageError(fmt.Sprintf("the connector name %q is a Go keyword and cannot be a package name; choose another", name))
 	}
-	if _, ok := toolkit.Lookup(name); ok {
-		return UsageError(fmt.Sprintf("a connector named %q is already built into lumos; choose another name", name))
+	if _, ok := toolkit.Lookup(name); ok && builtIn {
+		return UsageError(fmt.Sprintf("a connector named %q is already built into lumos; choose another name, or use --force to generate it anew", name))
 	}
 	// Go reads suffixes of file names as build constraints (foo_linux.go,
 	// foo_test.go): the registration file connectors/<pkg>.go must not have one.

@@ -21,8 +21,8 @@ func TestScaffoldRollsBack(t *testing.T) {
 				treetest.WriteFile(t, filepath.Join(root, "go.mod"), "module github.com/lumosgo/lumos\n")
 				treetest.WriteFile(t, filepath.Join(root, "connectors", "doc.go"), "package connectors\n")
 				if force {
-					treetest.WriteFile(t, filepath.Join(root, "connectors", "acme_hr", "old.go"), "package acme_hr\n")
-					treetest.WriteFile(t, filepath.Join(root, "connectors", "acme_hr.go"), "package connectors\n// old\n")
+					treetest.WriteFile(t, filepath.Join(root, "connectors", "sample_idp", "old.go"), "package sample_idp\n")
+					treetest.WriteFile(t, filepath.Join(root, "connectors", "sample_idp.go"), "package connectors\n// old\n")
 				}
 				before := treetest.Describe(t, root)
 				hook = func(s string) error {
@@ -33,7 +33,7 @@ func TestScaffoldRollsBack(t *testing.T) {
 				}
 				defer func() { hook = nil }()
 
-				_, err := Generate(Options{Name: "acme-hr", Force: force, WorkDir: root})
+				_, err := Generate(Options{Name: "sample-idp", Force: force, WorkDir: root})
 				if err == nil || !strings.Contains(err.Error(), "injected failure at "+step) {
 					t.Fatalf("Generate: %v, want the injected failure at %s", err, step)
 				}
@@ -56,7 +56,7 @@ func TestScaffoldRollsBack(t *testing.T) {
 		return nil
 	}
 	defer func() { hook = nil }()
-	if _, err := Generate(Options{Name: "acme-hr", Dir: filepath.Join("internal", "deep", "acme"), WorkDir: root}); err == nil {
+	if _, err := Generate(Options{Name: "sample-idp", Dir: filepath.Join("internal", "deep", "acme"), WorkDir: root}); err == nil {
 		t.Fatal("Generate succeeded despite the injected failure")
 	}
 	if after := treetest.Describe(t, root); after != before {

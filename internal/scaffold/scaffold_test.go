@@ -18,13 +18,13 @@ func TestCheckName(t *testing.T) {
 		return nil
 	}
 	tests := []struct{ name, problem string }{
-		{"acme-hr", ""},
+		{"sample-idp", ""},
 		{"acme2", ""},
 		{"a", ""},
 		{strings.Repeat("a", 64), ""},
 		{strings.Repeat("a", 65), "invalid connector name"},
 		{"", "invalid connector name"},
-		{"acme_hr", "invalid connector name"}, // '-' only: the package name replaces it by '_'
+		{"sample_idp", "invalid connector name"}, // '-' only: the package name replaces it by '_'
 		{"Acme", "invalid connector name"},
 		{"1acme", "invalid connector name"},
 		{"acme--hr", "invalid connector name"},

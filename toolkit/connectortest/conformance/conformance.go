@@ -18,7 +18,9 @@
 //     version, info, paths, operations, every local $ref resolving);
 //     connectortest sets a full kin-openapi validation, kept out of this
 //     package so the lumos binary does not link kin-openapi.
-//   - validate_credentials: the credentials and settings are valid.
+//   - validate_credentials: the credentials and settings are valid. When
+//     it answers an error or valid: false, the checks that depend on them (the listings and the
+//     writes) are reported as skipped rather than run.
 //   - "<capability>: drain", for every read capability whose result is a list
 //     and whose payload has no required field: the listing is paged to its end
 //     (bounded by MaxItems, MaxPages and the time budget, reported when hit);
@@ -128,6 +130,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Trace, when set, receives one line per upstream HTTP request (as --trace).
 	Trace io.Writer
+
+	// Progress, when set, is called with each check's result as soon as it
+	// is known, in the order of Report.Checks (the command line prints a
+	// line per check as the run goes).
+	Progress func(Result)
 }
 
 // withDefaults fills in the zero bounds.
@@ -198,6 +205,8 @@ type runner struct {
 	answers int            // answers checked for secrets
 
 	interrupted bool // a call of the current check was cut short by the time budget
+
+	credentialsFailed bool // validate_credentials answered an error or valid: false; the checks needing the credentials are skipped
 
 	schemas  *responseSchemas
 	listings map[toolkit.CapabilityName]*listing
@@ -272,6 +281,10 @@ func (r *runner) step(name string, capability toolkit.CapabilityName, check func
 		r.add(Result{Name: name, Status: Skip, Summary: "not run: " + r.budgetText()})
 		return
 	}
+	if r.credentialsFailed && needsCredentials(name) {
+		r.add(Result{Name: name, Status: Skip, Summary: skippedForCredentials})
+		return
+	}
 	start := time.Now()
 	r.interrupted = false
 	res := func() (res Result) {
@@ -292,7 +305,23 @@ func (r *runner) step(name string, capability toolkit.CapabilityName, check func
 	r.add(res)
 }
 
-func (r *runner) add(res Result) { r.report.Checks = append(r.report.Checks, res) }
+func (r *runner) add(res Result) {
+	r.report.Checks = append(r.report.Checks, res)
+	if r.opts.Progress != nil {
+		r.opts.Progress(res)
+	}
+}
+
+// skippedForCredentials is the summary of a check skipped because
+// validate_credentials failed.
+const skippedForCredentials = "not run: validate_credentials failed"
+
+// needsCredentials reports whether a check calls the connector with the
+// request's credentials and expects them to work: the listings and the
+// writes. (The hostile envelopes and the secrets check do not.)
+func needsCredentials(name string) bool {
+	return strings.HasSuffix(name, ": drain") || strings.HasSuffix(name, ": tampered token") || strings.HasPrefix(name, "writes:")
+}
 
 // skipped reports whether Options.Skip names the check or its capability.
 func (r *runner) skipped(name string, capability toolkit.CapabilityName) bool {

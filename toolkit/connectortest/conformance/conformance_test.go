@@ -94,7 +94,10 @@ func TestTimeBudget(t *testing.T) {
 		return endless(1)(ctx, req)
 	}
 	in := newConnector(t, "slow", slow)
-	r := conformance.Check(context.Background(), in, conformance.Options{Request: basicAuth, Timeout: 300 * time.Millisecond})
+	// The schema checks are skipped: under -race on a busy machine they alone
+	// can spend the budget before the listing starts.
+	r := conformance.Check(context.Background(), in, conformance.Options{Request: basicAuth, Timeout: 300 * time.Millisecond,
+		Skip: []string{"info", "schemas", "app_info"}})
 	if !r.BudgetSpent {
 		t.Errorf("BudgetSpent is false:\n%s", r.Text())
 	}

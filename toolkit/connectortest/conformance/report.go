@@ -100,20 +100,41 @@ func (r *Report) count() {
 // the limits and a summary line.
 func (r Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Conformance of %s %s\n\n", r.AppID, r.Version)
+	b.WriteString(r.Heading())
 	width := 0
 	for _, c := range r.Checks {
 		width = max(width, len(c.Name))
 	}
 	for _, c := range r.Checks {
-		fmt.Fprintf(&b, "%s  %-*s  %s\n", strings.ToUpper(string(c.Status)), width, c.Name, c.Summary)
-		for _, p := range c.Problems {
-			fmt.Fprintf(&b, "      - %s\n", indentLines(p, "        "))
-		}
-		for _, n := range c.Notes {
-			fmt.Fprintf(&b, "      note: %s\n", indentLines(n, "        "))
-		}
+		b.WriteString(c.Line(width))
 	}
+	b.WriteString(r.Summary())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Heading is the report's first lines: the connector and its version.
+func (r Report) Heading() string {
+	return fmt.Sprintf("Conformance of %s %s\n\n", r.AppID, r.Version)
+}
+
+// Line is one check as the text report shows it: status, name padded to
+// width, summary, then its problems and notes indented under it.
+func (c Result) Line(width int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %-*s  %s\n", strings.ToUpper(string(c.Status)), width, c.Name, c.Summary)
+	for _, p := range c.Problems {
+		fmt.Fprintf(&b, "      - %s\n", indentLines(p, "        "))
+	}
+	for _, n := range c.Notes {
+		fmt.Fprintf(&b, "      note: %s\n", indentLines(n, "        "))
+	}
+	return b.String()
+}
+
+// Summary is the end of the text report: the limits and the verdict.
+func (r Report) Summary() string {
+	var b strings.Builder
 	l := r.Limits
 	fmt.Fprintf(&b, "\nLimits: page size %d; at most %d items and %d pages per listing; time budget %s",
 		l.PageSize, l.MaxItems, l.MaxPages, l.TimeBudget)
@@ -127,8 +148,7 @@ func (r Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "%s: %d checks, %d passed, %d failed, %d skipped in %s\n",
 		verdict, len(r.Checks), r.Passed, r.Failed, r.Skipped, r.Duration)
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.String()
 }
 
 // Text is the report as WriteText writes it.

@@ -156,9 +156,11 @@ func (r *runner) checkSchemas() Result {
 func (r *runner) checkValidateCredentials() Result {
 	a, err := r.call(toolkit.CapValidateCredentials.Name(), nil, nil)
 	if err != nil {
+		r.credentialsFailed = true
 		return Result{Status: Fail, Summary: err.Error()}
 	}
 	if a.IsError {
+		r.credentialsFailed = true
 		return Result{Status: Fail, Summary: "validate_credentials failed: " + a.failure()}
 	}
 	var v toolkit.ValidatedCredentials
@@ -167,6 +169,7 @@ func (r *runner) checkValidateCredentials() Result {
 	}
 	res := Result{Status: Pass, Summary: fmt.Sprintf("valid; tenant %q", v.UniqueTenantID)}
 	if !v.Valid {
+		r.credentialsFailed = true
 		res = Result{Status: Fail, Summary: "the connector answers valid: false"}
 	}
 	if v.UniqueTenantID == "" {

@@ -51,6 +51,9 @@ func (r *runner) writeChecks() {
 		r.report.BudgetSpent = true
 		skipBoth("not run: " + r.budgetText())
 		return
+	case r.credentialsFailed:
+		skipBoth(skippedForCredentials)
+		return
 	}
 	start := time.Now()
 	if hasAssign && hasUnassign && !r.opts.StatelessWrites {
