@@ -133,6 +133,10 @@ func run(argv []string, streams *Streams, o runOptions) int {
 	sigs, release := sigcatch.Catch()
 	defer release()
 	s := chooseMode(argv, o)
+	if s.serving() {
+		release() // serve answers its own signals: SIGTERM drains the calls, then exits 0
+		return runServe(s, streams)
+	}
 	connectors := o.connectors
 	if connectors == nil {
 		connectors = toolkit.Integrations()

@@ -1,0 +1,174 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/swaggest/swgui"
+	"github.com/swaggest/swgui/v5emb"
+
+	"github.com/lumosgo/lumos/openapi"
+	"github.com/lumosgo/lumos/openapi/render"
+	"github.com/lumosgo/lumos/toolkit"
+)
+
+// docs are the documents the server describes itself with, each built on
+// first use and kept.
+type docs struct {
+	s *Server
+
+	uiOnce sync.Once
+	ui     http.Handler
+
+	specOnce          sync.Once
+	specJSON, specYML []byte
+	specErr           error
+
+	mu      sync.Mutex
+	schemas map[string][]byte // app_id → its app_info OpenAPI document
+}
+
+func newDocs(s *Server) *docs { return &docs{s: s, schemas: map[string][]byte{}} }
+
+// serveUI answers /docs and its assets: Swagger UI, embedded in the binary,
+// showing the server's OpenAPI document.
+func (d *docs) serveUI(w http.ResponseWriter, r *http.Request) {
+	d.uiOnce.Do(func() {
+		title := "lumos connectors"
+		if in := d.s.cfg.Single; in != nil {
+			title = in.Declaration().Description.UserFriendlyName + " connector"
+		}
+		d.ui = v5emb.NewHandlerWithConfig(swgui.Config{Title: title, SwaggerJSON: "/openapi.json", BasePath: "/docs/"})
+	})
+	d.ui.ServeHTTP(w, r)
+}
+
+// serveSpec answers /openapi.json and /openapi.yaml of `lumos serve`.
+func (d *docs) serveSpec(w http.ResponseWriter, yaml bool) {
+	d.specOnce.Do(func() { d.specJSON, d.specYML, d.specErr = serverSpec(d.s.cfg.Version) })
+	switch {
+	case d.specErr != nil:
+		detail(w, http.StatusInternalServerError, d.specErr.Error())
+	case yaml:
+		writeDoc(w, "application/yaml", d.specYML)
+	default:
+		writeDoc(w, "application/json", d.specJSON)
+	}
+}
+
+// serveAppSchema answers a connector's openapi.json: the OpenAPI document
+// of its app_info. Under /connectors/{app_id}/ its paths are relative to
+// that prefix, which the document's servers say.
+func (d *docs) serveAppSchema(w http.ResponseWriter, r *http.Request, in *toolkit.Integration) {
+	d.mu.Lock()
+	doc, ok := d.schemas[in.AppID()]
+	d.mu.Unlock()
+	if !ok {
+		var err error
+		if doc, err = appSchema(r.Context(), in, d.s.cfg.Single == nil); err != nil {
+			detail(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		d.mu.Lock()
+		d.schemas[in.AppID()] = doc
+		d.mu.Unlock()
+	}
+	writeDoc(w, "application/json", doc)
+}
+
+// appSchema runs the connector's app_info and returns its OpenAPI document.
+func appSchema(ctx context.Context, in *toolkit.Integration, prefixed bool) ([]byte, error) {
+	out := in.Dispatch(ctx, string(toolkit.CapAppInfo.Name()), []byte(`{"request":{}}`))
+	var env struct {
+		Response struct {
+			AppSchema map[string]any `json:"app_schema"`
+		} `json:"response"`
+	}
+	if err := json.Unmarshal(out, &env); err != nil || env.Response.AppSchema == nil {
+		return nil, fmt.Errorf("app_info of %s gave no OpenAPI document", in.AppID())
+	}
+	if prefixed {
+		env.Response.AppSchema["servers"] = []any{map[string]any{"url": "/connectors/" + in.AppID()}}
+	}
+	b, err := json.MarshalIndent(env.Response.AppSchema, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// serverSpec is the protocol's OpenAPI document with the routes of
+// `lumos serve`: each capability under /connectors/{connector_id}/, plus
+// the listing, info, per-connector document, probes and metrics, and the
+// bearer token as an optional security scheme.
+func serverSpec(version string) (js, yml []byte, err error) {
+	raw, err := openapi.Generated(openapi.OpenAPI30, openapi.JSON)
+	if err != nil {
+		return nil, nil, err
+	}
+	var tree map[string]any
+	if err := json.Unmarshal(raw, &tree); err != nil {
+		return nil, nil, err
+	}
+	paths, _ := tree["paths"].(map[string]any)
+	served := map[string]any{}
+	for p, item := range paths {
+		served["/connectors"+p] = item
+	}
+	for p, item := range extraPaths() {
+		served[p] = item
+	}
+	tree["paths"] = served
+	tree["servers"] = []any{map[string]any{"url": "/", "description": "this server"}}
+	if info, ok := tree["info"].(map[string]any); ok && version != "" {
+		info["x-lumos-serve-version"] = version
+	}
+	comps, _ := tree["components"].(map[string]any)
+	if comps == nil {
+		comps = map[string]any{}
+		tree["components"] = comps
+	}
+	comps["securitySchemes"] = map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
+		"description": "The token of --token-file, when the server was started with one."}}
+	tree["security"] = []any{map[string]any{}, map[string]any{"bearer": []any{}}}
+	d := openapi.NewDocument(openapi.OpenAPI30, tree)
+	if js, err = render.JSON(d); err != nil {
+		return nil, nil, err
+	}
+	if yml, err = render.YAML(d); err != nil {
+		return nil, nil, err
+	}
+	return append(js, '\n'), yml, nil
+}
+
+// extraPaths are the routes of `lumos serve` that are not capabilities.
+func extraPaths() map[string]any {
+	idParam := map[string]any{"name": "connector_id", "in": "path", "required": true,
+		"description": "The app id of the connector, e.g. mock.", "schema": map[string]any{"type": "string"}}
+	get := func(id, tag, summary, desc, ctype string, params ...any) map[string]any {
+		op := map[string]any{"operationId": id, "tags": []any{tag}, "summary": summary, "description": desc,
+			"responses": map[string]any{
+				"200": map[string]any{"description": "OK", "content": map[string]any{ctype: map[string]any{"schema": map[string]any{}}}},
+				"404": map[string]any{"description": "No such route or connector."},
+			}}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		return map[string]any{"get": op}
+	}
+	const server = "Server"
+	return map[string]any{
+		"/connectors": get("list_connectors", server, "List connectors",
+			"The connectors this server runs, as `lumos connectors list --json` prints them.", "application/json"),
+		"/connectors/{connector_id}/info": get("connector_info", server, "Describe a connector",
+			"The connector's `info` document, as `lumos <connector> info` prints it.", "application/json", idParam),
+		"/connectors/{connector_id}/openapi.json": get("connector_openapi", server, "A connector's OpenAPI document",
+			"The OpenAPI document of the connector's app_info; its paths are relative to /connectors/{connector_id}.", "application/json", idParam),
+		"/healthz": get("healthz", server, "Liveness", "200 while the process runs.", "text/plain"),
+		"/readyz":  get("readyz", server, "Readiness", "200 while the server accepts calls; 503 once it drains.", "text/plain"),
+		"/metrics": get("metrics", server, "Prometheus metrics", "Metrics in the Prometheus text format.", "text/plain"),
+	}
+}
