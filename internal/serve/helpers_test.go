@@ -90,7 +90,7 @@ func do(t *testing.T, method, url, body string, header ...string) reply {
 // one newline.
 func assertEnvelope(is *is.I, body string) map[string]any {
 	is.Helper()
-	is.True(strings.HasSuffix(body, "\n"))  // the envelope ends with a newline, as the CLI prints it
+	is.True(strings.HasSuffix(body, "\n")) // the envelope ends with a newline, as the CLI prints it
 	is.Equal(strings.Count(body, "\n"), 1) // one line: one document
 	var v map[string]any
 	is.NoErr(json.Unmarshal([]byte(body), &v)) // one whole JSON document

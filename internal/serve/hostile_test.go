@@ -72,7 +72,7 @@ func TestPathTricks(t *testing.T) {
 			is := is.New(t)
 			status, got := rawRequest(t, addr, "POST "+path+" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
 			is.True(strings.HasPrefix(status, "404") || strings.HasPrefix(status, "400")) // not found, or refused by net/http
-			is.True(!strings.Contains(got, "response"))                                // no capability ran
+			is.True(!strings.Contains(got, "response"))                                   // no capability ran
 		})
 	}
 }
@@ -140,7 +140,7 @@ func TestSlowClients(t *testing.T) {
 			is.NoErr(err)
 			start := time.Now()
 			_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-			_, _ = io.ReadAll(c) // the server answers (408 or nothing) and closes
+			_, _ = io.ReadAll(c)                       // the server answers (408 or nothing) and closes
 			is.True(time.Since(start) < 5*time.Second) // cut off by the server's timeout, not the test's
 			got := do(t, "GET", "http://"+addr+"/healthz", "")
 			is.Equal(got.status, 200) // others are still served
