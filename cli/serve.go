@@ -56,7 +56,7 @@ func (s start) serving() bool {
 // SIGTERM and SIGINT drain the calls in flight and exit 0, SIGHUP reloads
 // the token and TLS files.
 func runServe(s start, streams *Streams) int {
-	cmd := &serveCommand{connector: s.connector, logName: s.logName()}
+	cmd := serveCommand{connector: s.connector, logName: s.logName()}
 	prog := s.prog
 	args := s.args
 	if s.connector == nil && args[0] != "serve" {
@@ -64,7 +64,7 @@ func runServe(s start, streams *Streams) int {
 		prog, args = prog+" "+args[0], args[1:]
 	}
 	grammar := &struct {
-		Serve *serveCommand `cmd:"" help:"Answer capability calls over HTTP (see docs/serve.md)."`
+		Serve serveCommand `cmd:"" help:"Answer capability calls over HTTP (see docs/serve.md)."`
 	}{cmd}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

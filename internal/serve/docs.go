@@ -4,14 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/swaggest/swgui"
 	"github.com/swaggest/swgui/v5emb"
 
 	"github.com/lumosgo/lumos/openapi"
-	"github.com/lumosgo/lumos/openapi/render"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -103,7 +105,9 @@ func appSchema(ctx context.Context, in *toolkit.Integration, prefixed bool) ([]b
 // serverSpec is the protocol's OpenAPI document with the routes of
 // `lumos serve`: each capability under /connectors/{connector_id}/, plus
 // the listing, info, per-connector document, probes and metrics, and the
-// bearer token as an optional security scheme.
+// bearer token as an optional security scheme. Both forms are derived
+// from the documents rendered at build time (openapi.Generated), the YAML
+// one by editing its text, so nothing is re-rendered at run time.
 func serverSpec(version string) (js, yml []byte, err error) {
 	raw, err := openapi.Generated(openapi.OpenAPI30, openapi.JSON)
 	if err != nil {
@@ -118,30 +122,107 @@ func serverSpec(version string) (js, yml []byte, err error) {
 	for p, item := range paths {
 		served["/connectors"+p] = item
 	}
-	for p, item := range extraPaths() {
+	extra := extraPaths()
+	for p, item := range extra {
 		served[p] = item
 	}
 	tree["paths"] = served
-	tree["servers"] = []any{map[string]any{"url": "/", "description": "this server"}}
-	if info, ok := tree["info"].(map[string]any); ok && version != "" {
-		info["x-lumos-serve-version"] = version
+	top := map[string]any{
+		"servers":  []any{map[string]any{"url": "/", "description": "this server"}},
+		"security": []any{map[string]any{}, map[string]any{"bearer": []any{}}},
 	}
-	comps, _ := tree["components"].(map[string]any)
-	if comps == nil {
-		comps = map[string]any{}
-		tree["components"] = comps
-	}
-	comps["securitySchemes"] = map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
+	maps.Copy(tree, top)
+	schemes := map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
 		"description": "The token of --token-file, when the server was started with one."}}
-	tree["security"] = []any{map[string]any{}, map[string]any{"bearer": []any{}}}
-	d := openapi.NewDocument(openapi.OpenAPI30, tree)
-	if js, err = render.JSON(d); err != nil {
+	comps, _ := tree["components"].(map[string]any)
+	comps["securitySchemes"] = schemes
+	info, _ := tree["info"].(map[string]any)
+	info["x-lumos-serve-version"] = version
+	if js, err = json.MarshalIndent(tree, "", "  "); err != nil {
 		return nil, nil, err
 	}
-	if yml, err = render.YAML(d); err != nil {
+	rawYAML, err := openapi.Generated(openapi.OpenAPI30, openapi.YAML)
+	if err != nil {
 		return nil, nil, err
 	}
-	return append(js, '\n'), yml, nil
+	var b strings.Builder
+	for line := range strings.Lines(string(rawYAML)) {
+		if rest, ok := strings.CutPrefix(line, "  /{connector_id}/"); ok {
+			line = "  /connectors/{connector_id}/" + rest
+		}
+		b.WriteString(line)
+		switch line {
+		case "info:\n":
+			writeYAML(&b, map[string]any{"x-lumos-serve-version": version}, 2)
+		case "paths:\n":
+			writeYAML(&b, extra, 2)
+		case "components:\n":
+			writeYAML(&b, map[string]any{"securitySchemes": schemes}, 2)
+		}
+	}
+	writeYAML(&b, top, 0)
+	return append(js, '\n'), []byte(b.String()), nil
+}
+
+// writeYAML writes v, a tree of maps, lists and scalars as encoding/json
+// decodes them, as block YAML indented by indent spaces. Keys and strings
+// are written as JSON strings, which YAML reads as double-quoted scalars.
+func writeYAML(b *strings.Builder, v map[string]any, indent int) {
+	pad := strings.Repeat(" ", indent)
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		b.WriteString(pad + quoteYAML(k) + ":")
+		writeYAMLValue(b, v[k], indent)
+	}
+}
+
+// writeYAMLValue writes a mapping's value: on the key's line when it is a
+// scalar or empty, else on the lines after it.
+func writeYAMLValue(b *strings.Builder, v any, indent int) {
+	switch v := v.(type) {
+	case map[string]any:
+		if len(v) == 0 {
+			b.WriteString(" {}\n")
+			return
+		}
+		b.WriteString("\n")
+		writeYAML(b, v, indent+2)
+	case []any:
+		if len(v) == 0 {
+			b.WriteString(" []\n")
+			return
+		}
+		b.WriteString("\n")
+		pad := strings.Repeat(" ", indent)
+		for _, item := range v {
+			m, isMap := item.(map[string]any)
+			if !isMap || len(m) == 0 {
+				b.WriteString(pad + "-")
+				writeYAMLValue(b, item, indent+2)
+				continue
+			}
+			// The item's first key goes on the dash's line.
+			var sub strings.Builder
+			writeYAML(&sub, m, indent+2)
+			b.WriteString(pad + "- " + strings.TrimPrefix(sub.String(), pad+"  "))
+		}
+	default:
+		s, _ := json.Marshal(v)
+		b.WriteString(" " + string(s) + "\n")
+	}
+}
+
+// quoteYAML writes a key plainly when it is a word YAML reads as a
+// string, else quoted.
+func quoteYAML(k string) string {
+	plain := k != "" && (k[0] >= 'a' && k[0] <= 'z' || k[0] >= 'A' && k[0] <= 'Z') &&
+		!slices.Contains([]string{"true", "false", "null", "yes", "no", "on", "off", "y", "n"}, strings.ToLower(k))
+	for _, c := range k {
+		if !plain || !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			s, _ := json.Marshal(k)
+			return string(s)
+		}
+	}
+	return k
 }
 
 // extraPaths are the routes of `lumos serve` that are not capabilities.

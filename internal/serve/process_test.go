@@ -3,17 +3,21 @@ package serve_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/matryer/is"
 
 	"github.com/lumosgo/lumos/connectors/github/githubfake"
 )
@@ -65,8 +69,15 @@ type replica struct {
 // 127.0.0.1:0) and waits for the address it listens on.
 func startReplica(tb testing.TB, args ...string) *replica {
 	tb.Helper()
-	cmd := exec.Command(lumosBinary(tb), args...)
-	cmd.Env = append(os.Environ(), "LUMOS_LOG_TO_STDOUT=true")
+	return startProgram(tb, lumosBinary(tb), nil, args...)
+}
+
+// startProgram starts exe (the lumos binary, or a link to it) with env
+// added to the environment, and waits for the address it listens on.
+func startProgram(tb testing.TB, exe string, env []string, args ...string) *replica {
+	tb.Helper()
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(append(os.Environ(), "LUMOS_LOG_TO_STDOUT=true"), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -188,4 +199,49 @@ func TestSIGTERMDrains(t *testing.T) {
 	if _, err := http.Get("http://" + r.addr + "/healthz"); err == nil {
 		t.Error("the stopped replica still accepts connections")
 	}
+}
+
+// TestCommandForms starts the server each way the command line offers and
+// checks each answers a call as the CLI does.
+func TestCommandForms(t *testing.T) {
+	bin := lumosBinary(t)
+	link := filepath.Join(t.TempDir(), "mock-connector")
+	if err := os.Symlink(bin, link); err != nil {
+		t.Fatal(err)
+	}
+	body := `{` + mockAuth + `,"request":{}}`
+	want, _ := cliRun(t, "mock", "validate_credentials", "--json", body)
+	cases := []struct {
+		name string
+		exe  string
+		env  []string
+		args []string
+		path string
+	}{
+		{"lumos serve", bin, nil, []string{"serve", "--listen", "127.0.0.1:0"}, "/connectors/mock/validate_credentials"},
+		{"lumos serve, address from the environment", bin, []string{"LUMOS_SERVE_LISTEN=127.0.0.1:0"}, []string{"serve"}, "/connectors/mock/validate_credentials"},
+		{"lumos mock serve", bin, nil, []string{"mock", "serve", "--listen", "127.0.0.1:0"}, "/validate-credentials"},
+		{"mock-connector serve", link, nil, []string{"serve", "-p", strconv.Itoa(freePort(t)), "--listen", "127.0.0.1:1"}, "/validate_credentials"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			is := is.New(t)
+			r := startProgram(t, tc.exe, tc.env, tc.args...)
+			got := do(t, "POST", "http://"+r.addr+tc.path, body)
+			is.Equal(got.status, 200)
+			is.Equal(got.body, want)
+			is.NoErr(r.stop(t)) // SIGTERM: exit 0
+		})
+	}
+}
+
+// TestRefusesRemoteWithoutAuth: a non-loopback address without a token
+// stops the command before it listens.
+func TestRefusesRemoteWithoutAuth(t *testing.T) {
+	is := is.New(t)
+	out, err := exec.Command(lumosBinary(t), "serve", "--listen", "0.0.0.0:0").CombinedOutput()
+	var exit *exec.ExitError
+	is.True(errors.As(err, &exit))
+	is.Equal(exit.ExitCode(), 1)
+	is.True(strings.Contains(string(out), "not a loopback address")) // says why
 }
