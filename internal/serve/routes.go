@@ -198,7 +198,7 @@ func capabilityName(seg string) (string, bool) {
 // connector has, or "unknown" (so a client cannot grow the metrics without
 // bound).
 func (s *Server) capabilityLabel(in *toolkit.Integration, name string) string {
-	if slices.Contains(in.Capabilities(), toolkit.CapabilityName(name)) {
+	if s.caps[in][name] {
 		return name
 	}
 	return "unknown"

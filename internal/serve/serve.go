@@ -17,7 +17,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -97,7 +96,7 @@ func (c *Config) defaults() {
 		c.MaxInFlight = DefaultMaxInFlight
 	}
 	if c.Log == nil {
-		c.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.Log = slog.New(slog.DiscardHandler)
 	}
 }
 
@@ -105,6 +104,7 @@ func (c *Config) defaults() {
 type Server struct {
 	cfg      Config
 	byID     map[string]*toolkit.Integration
+	caps     map[*toolkit.Integration]map[string]bool // each connector's capabilities, for labels
 	slots    chan struct{}
 	metrics  *metrics
 	token    atomic.Pointer[[32]byte] // SHA-256 of the bearer token, nil for none
@@ -125,6 +125,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Single != nil {
 		s.byID = map[string]*toolkit.Integration{cfg.Single.AppID(): cfg.Single}
+	}
+	s.caps = map[*toolkit.Integration]map[string]bool{}
+	for _, in := range s.byID {
+		s.caps[in] = map[string]bool{}
+		for _, c := range in.Capabilities() {
+			s.caps[in][string(c)] = true
+		}
 	}
 	if err := s.loadToken(); err != nil {
 		return nil, err
@@ -240,5 +247,5 @@ func (s *Server) logHandler() slog.Handler {
 	if s.cfg.AccessLog != nil {
 		return s.cfg.AccessLog.Handler()
 	}
-	return slog.NewTextHandler(io.Discard, nil)
+	return slog.DiscardHandler
 }
