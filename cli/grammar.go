@@ -118,9 +118,10 @@ type rootCommand struct {
 	Version    versionFlag       `help:"Print the version and exit."`
 	Connectors connectorsCommand `cmd:"" help:"List the built-in connectors, or link them as <app_id>-connector commands."`
 	Spec       specCommand       `cmd:"" help:"Print the OpenAPI document of the whole protocol (all standard capabilities)."`
-	Serve      serveCommand      `cmd:"" help:"Answer capability calls of every connector over HTTP (see docs/serve.md)."`
 	//lint:ignore U1000 kong reads the embedded commands by reflection; empty in runtime builds
 	devCommands `embed:""`
+	//lint:ignore U1000 kong reads the embedded commands by reflection; empty in runtime builds
+	serveCommands `embed:""`
 }
 
 // versionFlag prints the version to stdout and exits 0.

@@ -1,3 +1,5 @@
+//go:build !lumos_runtime
+
 package cli
 
 import (
@@ -17,6 +19,13 @@ import (
 	"github.com/lumosgo/lumos/internal/serve"
 	"github.com/lumosgo/lumos/toolkit"
 )
+
+// serveCommands holds `lumos serve`. Builds tagged lumos_runtime (the
+// on-prem bundles, started once per call) leave it out with its HTTP server
+// and metrics library, whose package initialisers every start-up would pay.
+type serveCommands struct {
+	Serve serveCommand `cmd:"" help:"Answer capability calls of every connector over HTTP (see docs/serve.md)."`
+}
 
 // serveCommand is `lumos serve` (every connector under /connectors/) and
 // `lumos <connector> serve` or `<connector>-connector serve` (one

@@ -1,17 +1,23 @@
 package serve
 
 import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
+	"io"
+	"io/fs"
 	"maps"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/swaggest/swgui"
-	"github.com/swaggest/swgui/v5emb"
+	"github.com/swaggest/swgui/v5/static"
 
 	"github.com/lumosgo/lumos/openapi"
 	"github.com/lumosgo/lumos/toolkit"
@@ -21,9 +27,6 @@ import (
 // first use and kept.
 type docs struct {
 	s *Server
-
-	uiOnce sync.Once
-	ui     http.Handler
 
 	specOnce          sync.Once
 	specJSON, specYML []byte
@@ -35,18 +38,86 @@ type docs struct {
 
 func newDocs(s *Server) *docs { return &docs{s: s, schemas: map[string][]byte{}} }
 
-// serveUI answers /docs and its assets: Swagger UI, embedded in the binary,
-// showing the server's OpenAPI document.
+// serveUI answers /docs and its assets: Swagger UI, its files embedded in
+// the binary by swaggest's swgui module, showing the server's OpenAPI
+// document. The page loads nothing from elsewhere (its Content-Security-
+// Policy says so too).
 func (d *docs) serveUI(w http.ResponseWriter, r *http.Request) {
-	d.uiOnce.Do(func() {
+	name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/docs"), "/")
+	if name == "" {
 		title := "lumos connectors"
 		if in := d.s.cfg.Single; in != nil {
-			title = in.Declaration().Description.UserFriendlyName + " connector"
+			title = cmp.Or(in.Declaration().Description.UserFriendlyName, in.AppID()) + " connector"
 		}
-		d.ui = v5emb.NewHandlerWithConfig(swgui.Config{Title: title, SwaggerJSON: "/openapi.json", BasePath: "/docs/"})
-	})
-	d.ui.ServeHTTP(w, r)
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+		writeDoc(w, "text/html; charset=utf-8", []byte(fmt.Sprintf(docsPage, html.EscapeString(title))))
+		return
+	}
+	types := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".png": "image/png", ".html": "text/html; charset=utf-8"}
+	ctype, known := types[path.Ext(name)]
+	if !known {
+		notFoundDetail(w)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	if b, err := fs.ReadFile(static.FS, name); err == nil {
+		writeDoc(w, ctype, b)
+		return
+	}
+	gz, err := fs.ReadFile(static.FS, name+".gz")
+	if err != nil {
+		notFoundDetail(w)
+		return
+	}
+	w.Header().Set("Vary", "Accept-Encoding")
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		writeDoc(w, ctype, gz)
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		detail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		detail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeDoc(w, ctype, b)
 }
+
+func notFoundDetail(w http.ResponseWriter) { detail(w, http.StatusNotFound, "Not Found") }
+
+// docsPage is the /docs page; %s is its title.
+const docsPage = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>%s - API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+<link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script>
+window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: window.location.origin + "/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    defaultModelsExpandDepth: -1,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout"
+  });
+};
+</script>
+</body>
+</html>
+`
 
 // serveSpec answers /openapi.json and /openapi.yaml of `lumos serve`.
 func (d *docs) serveSpec(w http.ResponseWriter, yaml bool) {
