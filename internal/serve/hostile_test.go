@@ -280,6 +280,15 @@ func TestTLS(t *testing.T) {
 	is.NoErr(err)
 	resp.Body.Close()
 	is.Equal(resp.TLS.PeerCertificates[0].Subject.CommonName, "server-two")
+	writePair(leaf("server-three", false)) // no Reload: the server notices the files changed
+	var cn string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && cn != "server-three"; time.Sleep(200 * time.Millisecond) {
+		resp, err = client(leaf("client", true)).Post(url, "application/json", strings.NewReader(body))
+		is.NoErr(err)
+		resp.Body.Close()
+		cn = resp.TLS.PeerCertificates[0].Subject.CommonName
+	}
+	is.Equal(cn, "server-three")
 }
 
 func newCA(t *testing.T) (*x509.Certificate, *ecdsa.PrivateKey) {

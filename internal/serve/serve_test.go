@@ -207,3 +207,35 @@ func TestCallDeadline(t *testing.T) {
 	is.Equal(env["is_error"], true)
 	is.True(time.Since(start) < 5*time.Second) // the deadline, not the client, ended the call
 }
+
+// TestMetrics: calls are counted by connector, capability and outcome,
+// upstream requests by connector, and unknown capabilities under one label.
+func TestMetrics(t *testing.T) {
+	is := is.New(t)
+	f := slowGitHub(t, 0)
+	url, _ := newServer(t, serve.Config{})
+	do(t, "POST", url+"/connectors/mock/validate_credentials", `{`+mockAuth+`,"request":{}}`)
+	do(t, "POST", url+"/connectors/mock/validate_credentials", `{"request":{}}`)
+	do(t, "POST", url+"/connectors/mock/no_such_capability", `{}`)
+	do(t, "POST", url+"/connectors/mock/another_one", `{}`)
+	got := do(t, "POST", url+"/connectors/github/list_accounts", githubBody(f, ""))
+	is.True(strings.HasPrefix(got.body, `{"response":[`)) // the GitHub call succeeded
+	m := do(t, "GET", url+"/metrics", "").body
+	for _, want := range []string{
+		`lumos_serve_calls_total{capability="validate_credentials",connector="mock",outcome="ok"} 1`,
+		`lumos_serve_calls_total{capability="validate_credentials",connector="mock",outcome="bad_request"} 1`,
+		`lumos_serve_calls_total{capability="unknown",connector="mock",outcome="not_implemented"} 2`,
+		`lumos_serve_calls_total{capability="list_accounts",connector="github",outcome="ok"} 1`,
+		`lumos_serve_call_duration_seconds_count{capability="list_accounts",connector="github"} 1`,
+		`lumos_serve_calls_in_flight 0`,
+		`lumos_serve_http_requests_total{code="200"} 5`,
+		`go_goroutines`,
+		`process_resident_memory_bytes`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	is.True(strings.Contains(m, `lumos_serve_upstream_requests_total{connector="github"}`)) // upstream requests counted
+	is.True(!strings.Contains(m, `no_such_capability`))                                     // no label from a client's typo
+}
