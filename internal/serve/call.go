@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -66,8 +65,7 @@ func (e errCallDeadline) Error() string {
 // command line prints it. The call holds its slot until its handler
 // returns, even when the server has answered for it.
 func (s *Server) dispatch(ctx context.Context, in *toolkit.Integration, name string, body []byte) []byte {
-	cause := errs.Wrap(errCallDeadline{s.cfg.CallTimeout}, errs.RequestTimeout, errCallDeadline{s.cfg.CallTimeout}.Error())
-	ctx, cancel := context.WithTimeoutCause(ctx, s.cfg.CallTimeout, cause)
+	ctx, cancel := context.WithTimeoutCause(ctx, s.cfg.CallTimeout, s.deadlineCause)
 	ctx = toolkit.WithLogger(ctx, s.cfg.Log)
 	ctx = toolkit.WithTrace(ctx, s.metrics.upstreamCounter(in.AppID()))
 	done := make(chan []byte, 1)

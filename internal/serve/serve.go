@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
 )
 
@@ -112,7 +113,8 @@ type Server struct {
 	ready    atomic.Bool
 	handler  http.Handler
 	docs     *docs
-	draining atomic.Bool
+
+	deadlineCause error // why a call past CallTimeout was stopped
 }
 
 // New checks cfg and builds its server. It reads the token file and the
@@ -143,6 +145,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.tls = t
 	}
+	s.deadlineCause = errs.Wrap(errCallDeadline{cfg.CallTimeout}, errs.RequestTimeout, errCallDeadline{cfg.CallTimeout}.Error())
 	s.metrics = newMetrics()
 	s.docs = newDocs(s)
 	s.handler = s.routes()
@@ -229,7 +232,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.ready.Store(false)
-	s.draining.Store(true)
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.DrainTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
