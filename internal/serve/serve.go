@@ -103,16 +103,16 @@ func (c *Config) defaults() {
 
 // Server is a configured server: its handler, metrics and credentials.
 type Server struct {
-	cfg      Config
-	byID     map[string]*toolkit.Integration
-	caps     map[*toolkit.Integration]map[string]bool // each connector's capabilities, for labels
-	slots    chan struct{}
-	metrics  *metrics
-	token    atomic.Pointer[[32]byte] // SHA-256 of the bearer token, nil for none
-	tls      *tlsState
-	ready    atomic.Bool
-	handler  http.Handler
-	docs     *docs
+	cfg     Config
+	byID    map[string]*toolkit.Integration
+	caps    map[*toolkit.Integration]map[string]bool // each connector's capabilities, for labels
+	slots   chan struct{}
+	metrics *metrics
+	token   atomic.Pointer[[32]byte] // SHA-256 of the bearer token, nil for none
+	tls     *tlsState
+	ready   atomic.Bool
+	handler http.Handler
+	docs    *docs
 
 	deadlineCause error // why a call past CallTimeout was stopped
 }
