@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -102,6 +103,9 @@ func (c *serveCommand) Run(ctx context.Context, s *Streams) error {
 		if cfg.ConnectorList, err = connectorListJSON(); err != nil {
 			return err
 		}
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serve.GCPercent)
 	}
 	srv, err := serve.New(cfg)
 	if err != nil {
