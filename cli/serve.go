@@ -66,6 +66,10 @@ func (s start) serving() bool {
 // SIGTERM and SIGINT drain the calls in flight and exit 0, SIGHUP reloads
 // the token and TLS files.
 func runServe(s start, streams *Streams) int {
+	if err := checkConnectors(toolkit.Integrations()); err != nil {
+		fmt.Fprintf(streams.Stderr, "%s: error: %v\n", s.prog, err)
+		return ExitFatal
+	}
 	cmd := serveCommand{connector: s.connector, logName: s.logName()}
 	prog := s.prog
 	args := s.args
