@@ -1,10 +1,15 @@
 package serve_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,4 +243,54 @@ func TestMetrics(t *testing.T) {
 	}
 	is.True(strings.Contains(m, `lumos_serve_upstream_requests_total{connector="github"}`)) // upstream requests counted
 	is.True(!strings.Contains(m, `no_such_capability`))                                     // no label from a client's typo
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestAccessLog: one JSON record per request with what was called and how
+// it went, and nothing of the headers or the body.
+func TestAccessLog(t *testing.T) {
+	is := is.New(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "token")
+	is.NoErr(os.WriteFile(file, []byte("tok-3x4mpl3-s3cret"), 0o600))
+	var logs, callLogs syncBuffer
+	url, _ := newServer(t, serve.Config{TokenFile: file, Connectors: toolkit.Integrations(),
+		AccessLog: slog.New(slog.NewJSONHandler(&logs, nil)), Log: slog.New(slog.NewJSONHandler(&callLogs, nil))})
+	body := `{"auth":{"basic":{"username":"u","password":"pa55-w0rd-s3cret"}},"settings":{"host":"h"},"request":{"nope":1}}`
+	got := do(t, "POST", url+"/connectors/mock/list_accounts", body, "Authorization", "Bearer tok-3x4mpl3-s3cret")
+	is.Equal(got.status, 200)
+	do(t, "GET", url+"/connectors", "", "Authorization", "Bearer wrong-guess-s3cret")
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	is.Equal(len(lines), 2) // one record per request
+	var rec map[string]any
+	is.NoErr(json.Unmarshal([]byte(lines[0]), &rec))
+	is.Equal(rec["connector"], "mock")
+	is.Equal(rec["capability"], "list_accounts")
+	is.Equal(rec["status"], float64(200))
+	is.Equal(rec["bytes"], float64(len(got.body)))
+	_, timed := rec["duration_ms"].(float64)
+	is.True(timed) // the duration is logged
+	is.NoErr(json.Unmarshal([]byte(lines[1]), &rec))
+	is.Equal(rec["status"], float64(401))
+	all := logs.String() + callLogs.String()
+	for _, secret := range []string{"tok-3x4mpl3", "wrong-guess", "pa55-w0rd", `"nope"`} {
+		is.True(!strings.Contains(all, secret)) // no header, token or body in any log
+	}
 }
