@@ -126,6 +126,8 @@ type rootCommand struct {
 	Completion completionCommand `cmd:"" name:"completion" group:"tools" help:"Print a shell completion script: bash, zsh or fish."`
 	//lint:ignore U1000 kong reads the embedded commands by reflection; empty in runtime builds
 	devCommands `embed:""`
+	//lint:ignore U1000 kong reads the embedded commands by reflection; empty in runtime builds
+	serveCommands `embed:""`
 }
 
 // versionFlag prints the version to stdout and exits 0.

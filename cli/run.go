@@ -144,6 +144,10 @@ func run(argv []string, streams *Streams, o runOptions) int {
 	sigs, release := sigcatch.Catch()
 	defer release()
 	s := chooseMode(argv, o)
+	if s.serving() {
+		release() // serve answers its own signals: SIGTERM drains the calls, then exits 0
+		return runServe(s, streams)
+	}
 	appIDs := o.appIDs
 	if appIDs == nil {
 		appIDs = toolkit.AppIDs() // the registered connectors stay unbuilt until one is run
