@@ -12,6 +12,7 @@ import (
 
 	goldap "github.com/go-ldap/ldap/v3"
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/toolkit"
 )
 
 // retryDelays are the waits before retrying a read the server refused as
@@ -180,6 +181,10 @@ func (ss *session) sortedPage(ctx context.Context, base, filter, after string, n
 		afterKey, _ = ss.idKey(after)
 	}
 	attrs = append(slices.Clone(attrs), ss.IDAttribute)
+	if ss.noSort && !ss.sortLogged {
+		ss.sortLogged = true
+		toolkit.Logger(ctx).Debug("ldap: the server does not sort by the id attribute; each page is sorted by the connector", "attribute", ss.IDAttribute)
+	}
 	if !ss.noSort {
 		out, more, err := ss.serverSorted(ctx, base, filter, afterKey, n, attrs)
 		if err == nil {

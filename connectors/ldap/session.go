@@ -145,6 +145,8 @@ type session struct {
 	timeout time.Duration
 	// noSort is set when the server cannot sort by the id attribute.
 	noSort bool
+	// sortLogged is set once the fallback to sorting here was logged.
+	sortLogged bool
 }
 
 // newSession decodes the settings, connects and binds with the request's

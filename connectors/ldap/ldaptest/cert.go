@@ -65,3 +65,35 @@ func PeopleLDIF(prefix string, n int) string {
 	}
 	return b.String()
 }
+
+// GroupLDIF is LDIF for a group entry cn=<name> in GroupsDN of the object
+// class (groupOfNames, groupOfUniqueNames or posixGroup) with the values of
+// its membership attribute (member, uniqueMember or memberUid).
+func GroupLDIF(class, name string, members []string) string {
+	attr := map[string]string{"groupOfNames": "member", "groupOfUniqueNames": "uniqueMember", "posixGroup": "memberUid"}[class]
+	var b strings.Builder
+	fmt.Fprintf(&b, "dn: cn=%s,%s\nobjectClass: %s\ncn: %s\n", name, GroupsDN, class, name)
+	if class == "posixGroup" {
+		fmt.Fprintf(&b, "gidNumber: %d\n", 10000+len(name)*7+int(name[len(name)-1]))
+	}
+	for _, m := range members {
+		fmt.Fprintf(&b, "%s: %s\n", attr, m)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// PosixPeopleLDIF is LDIF for n posixAccount (and inetOrgPerson) entries
+// uid=<prefix><i> in PeopleDN, for the rfc2307 flavors.
+func PosixPeopleLDIF(prefix string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		uid := fmt.Sprintf("%s%05d", prefix, i)
+		fmt.Fprintf(&b, "dn: uid=%s,%s\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\nuid: %s\ncn: %s\nsn: %s\nuidNumber: %d\ngidNumber: 10000\nhomeDirectory: /home/%s\n\n",
+			uid, PeopleDN, uid, uid, uid, 20000+i, uid)
+	}
+	return b.String()
+}
+
+// UserDN is the DN of the person uid=<uid> in PeopleDN.
+func UserDN(uid string) string { return "uid=" + uid + "," + PeopleDN }

@@ -47,6 +47,10 @@ type Options struct {
 	// fast way to seed thousands of entries; overlays do not run on it).
 	// The base, people and groups entries are always there.
 	LDIF string
+	// NoSort leaves the sssvlv overlay out: the server cannot sort.
+	NoSort bool
+	// NoPPolicy leaves the ppolicy overlay out: pwdAccountLockedTime is unknown.
+	NoPPolicy bool
 }
 
 // Server is a running slapd.
@@ -87,7 +91,7 @@ func Start(o Options) (*Server, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "db"), 0o700); err != nil {
 		return fail(err)
 	}
-	files := map[string][]byte{"cert.pem": certPEM, "key.pem": keyPEM, "slapd.conf": []byte(config(dir, s.AdminPassword)),
+	files := map[string][]byte{"cert.pem": certPEM, "key.pem": keyPEM, "slapd.conf": []byte(config(dir, s.AdminPassword, o)),
 		"seed.ldif": []byte(baseLDIF + "\n" + o.LDIF)}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
@@ -271,7 +275,7 @@ func freePorts() (int, int, error) {
 }
 
 // config is slapd.conf for a server in dir.
-func config(dir, password string) string {
+func config(dir, password string, o Options) string {
 	var b strings.Builder
 	for _, s := range []string{"core", "cosine", "nis", "inetorgperson"} {
 		fmt.Fprintf(&b, "include /etc/ldap/schema/%s.schema\n", s)
@@ -301,9 +305,13 @@ index memberUid eq
 overlay memberof
 overlay refint
 refint_attributes member uniqueMember
-overlay ppolicy
-overlay sssvlv
 `, dir, BaseDN, AdminDN, password)
+	if !o.NoPPolicy {
+		b.WriteString("overlay ppolicy\n")
+	}
+	if !o.NoSort {
+		b.WriteString("overlay sssvlv\n")
+	}
 	return b.String()
 }
 
