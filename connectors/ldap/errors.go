@@ -1,6 +1,8 @@
 package ldap
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 
@@ -51,6 +53,11 @@ func describeLDAPError(err error, d *errs.Details) {
 		return
 	}
 	if le.ResultCode == goldap.ErrorNetwork {
+		if untrustedCertificate(err) {
+			d.Code = errs.ConnectionRejected
+			d.Message = "LDAP: the server's TLS certificate is not trusted (" + le.Err.Error() +
+				"): give its CA in ca_certificate, or set insecure_skip_verify for a test directory"
+		}
 		return
 	}
 	name := goldap.LDAPResultCodeMap[le.ResultCode]
@@ -74,4 +81,16 @@ func describeLDAPError(err error, d *errs.Details) {
 		msg += " (the server requires TLS: use an ldaps:// url or start_tls)"
 	}
 	d.Message = fmt.Sprintf("LDAP: %s (result code %d %s)", msg, le.ResultCode, name)
+}
+
+// untrustedCertificate reports whether err is a failed check of the
+// server's TLS certificate.
+func untrustedCertificate(err error) bool {
+	var (
+		ua x509.UnknownAuthorityError
+		ci x509.CertificateInvalidError
+		he x509.HostnameError
+		cv *tls.CertificateVerificationError
+	)
+	return errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &he) || errors.As(err, &cv)
 }

@@ -202,3 +202,6 @@ func usernames(t testing.TB, as []account) []string {
 	sort.Strings(out)
 	return out
 }
+
+// errorCode is a wire error code.
+func errorCode(s string) toolkit.ErrorCode { return toolkit.ErrorCode(s) }

@@ -21,9 +21,9 @@
 package ldap
 
 import (
+	goldap "github.com/go-ldap/ldap/v3"
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
-	goldap "github.com/go-ldap/ldap/v3"
 )
 
 // Version is the connector's version.

@@ -18,7 +18,7 @@ import (
 
 // flavor is the set of defaults one directory flavor gives.
 type flavor struct {
-	id, login, member        string
+	id, login, member         string
 	usersFilter, groupsFilter string
 	dnAttr                    string   // the attribute filtering entries by DN
 	userClasses               []string // object classes of a created user; nil: create_account refused
@@ -81,12 +81,12 @@ func decodeSettings(raw json.RawMessage) (*config, error) {
 	def(&c.EmailAttribute, "mail")
 	def(&c.UsersFilter, f.usersFilter)
 	def(&c.GroupsFilter, f.groupsFilter)
-	for _, p := range []*string{&c.UsersFilter, &c.GroupsFilter} {
+	for name, p := range map[string]*string{"users_filter": &c.UsersFilter, "groups_filter": &c.GroupsFilter} {
 		if !strings.HasPrefix(*p, "(") {
 			*p = "(" + *p + ")"
 		}
 		if _, err := goldap.CompileFilter(*p); err != nil {
-			return nil, errs.Newf(errs.BadRequest, "Invalid settings: %q is not an LDAP filter: %v", *p, err)
+			return nil, errs.Newf(errs.BadRequest, "Invalid settings: %s %q is not an LDAP filter: %v", name, *p, err)
 		}
 	}
 	for _, p := range []*string{&c.BaseDN, &c.UsersBaseDN, &c.GroupsBaseDN} {

@@ -49,7 +49,8 @@ type Options struct {
 	LDIF string
 	// NoSort leaves the sssvlv overlay out: the server cannot sort.
 	NoSort bool
-	// NoPPolicy leaves the ppolicy overlay out: pwdAccountLockedTime is unknown.
+	// NoPPolicy leaves the ppolicy module and overlay out:
+	// pwdAccountLockedTime is unknown.
 	NoPPolicy bool
 }
 
@@ -284,9 +285,8 @@ func config(dir, password string, o Options) string {
 moduleload back_mdb
 moduleload memberof
 moduleload refint
-moduleload ppolicy
 moduleload sssvlv
-pidfile %[1]s/slapd.pid
+%[5]spidfile %[1]s/slapd.pid
 argsfile %[1]s/slapd.args
 TLSCertificateFile %[1]s/cert.pem
 TLSCertificateKeyFile %[1]s/key.pem
@@ -305,7 +305,7 @@ index memberUid eq
 overlay memberof
 overlay refint
 refint_attributes member uniqueMember
-`, dir, BaseDN, AdminDN, password)
+`, dir, BaseDN, AdminDN, password, ppolicyModule(o))
 	if !o.NoPPolicy {
 		b.WriteString("overlay ppolicy\n")
 	}
@@ -330,3 +330,12 @@ dn: ` + GroupsDN + `
 objectClass: organizationalUnit
 ou: groups
 `
+
+// ppolicyModule loads the ppolicy module (which brings its schema,
+// pwdAccountLockedTime included) unless NoPPolicy.
+func ppolicyModule(o Options) string {
+	if o.NoPPolicy {
+		return ""
+	}
+	return "moduleload ppolicy\n"
+}
