@@ -179,7 +179,7 @@ func (ss *session) resolve(ctx context.Context, values []string) ([]string, erro
 		f.WriteString("))")
 		req := goldap.NewSearchRequest(ss.UsersBaseDN, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false, f.String(),
 			[]string{ss.IDAttribute, ss.LoginAttribute}, nil)
-		_, err := ss.pagedSearch(ctx, req, func(e *goldap.Entry) bool {
+		_, err := ss.pagedSearch(ctx, req, 0, func(e *goldap.Entry) bool {
 			id, _ := ss.entryID(e)
 			if id == "" {
 				return false
@@ -284,7 +284,7 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 	filter := fmt.Sprintf("(&%s(%s=%s))", ss.GroupsFilter, ss.MemberAttribute, goldap.EscapeFilter(v))
 	out := []toolkit.FoundEntitlementAssociation{}
 	req2 := goldap.NewSearchRequest(ss.GroupsBaseDN, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false, filter, []string{ss.IDAttribute}, nil)
-	if _, err := ss.pagedSearch(ctx, req2, func(e *goldap.Entry) bool {
+	if _, err := ss.pagedSearch(ctx, req2, 0, func(e *goldap.Entry) bool {
 		if gid, _ := ss.entryID(e); gid != "" {
 			out = append(out, association(u.id, gid))
 		}

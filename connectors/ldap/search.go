@@ -41,15 +41,20 @@ func (ss *session) search(ctx context.Context, req *goldap.SearchRequest) (*gold
 }
 
 // pagedSearch runs req with the simple paged results control (page_size
-// entries a request) and hands each entry to each until each says stop or
+// entries a request, fewer when want, if above 0, says how many entries
+// are needed in all) and hands each entry to each until each says stop or
 // the results end; a search stopped early is abandoned (RFC 2696: a page
 // size of 0 with the cookie). It returns the controls of the first
 // response.
-func (ss *session) pagedSearch(ctx context.Context, req *goldap.SearchRequest, each func(*goldap.Entry) (stop bool)) ([]goldap.Control, error) {
+func (ss *session) pagedSearch(ctx context.Context, req *goldap.SearchRequest, want int, each func(*goldap.Entry) (stop bool)) ([]goldap.Control, error) {
 	paging := goldap.NewControlPaging(uint32(ss.PageSize))
 	req.Controls = append(req.Controls, paging)
 	var first []goldap.Control
+	seen := 0
 	for n := 0; ; n++ {
+		if want > 0 {
+			paging.PagingSize = uint32(max(1, min(ss.PageSize, want-seen)))
+		}
 		res, err := ss.search(ctx, req)
 		if err != nil {
 			return nil, err
@@ -58,6 +63,7 @@ func (ss *session) pagedSearch(ctx context.Context, req *goldap.SearchRequest, e
 			first = res.Controls
 		}
 		stop := false
+		seen += len(res.Entries)
 		for _, e := range res.Entries {
 			if stop = each(e); stop {
 				break
@@ -205,7 +211,7 @@ func (ss *session) serverSorted(ctx context.Context, base, filter string, afterK
 		[]goldap.Control{ss.sortControl()})
 	var out []keyed
 	more, sorted := false, true
-	ctrls, err := ss.pagedSearch(ctx, req, func(e *goldap.Entry) bool {
+	ctrls, err := ss.pagedSearch(ctx, req, n+1, func(e *goldap.Entry) bool {
 		id, key := ss.entryID(e)
 		if id == "" || bytes.Compare(key, afterKey) <= 0 {
 			return false
@@ -238,7 +244,7 @@ func (ss *session) clientSorted(ctx context.Context, base, filter string, afterK
 	var out []keyed
 	more := false
 	cmp := func(a, b keyed) int { return bytes.Compare(a.key, b.key) }
-	_, err := ss.pagedSearch(ctx, req, func(e *goldap.Entry) bool {
+	_, err := ss.pagedSearch(ctx, req, 0, func(e *goldap.Entry) bool {
 		id, key := ss.entryID(e)
 		if id == "" || bytes.Compare(key, afterKey) <= 0 {
 			return false
