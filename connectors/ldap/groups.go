@@ -13,6 +13,11 @@ import (
 	"github.com/lumosgo/lumos/toolkit/paginate"
 )
 
+// inChain is Active Directory's LDAP_MATCHING_RULE_IN_CHAIN: a member
+// filter with it matches the groups that hold the value directly or through
+// nested groups.
+const inChain = "1.2.840.113556.1.4.1941"
+
 // resolveBatch is how many member values one search resolves to ids.
 const resolveBatch = 100
 
@@ -281,7 +286,11 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 	if err != nil {
 		return toolkit.GetAccountEntitlementAssociationsResponse{}, err
 	}
-	filter := fmt.Sprintf("(&%s(%s=%s))", ss.GroupsFilter, ss.MemberAttribute, goldap.EscapeFilter(v))
+	rule := ""
+	if ss.NestedMemberships {
+		rule = ":" + inChain + ":"
+	}
+	filter := fmt.Sprintf("(&%s(%s%s=%s))", ss.GroupsFilter, ss.MemberAttribute, rule, goldap.EscapeFilter(v))
 	out := []toolkit.FoundEntitlementAssociation{}
 	req2 := goldap.NewSearchRequest(ss.GroupsBaseDN, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false, filter, []string{ss.IDAttribute}, nil)
 	if _, err := ss.pagedSearch(ctx, req2, 0, func(e *goldap.Entry) bool {

@@ -80,6 +80,7 @@ type Settings struct {
 	LoginAttribute     string `json:"login_attribute" title:"Login attribute" description:"The attribute holding the login name (uid, sAMAccountName)."`
 	MemberAttribute    string `json:"member_attribute" title:"Group membership attribute" description:"member or uniqueMember (member DNs) or memberUid (login names)."`
 	EmailAttribute     string `json:"email_attribute" default:"mail" title:"E-mail attribute" description:"The attribute holding the e-mail address."`
+	NestedMemberships  bool   `json:"nested_memberships" title:"Nested memberships (Active Directory)" description:"get_account_entitlement_associations also lists the groups the account belongs to through other groups (Active Directory's in-chain matching rule, 1.2.840.113556.1.4.1941)."`
 	PageSize           int    `json:"page_size" default:"500" title:"LDAP page size" description:"The page size of the simple paged results control on every search (Active Directory serves at most 1,000)."`
 	Timeout            int    `json:"timeout_seconds" default:"30" title:"Timeout (seconds)" description:"Bound on connecting and on each LDAP operation."`
 }

@@ -95,6 +95,9 @@ func decodeSettings(raw json.RawMessage) (*config, error) {
 			return nil, errs.Newf(errs.BadRequest, "Invalid settings: %q is not a DN: %v", *p, err)
 		}
 	}
+	if c.NestedMemberships && (!c.ad() || c.memberIsLogin()) {
+		return nil, errs.New(errs.BadRequest, "Invalid settings: nested_memberships needs the active_directory flavor (the in-chain matching rule is Active Directory's).")
+	}
 	if c.PageSize <= 0 {
 		c.PageSize = 500
 	}

@@ -1,0 +1,44 @@
+package ldap_test
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/lumosgo/lumos/connectors/ldap/ldaptest"
+)
+
+// The Samba domain of the Active Directory tests: provisioned once per
+// test binary, by the first test that needs it.
+var (
+	adOnce sync.Once
+	adSrv  *ldaptest.AD
+	adErr  error
+)
+
+// startAD is the shared domain, seeded; the test fails when it cannot run.
+func startAD(t testing.TB) *ldaptest.AD {
+	t.Helper()
+	adOnce.Do(func() {
+		adSrv, adErr = ldaptest.StartAD()
+		if adErr == nil {
+			adErr = seedAD(adSrv)
+		}
+	})
+	if adErr != nil {
+		t.Fatalf("Samba AD domain controller: %v", adErr)
+	}
+	return adSrv
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if adSrv != nil {
+		adSrv.Stop()
+	}
+	if code != 0 && adSrv != nil && adErr != nil {
+		fmt.Fprintln(os.Stderr, adSrv.Log())
+	}
+	os.Exit(code)
+}
