@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -42,30 +43,38 @@ func seedAD(a *ldaptest.AD) error {
 			return fmt.Errorf("add %s: %w", ou, err)
 		}
 	}
-	addUser := func(name string, disabled bool) error {
-		uac := 512 | 32
-		if disabled {
-			uac |= 2
-		}
-		add := goldap.NewAddRequest(adUserDN(name), nil)
-		add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
-		add.Attribute("sAMAccountName", []string{name})
-		add.Attribute("givenName", []string{"Given"})
-		add.Attribute("sn", []string{name})
-		add.Attribute("mail", []string{name + "@lumos.test"})
-		add.Attribute("userAccountControl", []string{strconv.Itoa(uac)})
-		return c.Add(add)
-	}
+	addUser := func(name string, disabled bool) error { return addUserOn(c, name, disabled) }
 	for _, u := range uids("a", 10) {
 		if err := addUser(u, u == "a00009"); err != nil {
 			return fmt.Errorf("add %s: %w", u, err)
 		}
 	}
 	bulk := uids("b", adBulk)
-	for _, u := range bulk {
-		if err := addUser(u, false); err != nil {
-			return fmt.Errorf("add %s: %w", u, err)
-		}
+	// Four connections at once: samba serves them in parallel.
+	var wg sync.WaitGroup
+	errs := make(chan error, adWriters)
+	for w := range adWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wc, err := a.Dial()
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer wc.Close()
+			for i := w; i < len(bulk); i += adWriters {
+				if err := addUserOn(wc, bulk[i], false); err != nil {
+					errs <- fmt.Errorf("add %s: %w", bulk[i], err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
 	}
 	addGroup := func(name string, members []string) error {
 		add := goldap.NewAddRequest(adGroupDN(name), nil)
@@ -99,10 +108,29 @@ func seedAD(a *ldaptest.AD) error {
 	return addGroup("big", dns(bulk))
 }
 
+// adWriters is how many connections seed the bulk people.
+const adWriters = 4
+
+// addUserOn adds a person (disabled or not) over c.
+func addUserOn(c *goldap.Conn, name string, disabled bool) error {
+	uac := 512 | 32 // NORMAL_ACCOUNT | PASSWD_NOTREQD
+	if disabled {
+		uac |= 2
+	}
+	add := goldap.NewAddRequest(adUserDN(name), nil)
+	add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+	add.Attribute("sAMAccountName", []string{name})
+	add.Attribute("givenName", []string{"Given"})
+	add.Attribute("sn", []string{name})
+	add.Attribute("mail", []string{name + "@lumos.test"})
+	add.Attribute("userAccountControl", []string{strconv.Itoa(uac)})
+	return c.Add(add)
+}
+
 // adTarget is the connector's view of the shared domain.
 func adTarget(t *testing.T, extra map[string]any) *target {
 	a := startAD(t)
-	settings := map[string]any{"url": a.LDAPSURL, "insecure_skip_verify": true, "flavor": "active_directory",
+	settings := map[string]any{"url": a.LDAPSURL, "ca_certificate": a.CAPEM, "flavor": "active_directory",
 		"users_base_dn": adPeople, "groups_base_dn": adGroups, "page_size": 1000}
 	for k, v := range extra {
 		settings[k] = v

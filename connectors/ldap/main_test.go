@@ -5,6 +5,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/lumosgo/lumos/connectors/ldap/ldaptest"
 )
@@ -21,9 +22,13 @@ var (
 func startAD(t testing.TB) *ldaptest.AD {
 	t.Helper()
 	adOnce.Do(func() {
+		start := time.Now()
 		adSrv, adErr = ldaptest.StartAD()
+		t.Logf("Samba AD provisioned and started in %s", time.Since(start).Round(time.Second))
 		if adErr == nil {
+			start = time.Now()
 			adErr = seedAD(adSrv)
+			t.Logf("Samba AD seeded in %s", time.Since(start).Round(time.Second))
 		}
 	})
 	if adErr != nil {

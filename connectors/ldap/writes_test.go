@@ -58,10 +58,10 @@ func directEntry(t *testing.T, tg *target, dn string, attrs ...string) *goldap.E
 // byName maps entitlement labels to ids and usernames to account ids.
 func byName(t *testing.T, tg *target) (groups, users map[string]string) {
 	groups, users = map[string]string{}, map[string]string{}
-	for _, e := range drain[entitlement](t, tg, "list_entitlements", 0) {
+	for _, e := range drain[entitlement](t, tg, "list_entitlements", 1000) {
 		groups[e.Label] = e.ID
 	}
-	for _, a := range drain[account](t, tg, "list_accounts", 0) {
+	for _, a := range drain[account](t, tg, "list_accounts", 5000) {
 		users[a.Username] = a.ID
 	}
 	return groups, users

@@ -15,8 +15,9 @@ import (
 	"time"
 )
 
-// selfSigned makes a certificate for 127.0.0.1 and localhost, valid for a day.
-func selfSigned() (certPEM, keyPEM []byte, err error) {
+// selfSigned makes a certificate for 127.0.0.1, localhost and the extra
+// addresses, valid for a day, that is its own CA.
+func selfSigned(extra ...net.IP) (certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, nil, err
@@ -30,7 +31,7 @@ func selfSigned() (certPEM, keyPEM []byte, err error) {
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
 		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		IPAddresses:           append([]net.IP{net.IPv4(127, 0, 0, 1)}, extra...),
 		DNSNames:              []string{"localhost"},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
