@@ -212,7 +212,7 @@ func findOrInstall(name, pkgs string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", "apt-get update -qq && apt-get install -y -qq "+pkgs+
-		" && (service slapd stop >/dev/null 2>&1 || true)")
+		"; rc=$?; for s in slapd samba-ad-dc smbd nmbd winbind; do service $s stop >/dev/null 2>&1; done; exit $rc")
 	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("ldaptest: installing %s with apt-get failed (%v): %s", pkgs, err, out)
