@@ -7,8 +7,8 @@
 // slapd is found on PATH or in /usr/sbin; when it is missing and the test
 // runs as root, Debian's slapd and ldap-utils packages are installed with
 // apt-get; otherwise Start fails with a message naming them. It never skips.
-// Run as root, slapd drops to an unprivileged user (openldap, or a
-// lumos-ldap system user it creates) after binding its ports.
+// Run as root, the helper starts slapd as an unprivileged user (openldap,
+// or a lumos-ldap system user it creates); slapd dies with the test binary.
 package ldaptest
 
 import (
@@ -104,7 +104,11 @@ func Start(o Options) (*Server, error) {
 		return fail(fmt.Errorf("ldaptest: slapadd: %v\n%s", err, out))
 	}
 	args := []string{"-d", "0", "-f", filepath.Join(dir, "slapd.conf")}
+	attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if os.Geteuid() == 0 {
+		// Started as the unprivileged user (not slapd's -u, whose setuid
+		// would clear the parent-death signal and leave slapd running when
+		// a test binary dies).
 		u, g, err := serviceUser()
 		if err != nil {
 			return fail(err)
@@ -112,7 +116,7 @@ func Start(o Options) (*Server, error) {
 		if err := chownTree(dir, u, g); err != nil {
 			return fail(err)
 		}
-		args = append(args, "-u", strconv.Itoa(u), "-g", strconv.Itoa(g))
+		attr.Credential = &syscall.Credential{Uid: uint32(u), Gid: uint32(g)}
 	}
 	port, tlsPort, err := freePorts()
 	if err != nil {
@@ -124,7 +128,7 @@ func Start(o Options) (*Server, error) {
 	s.cmd = exec.Command(slapd, args...)
 	s.cmd.Stderr = s.stderr
 	s.cmd.Stdout = s.stderr
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	s.cmd.SysProcAttr = attr
 	if err := s.cmd.Start(); err != nil {
 		return fail(fmt.Errorf("ldaptest: starting %s: %v", slapd, err))
 	}
