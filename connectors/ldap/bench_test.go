@@ -26,8 +26,8 @@ import (
 //   - ratio: binary drain time / ldapsearch time (goal ≤ 1.3);
 //   - binary-ms, ldapsearch-ms: the drain times;
 //   - first-call-ms, last-call-ms: the first and the last binary call (the
-//     server sorts what is left of the listing on every call, see
-//     README.md, "Paging");
+//     first one's search is not bounded by an id range, see README.md,
+//     "Paging");
 //   - peak-rss-MB: the largest peak RSS of one binary call (Maxrss);
 //   - ldapsearch-rss-MB: the peak RSS of the ldapsearch process.
 //

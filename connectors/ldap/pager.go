@@ -15,35 +15,40 @@ import (
 const nestedBudget = 200
 
 // position is where a sorted listing stands: n entries a page, after the
-// id after ("" at the start). Encoded "<n>|<after>" in page tokens.
+// id after ("" at the start), the next search bounded to ids at most span
+// above it (0: unbounded). Encoded "<n>|<span>|<after>" in page tokens.
 type position struct {
 	n     int
+	span  uint64
 	after string
 }
 
-func (p position) String() string { return strconv.Itoa(p.n) + "|" + p.after }
+func (p position) String() string {
+	return strconv.Itoa(p.n) + "|" + strconv.FormatUint(p.span, 10) + "|" + p.after
+}
 
 // parsePosition reads a position back; a malformed one starts over with
 // DefaultPageSize (tokens are integrity-checked, so only a bug makes one).
 func parsePosition(at string) position {
-	n, after, _ := strings.Cut(at, "|")
+	n, rest, _ := strings.Cut(at, "|")
+	span, after, _ := strings.Cut(rest, "|")
 	size, err := strconv.Atoi(n)
 	if err != nil || size <= 0 {
 		size = DefaultPageSize
 	}
-	return position{n: size, after: after}
+	sp, _ := strconv.ParseUint(span, 10, 64)
+	return position{n: size, span: sp, after: after}
 }
 
 // sorted is a Flat phase over the entries of base/filter in id order: each
-// upstream page is one search for the n entries after the last id seen,
-// so resuming needs no server state (see README.md, "Paging").
+// upstream page is the n entries after the last id seen, so resuming needs
+// no server state (see README.md, "Paging").
 func sorted[E any](ss *session, base, filter string, attrs []string, entries func(keyed) []E) paginate.Flat[E] {
 	return paginate.Flat[E]{
 		FirstFor: func(pp int) string { return position{n: pp}.String() },
 		SizeOf:   func(at string) int { return parsePosition(at).n },
 		Fetch: func(ctx context.Context, at string) ([]E, string, error) {
-			p := parsePosition(at)
-			items, more, err := ss.sortedPage(ctx, base, filter, p.after, p.n, attrs)
+			items, next, more, err := ss.rangedPage(ctx, base, filter, parsePosition(at), attrs)
 			if err != nil {
 				return nil, "", err
 			}
@@ -51,10 +56,10 @@ func sorted[E any](ss *session, base, filter string, attrs []string, entries fun
 			for _, it := range items {
 				out = append(out, entries(it)...)
 			}
-			if !more || len(items) == 0 {
+			if !more {
 				return out, "", nil
 			}
-			return out, position{n: p.n, after: items[len(items)-1].id}.String(), nil
+			return out, next.String(), nil
 		},
 	}
 }

@@ -173,10 +173,18 @@ func (c *config) sortControl() *goldap.ControlServerSideSorting {
 var errUnsorted = errors.New("ldap: results not sorted by the server")
 
 // sortedPage returns up to n entries of base/filter whose id comes after
-// after ("" for the start), in id order, and whether more follow. The
-// server sorts when it can (the server-side sort control); otherwise every
-// remaining entry is read and sorted here.
-func (ss *session) sortedPage(ctx context.Context, base, filter, after string, n int, attrs []string) ([]keyed, bool, error) {
+// after ("" for the start) and, when upper is set, is at most upper, in id
+// order, and whether more follow (in that range). The server sorts when it
+// can (the server-side sort control); otherwise every entry of the range is
+// read and sorted here.
+func (ss *session) sortedPage(ctx context.Context, base, filter, after, upper string, n int, attrs []string) ([]keyed, bool, error) {
+	if upper != "" {
+		v, err := ss.idValue(upper)
+		if err != nil {
+			return nil, false, errs.Wrap(err, errs.InvalidPageToken, "The page token's range is not an id of this directory.")
+		}
+		filter = fmt.Sprintf("(&%s(%s<=%s))", filter, ss.IDAttribute, v)
+	}
 	var afterKey []byte
 	if after != "" {
 		v, err := ss.idValue(after)
