@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/lumosgo/lumos/internal/module"
 )
@@ -29,11 +30,16 @@ type ModuleOptions struct {
 
 // modulePathRE is what Generate accepts as a module path: slash-separated
 // elements of letters, digits and . _ ~ -, the first with a dot-free or
-// dotted host name.
-var modulePathRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$`)
+// dotted host name. Compiled on first use: a package-level regexp is
+// compiled by every lumos process at start-up, scaffolding or not.
+var modulePathRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9._~-]+)*$`)
+})
 
 // releaseRE matches the versions go.mod can require as they are.
-var releaseRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$`)
+var releaseRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$`)
+})
 
 // GenerateModule writes a connector as its own Go module: go.mod, a
 // main.go building lumos with every built-in connector plus this one, and
@@ -44,7 +50,7 @@ func GenerateModule(o ModuleOptions) (Result, error) {
 	if err := checkName(o.Name, o.Reserved, true); err != nil {
 		return Result{}, err
 	}
-	if !modulePathRE.MatchString(o.Module) || strings.Contains(o.Module, "..") {
+	if !modulePathRE().MatchString(o.Module) || strings.Contains(o.Module, "..") {
 		return Result{}, UsageError(fmt.Sprintf("invalid module path %q: use a path such as example.com/%s-connector", o.Module, o.Name))
 	}
 	if o.Module == module.Path || strings.HasPrefix(o.Module, module.Path+"/") {
@@ -88,7 +94,7 @@ func GenerateModule(o ModuleOptions) (Result, error) {
 // goMod is the new module's go.mod.
 func goMod(path, lumosVersion string) []byte {
 	s := fmt.Sprintf("module %s\n\ngo 1.26.0\n", path)
-	if releaseRE.MatchString(lumosVersion) {
+	if releaseRE().MatchString(lumosVersion) {
 		s += fmt.Sprintf("\nrequire %s %s\n", module.Path, lumosVersion)
 	}
 	return []byte(s)
