@@ -9,7 +9,7 @@ import (
 
 type fieldsInner struct {
 	A string `json:"a"`
-	b int
+	b int    //lint:ignore U1000 an unexported field, which visibleFields must list as reflect does
 }
 
 type fieldsDeep struct {
@@ -18,8 +18,8 @@ type fieldsDeep struct {
 }
 
 type fieldsSelf struct {
-	*fieldsSelf
-	X int
+	*fieldsSelf //lint:ignore U1000 a cycle through an embedded pointer
+	X           int
 }
 
 type fieldsHidden struct {
