@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -78,7 +79,8 @@ func TestDocs(t *testing.T) {
 			}
 			cmd := exec.Command(bash, "--norc", "-e", "-o", "pipefail", "-c", b.script)
 			cmd.Dir = dir
-			cmd.Env = append(env, "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+			// a copy: the blocks run in parallel, and append would share env's spare room
+			cmd.Env = append(slices.Clip(env), "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("%s: %v\n--- script\n%s--- output\n%s", b.where, err, b.script, out)
