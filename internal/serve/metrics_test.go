@@ -358,3 +358,35 @@ func TestBinaryLinksNoPrometheus(t *testing.T) {
 			"keep Prometheus's libraries to tests (internal/serve writes /metrics itself)", strings.Join(bad, ", "))
 	}
 }
+
+// TestMetricsOfServeProcess scrapes a `lumos serve` process: the process
+// metrics describe that process (started just now, with its own
+// descriptors and memory), and its output parses.
+func TestMetricsOfServeProcess(t *testing.T) {
+	is := is.New(t)
+	before := float64(time.Now().Add(-2 * time.Second).Unix())
+	r := startReplica(t, "serve", "--listen", "127.0.0.1:0")
+	after := float64(time.Now().Add(2 * time.Second).Unix())
+	got := do(t, http.MethodPost, "http://"+r.addr+"/connectors/mock/validate_credentials", `{`+mockAuth+`,"request":{}}`)
+	is.Equal(got.status, http.StatusOK)
+	fams, text := scrape(t, "http://"+r.addr)
+	value := func(name string) float64 {
+		f, ok := fams[name]
+		if !ok {
+			t.Fatalf("%s missing:\n%s", name, text)
+		}
+		m := f.GetMetric()[0]
+		return m.GetGauge().GetValue() + m.GetCounter().GetValue()
+	}
+	start := value("process_start_time_seconds")
+	if start < before || start > after {
+		t.Errorf("process_start_time_seconds %v, not between %v and %v: not the server's own start", start, before, after)
+	}
+	is.True(value("process_resident_memory_bytes") > 1<<20) // megabytes, not pages
+	is.True(value("process_open_fds") >= 4)                 // standard streams and the listener
+	is.True(value("go_goroutines") >= 2)
+	ok := find(fams["lumos_serve_calls_total"], map[string]string{"connector": "mock", "capability": "validate_credentials", "outcome": "ok"})
+	is.True(ok != nil)
+	is.Equal(ok.GetCounter().GetValue(), 1.0)
+	is.NoErr(r.stop(t))
+}
