@@ -71,9 +71,10 @@ func (s *Server) dispatch(ctx context.Context, in *toolkit.Integration, name str
 	done := make(chan []byte, 1)
 	s.metrics.inFlight.Inc()
 	go func() {
-		defer func() { <-s.slots; s.metrics.inFlight.Dec(); cancel() }()
+		defer func() { <-s.slots; cancel() }()
 		var buf bytes.Buffer
 		_ = in.DispatchTo(ctx, &buf, name, body) // a bytes.Buffer never fails to write
+		s.metrics.inFlight.Dec()                 // before the answer: a scrape after it sees the call finished
 		done <- buf.Bytes()
 	}()
 	select {
