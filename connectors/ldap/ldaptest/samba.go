@@ -104,6 +104,10 @@ func StartAD() (*AD, error) {
 		"--option=interfaces=lo "+net+".2/30", "--option=bind interfaces only=yes",
 		"--option=server services=rpc, ldap, cldap, kdc", "--option=log file="+filepath.Join(dir, "log.%m"),
 		"--option=ldb:nosync=true", // a throwaway domain: no fsync per write
+		// run-time files in the domain's own folder, not /run/samba: two test binaries (or CI and a
+		// developer's run) each start their own domain controller
+		"--option=pid directory="+filepath.Join(dir, "run"), "--option=ncalrpc dir="+filepath.Join(dir, "run", "ncalrpc"),
+		"--option=winbindd socket directory="+filepath.Join(dir, "run", "winbindd"),
 		"--option=tls enabled=yes", "--option=tls keyfile="+filepath.Join(tlsDir, "key.pem"),
 		"--option=tls certfile="+filepath.Join(tlsDir, "cert.pem"), "--option=tls cafile="+filepath.Join(tlsDir, "cert.pem"))
 	if out, err := prov.CombinedOutput(); err != nil {
