@@ -262,38 +262,22 @@ func (ss *session) setActive(ctx context.Context, id string, want bool) (toolkit
 	return toolkit.Updated(), nil
 }
 
-func activateAccount(ctx context.Context, req toolkit.ActivateAccountRequest) (toolkit.ActivateAccountResponse, error) {
-	ss, err := open(ctx, req)
+// changeActivation turns the account on (activate_account) or off
+// (deactivate_account).
+func changeActivation(ctx context.Context, c toolkit.AccountActivation) (toolkit.Effect, toolkit.AccountStatus, error) {
+	ss, err := open(ctx, c.Request)
 	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
+		return toolkit.Effect{}, "", err
 	}
 	defer ss.close()
-	eff, err := ss.setActive(ctx, req.Request.AccountID, true)
+	eff, err := ss.setActive(ctx, c.Request.Request.AccountID, c.Activate)
 	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
+		return toolkit.Effect{}, "", err
 	}
-	sum, err := toolkit.Summarize(req.Request, eff, true)
-	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
+	if c.Activate {
+		return eff, toolkit.AccountStatusActive, nil
 	}
-	return toolkit.ActivateAccountResponse{Response: toolkit.ActivatedAccount{Status: toolkit.AccountStatusActive, Activated: true}, ExecutionSummary: sum}, nil
-}
-
-func deactivateAccount(ctx context.Context, req toolkit.DeactivateAccountRequest) (toolkit.DeactivateAccountResponse, error) {
-	ss, err := open(ctx, req)
-	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
-	}
-	defer ss.close()
-	eff, err := ss.setActive(ctx, req.Request.AccountID, false)
-	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
-	}
-	sum, err := toolkit.Summarize(req.Request, eff, true)
-	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
-	}
-	return toolkit.DeactivateAccountResponse{Response: toolkit.DeactivatedAccount{Status: toolkit.AccountStatusSuspended, Deactivated: true}, ExecutionSummary: sum}, nil
+	return eff, toolkit.AccountStatusSuspended, nil
 }
 
 func deleteAccount(ctx context.Context, req toolkit.DeleteAccountRequest) (toolkit.DeleteAccountResponse, error) {

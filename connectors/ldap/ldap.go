@@ -131,10 +131,11 @@ func build() *toolkit.Integration {
 		[]toolkit.CapabilityOption{toolkit.WithDescription("Remove the account from the group's membership attribute; a noop when not a member.")})
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Add a user entry below the users base (inetOrgPerson, or an Active Directory user), then add it to the groups asked for."))
-	toolkit.Handle(in, toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription(
-		"Active Directory: clear the disabled bit of userAccountControl; OpenLDAP with ppolicy: remove pwdAccountLockedTime. A noop when already active."))
-	toolkit.Handle(in, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription(
-		"Active Directory: set the disabled bit of userAccountControl; OpenLDAP with ppolicy: lock with pwdAccountLockedTime 000001010000Z. A noop when already inactive."))
+	toolkit.HandleAccountActivation(in, changeActivation,
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Active Directory: clear the disabled bit of userAccountControl; OpenLDAP with ppolicy: remove pwdAccountLockedTime. A noop when already active.")},
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Active Directory: set the disabled bit of userAccountControl; OpenLDAP with ppolicy: lock with pwdAccountLockedTime 000001010000Z. A noop when already inactive.")})
 	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"Delete the account's entry; a noop when it is already gone."))
 	return in

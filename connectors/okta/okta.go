@@ -127,10 +127,11 @@ func build() *toolkit.Integration {
 		[]toolkit.CapabilityOption{toolkit.WithDescription("Remove the user from the group or unassign the admin role; a noop when not held.")})
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Create an Okta user (POST /api/v1/users): activated unless user_status is PENDING or STAGED; group_member entitlements become its groupIds."))
-	toolkit.Handle(in, toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription(
-		"Activate a STAGED, PROVISIONED or DEPROVISIONED user, unsuspend a SUSPENDED one, unlock a LOCKED_OUT one; a noop when already active."))
-	toolkit.Handle(in, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription(
-		"Deactivate the user (POST …/lifecycle/deactivate): it becomes DEPROVISIONED; a noop when it already is."))
+	toolkit.HandleAccountActivation(in, changeActivation,
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Activate a STAGED, PROVISIONED or DEPROVISIONED user, unsuspend a SUSPENDED one, unlock a LOCKED_OUT one; a noop when already active.")},
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Deactivate the user (POST …/lifecycle/deactivate): it becomes DEPROVISIONED; a noop when it already is.")})
 	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"Deactivate the user if needed, then delete it (Okta deletes only DEPROVISIONED users); a noop when it is already gone."))
 	return in

@@ -333,22 +333,6 @@ func (ss *session) activate(ctx context.Context, id string) (toolkit.Effect, too
 	return toolkit.Updated(), accountStatus(u.Status), nil
 }
 
-func activateAccount(ctx context.Context, req toolkit.ActivateAccountRequest) (toolkit.ActivateAccountResponse, error) {
-	ss, err := newSession(ctx, req)
-	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
-	}
-	eff, status, err := ss.activate(ctx, req.Request.AccountID)
-	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
-	}
-	sum, err := toolkit.Summarize(req.Request, eff, true)
-	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
-	}
-	return toolkit.ActivateAccountResponse{Response: toolkit.ActivatedAccount{Status: status, Activated: true}, ExecutionSummary: sum}, nil
-}
-
 // deactivate makes the user DEPROVISIONED unless it already is.
 func (ss *session) deactivate(ctx context.Context, u *user) (toolkit.Effect, error) {
 	if u.Status == statusDeprovisioned {
@@ -360,24 +344,26 @@ func (ss *session) deactivate(ctx context.Context, u *user) (toolkit.Effect, err
 	return toolkit.Updated(), nil
 }
 
-func deactivateAccount(ctx context.Context, req toolkit.DeactivateAccountRequest) (toolkit.DeactivateAccountResponse, error) {
-	ss, err := newSession(ctx, req)
+// changeActivation activates (activate_account) or deactivates
+// (deactivate_account) the user and answers its status afterwards.
+func changeActivation(ctx context.Context, c toolkit.AccountActivation) (toolkit.Effect, toolkit.AccountStatus, error) {
+	ss, err := newSession(ctx, c.Request)
 	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
+		return toolkit.Effect{}, "", err
 	}
-	u, err := ss.getUser(ctx, req.Request.AccountID)
+	id := c.Request.Request.AccountID
+	if c.Activate {
+		return ss.activate(ctx, id)
+	}
+	u, err := ss.getUser(ctx, id)
 	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
+		return toolkit.Effect{}, "", err
 	}
 	eff, err := ss.deactivate(ctx, u)
 	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
+		return toolkit.Effect{}, "", err
 	}
-	sum, err := toolkit.Summarize(req.Request, eff, true)
-	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
-	}
-	return toolkit.DeactivateAccountResponse{Response: toolkit.DeactivatedAccount{Status: toolkit.AccountStatusDeprovisioned, Deactivated: true}, ExecutionSummary: sum}, nil
+	return eff, toolkit.AccountStatusDeprovisioned, nil
 }
 
 func deleteAccount(ctx context.Context, req toolkit.DeleteAccountRequest) (toolkit.DeleteAccountResponse, error) {

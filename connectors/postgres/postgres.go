@@ -144,8 +144,9 @@ func build() *toolkit.Integration {
 		[]toolkit.CapabilityOption{toolkit.WithDescription("REVOKE the role or the privilege; a noop when it is not granted directly.")})
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"CREATE ROLE … LOGIN (NOLOGIN when user_status is not ACTIVE) with a SCRAM-SHA-256 password verifier, then grant the entitlements asked for."))
-	toolkit.Handle(in, toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription("ALTER ROLE … LOGIN; a noop when the role can already log in."))
-	toolkit.Handle(in, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription("ALTER ROLE … NOLOGIN; a noop when the role cannot log in."))
+	toolkit.HandleAccountActivation(in, changeActivation,
+		[]toolkit.CapabilityOption{toolkit.WithDescription("ALTER ROLE … LOGIN; a noop when the role can already log in.")},
+		[]toolkit.CapabilityOption{toolkit.WithDescription("ALTER ROLE … NOLOGIN; a noop when the role cannot log in.")})
 	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"DROP ROLE; refused (bad_request) naming what the role still owns or holds privileges on; a noop when the role is gone."))
 	return in

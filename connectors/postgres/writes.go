@@ -354,38 +354,22 @@ func setLogin(ctx context.Context, ss *session, id string, login bool) (toolkit.
 	return toolkit.Updated(), nil
 }
 
-func activateAccount(ctx context.Context, req toolkit.ActivateAccountRequest) (toolkit.ActivateAccountResponse, error) {
-	ss, err := newSession(ctx, req)
+// changeActivation turns the account on (activate_account) or off
+// (deactivate_account).
+func changeActivation(ctx context.Context, c toolkit.AccountActivation) (toolkit.Effect, toolkit.AccountStatus, error) {
+	ss, err := newSession(ctx, c.Request)
 	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
+		return toolkit.Effect{}, "", err
 	}
 	defer ss.close()
-	eff, err := setLogin(ctx, ss, req.Request.AccountID, true)
+	eff, err := setLogin(ctx, ss, c.Request.Request.AccountID, c.Activate)
 	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
+		return toolkit.Effect{}, "", err
 	}
-	sum, err := toolkit.Summarize(req.Request, eff, true)
-	if err != nil {
-		return toolkit.ActivateAccountResponse{}, err
+	if c.Activate {
+		return eff, toolkit.AccountStatusActive, nil
 	}
-	return toolkit.ActivateAccountResponse{Response: toolkit.ActivatedAccount{Status: toolkit.AccountStatusActive, Activated: true}, ExecutionSummary: sum}, nil
-}
-
-func deactivateAccount(ctx context.Context, req toolkit.DeactivateAccountRequest) (toolkit.DeactivateAccountResponse, error) {
-	ss, err := newSession(ctx, req)
-	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
-	}
-	defer ss.close()
-	eff, err := setLogin(ctx, ss, req.Request.AccountID, false)
-	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
-	}
-	sum, err := toolkit.Summarize(req.Request, eff, true)
-	if err != nil {
-		return toolkit.DeactivateAccountResponse{}, err
-	}
-	return toolkit.DeactivateAccountResponse{Response: toolkit.DeactivatedAccount{Status: toolkit.AccountStatusSuspended, Deactivated: true}, ExecutionSummary: sum}, nil
+	return eff, toolkit.AccountStatusSuspended, nil
 }
 
 // maxDependents is how many dependent objects a refused delete names.

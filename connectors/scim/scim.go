@@ -129,10 +129,11 @@ func build() *toolkit.Integration {
 	toolkit.HandleExtended(in, toolkit.CapUpdateAccount, updateAccount, toolkit.WithDescription(
 		"Change a SCIM User's userName, name, displayName, primary email or active (one PATCH of replace ops); "+
 			"a noop when every field given already has its value."))
-	toolkit.Handle(in, toolkit.CapActivateAccount, activateAccount, toolkit.WithDescription(
-		"Set active to true (PATCH); a noop when already active."))
-	toolkit.Handle(in, toolkit.CapDeactivateAccount, deactivateAccount, toolkit.WithDescription(
-		"Set active to false (PATCH); a noop when already inactive."))
+	toolkit.HandleAccountActivation(in, changeActivation,
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Set active to true (PATCH); a noop when already active.")},
+		[]toolkit.CapabilityOption{toolkit.WithDescription(
+			"Set active to false (PATCH); a noop when already inactive.")})
 	toolkit.Handle(in, toolkit.CapDeleteAccount, deleteAccount, toolkit.WithDescription(
 		"Delete the SCIM User; a noop when it is already gone."))
 	oauth.RegisterCredentials(in, map[string]oauth.Settings{
