@@ -54,18 +54,7 @@ func newLister[E any](ss *session, cap toolkit.CapabilityName, page *toolkit.Pag
 // run returns the entries of one Lumos page and the page to ask for next
 // (nil on the last page).
 func (l *lister[E]) run(ctx context.Context, page *toolkit.Page) ([]E, *toolkit.Page, error) {
-	token := ""
-	if page != nil {
-		token = page.Token
-	}
-	entries, next, err := l.Page(ctx, token, l.size)
-	if err != nil {
-		return nil, nil, err
-	}
-	if next == "" {
-		return entries, nil, nil
-	}
-	return entries, &toolkit.Page{Token: next, Size: l.size}, nil
+	return l.Serve(ctx, page, l.size)
 }
 
 // perPageOf reads the per_page of a page URL (GitHub carries it into its

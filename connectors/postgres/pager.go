@@ -106,20 +106,6 @@ func pageSize(p *toolkit.Page) int {
 
 // page runs one Lumos page of a listing made of phases.
 func page[E any](ctx context.Context, scope string, p *toolkit.Page, phases ...paginate.Phase[E]) ([]E, *toolkit.Page, error) {
-	size, token := pageSize(p), ""
-	if p != nil {
-		token = p.Token
-	}
-	l := paginate.Lister[E]{Scope: scope, Phases: phases, PerPage: size, WholePages: true}
-	entries, next, err := l.Page(ctx, token, size)
-	if err != nil {
-		return nil, nil, err
-	}
-	if entries == nil {
-		entries = []E{}
-	}
-	if next == "" {
-		return entries, nil, nil
-	}
-	return entries, &toolkit.Page{Token: next, Size: size}, nil
+	l := paginate.Lister[E]{Scope: scope, Phases: phases, WholePages: true}
+	return l.Serve(ctx, p, pageSize(p))
 }

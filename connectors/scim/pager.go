@@ -132,26 +132,9 @@ func (ss *session) scope(cap toolkit.CapabilityName) string {
 
 // page runs one Lumos page of a listing made of phases.
 func page[E any](ctx context.Context, ss *session, cap toolkit.CapabilityName, p *toolkit.Page, wholePages bool, phases ...paginate.Phase[E]) ([]E, *toolkit.Page, error) {
-	size, token := DefaultPageSize, ""
-	if p != nil {
-		token = p.Token
-		if p.Size > 0 {
-			size = p.Size
-		}
-	}
-	l := paginate.Lister[E]{Scope: ss.scope(cap), Phases: phases, PerPage: min(size, ss.s.PageSize), WholePages: wholePages,
+	l := paginate.Lister[E]{Scope: ss.scope(cap), Phases: phases, PerPage: ss.s.PageSize, WholePages: wholePages,
 		Headroom: ss.c.RateLimitRemaining, NestedBudget: nestedBudget}
-	entries, next, err := l.Page(ctx, token, size)
-	if err != nil {
-		return nil, nil, err
-	}
-	if entries == nil {
-		entries = []E{}
-	}
-	if next == "" {
-		return entries, nil, nil
-	}
-	return entries, &toolkit.Page{Token: next, Size: size}, nil
+	return l.Serve(ctx, p, DefaultPageSize)
 }
 
 // scan reads a whole listing within one call, page by page, handing each
