@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -244,25 +245,6 @@ type apiPather interface {
 	APIPath(*http.Request) (string, bool)
 }
 
-type captureWriter struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (w *captureWriter) Header() http.Header { return w.header }
-func (w *captureWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-}
-func (w *captureWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.body.Write(b)
-}
-
 // Handler wraps h: every exchange is checked and report is called for each
 // violation, before the response is passed on unchanged. paths maps a
 // request to its description path (nil: the Fake's APIPath if h is a Fake,
@@ -285,22 +267,19 @@ func (v *Validator) Handler(h http.Handler, paths func(*http.Request) (string, b
 		}
 		apiPath, isAPI := paths(r)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		cw := &captureWriter{header: http.Header{}}
+		cw := httptest.NewRecorder() // the answer, checked before it is passed on
 		h.ServeHTTP(cw, r)
-		if cw.status == 0 {
-			cw.status = http.StatusOK
-		}
 		if isAPI && r.Method != http.MethodHead {
 			r.Body = io.NopCloser(bytes.NewReader(body))
-			for _, viol := range v.Check(Exchange{Request: r, RequestBody: body, APIPath: apiPath, Status: cw.status, Header: cw.header, Body: cw.body.Bytes()}) {
+			for _, viol := range v.Check(Exchange{Request: r, RequestBody: body, APIPath: apiPath, Status: cw.Code, Header: cw.Header(), Body: cw.Body.Bytes()}) {
 				report(viol)
 			}
 		}
-		for k, vs := range cw.header {
+		for k, vs := range cw.Header() {
 			w.Header()[k] = vs
 		}
-		w.WriteHeader(cw.status)
-		w.Write(cw.body.Bytes())
+		w.WriteHeader(cw.Code)
+		w.Write(cw.Body.Bytes())
 	})
 }
 

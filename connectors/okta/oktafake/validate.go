@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -138,25 +139,6 @@ func (v *Validator) Check(r *http.Request, reqBody []byte, status int, header ht
 	return out
 }
 
-type captureWriter struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (w *captureWriter) Header() http.Header { return w.header }
-func (w *captureWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-}
-func (w *captureWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.body.Write(b)
-}
-
 // Handler wraps h: every management API exchange (not the token endpoint,
 // which another description covers) is checked and report is called for
 // each violation, before the response is passed on unchanged.
@@ -167,20 +149,17 @@ func (v *Validator) Handler(h http.Handler, report func(Violation)) http.Handler
 			report(Violation{Method: r.Method, Path: r.URL.Path, Reason: "reading request body: " + err.Error()})
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		cw := &captureWriter{header: http.Header{}}
+		cw := httptest.NewRecorder() // the answer, checked before it is passed on
 		h.ServeHTTP(cw, r)
-		if cw.status == 0 {
-			cw.status = http.StatusOK
-		}
 		if strings.HasPrefix(r.URL.Path, "/api/v1/") {
-			for _, viol := range v.Check(r, body, cw.status, cw.header, cw.body.Bytes()) {
+			for _, viol := range v.Check(r, body, cw.Code, cw.Header(), cw.Body.Bytes()) {
 				report(viol)
 			}
 		}
-		for k, vs := range cw.header {
+		for k, vs := range cw.Header() {
 			w.Header()[k] = vs
 		}
-		w.WriteHeader(cw.status)
-		_, _ = w.Write(cw.body.Bytes())
+		w.WriteHeader(cw.Code)
+		_, _ = w.Write(cw.Body.Bytes())
 	})
 }
