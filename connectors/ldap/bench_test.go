@@ -4,17 +4,14 @@ package ldap_test
 
 import (
 	"bytes"
-	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/lumosgo/lumos/connectors/ldap/ldaptest"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/connectortest"
 )
 
 // BenchmarkDrainBinary drains list_accounts of 20,000 people from slapd
@@ -40,7 +37,7 @@ func BenchmarkDrainBinary(b *testing.B) {
 	if err != nil {
 		b.Fatalf("ldapsearch is needed for the baseline: install Debian's ldap-utils (%v)", err)
 	}
-	bin := buildBinary(b)
+	bin := connectortest.BuildLumos(b)
 	srv, err := ldaptest.Start(ldaptest.Options{LDIF: ldaptest.PeopleLDIF("u", users)})
 	if err != nil {
 		b.Fatal(err)
@@ -104,40 +101,12 @@ func maxRSS(cmd *exec.Cmd) int64 {
 	return 0
 }
 
-// buildBinary builds the lumos command once per run.
-func buildBinary(b *testing.B) string {
-	b.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	bin := filepath.Join(b.TempDir(), "lumos")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // runBinary runs one list_accounts call and returns the number of
 // accounts, the next page and the process's peak RSS in KiB.
 func runBinary(b *testing.B, bin string, srv *ldaptest.Server, settings map[string]any, page *toolkit.Page) (int, *toolkit.Page, int64) {
 	b.Helper()
-	doc, _ := json.Marshal(map[string]any{
+	c := connectortest.RunLumos(b, bin, "ldap", "list_accounts", map[string]any{
 		"credentials": []any{map[string]any{"id": "basic", "basic": map[string]any{"username": ldaptest.AdminDN, "password": srv.AdminPassword}}},
 		"request":     map[string]any{}, "settings": settings, "page": page})
-	var stdout bytes.Buffer
-	cmd := exec.Command(bin, "ldap", "list_accounts", "--json", string(doc))
-	cmd.Stdout = &stdout
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("list_accounts: %v", err)
-	}
-	var env struct {
-		Response []json.RawMessage `json:"response"`
-		Page     *toolkit.Page     `json:"page"`
-		IsError  bool              `json:"is_error"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &env); err != nil || env.IsError {
-		b.Fatalf("list_accounts: %v %s", err, stdout.Bytes())
-	}
-	return len(env.Response), env.Page, maxRSS(cmd)
+	return c.Items, c.Page, c.MaxRSSKiB
 }

@@ -3,19 +3,14 @@
 package okta_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/lumosgo/lumos/connectors/okta/oktafake"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/connectortest"
 )
 
 // BenchmarkDrainBinary drains list_accounts of 20,000 users through the
@@ -35,7 +30,7 @@ import (
 //	go test ./connectors/okta -run '^$' -bench DrainBinary -benchtime 2x
 func BenchmarkDrainBinary(b *testing.B) {
 	const users, size = 20_000, 1000
-	bin := buildBinary(b)
+	bin := connectortest.BuildLumos(b)
 	f := oktafake.New()
 	defer f.Close()
 	f.AddToken(apiToken)
@@ -73,45 +68,13 @@ func BenchmarkDrainBinary(b *testing.B) {
 	b.ReportMetric(float64(loopTime.Milliseconds())/float64(b.N), "loop-ms")
 }
 
-// buildBinary builds the lumos command once per run.
-func buildBinary(b *testing.B) string {
-	b.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	bin := filepath.Join(b.TempDir(), "lumos")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // runBinary runs one call and returns the number of accounts, the next
 // page and the process's peak resident set in KiB.
 func runBinary(b *testing.B, bin, base string, page *toolkit.Page) (int, *toolkit.Page, int64) {
 	b.Helper()
-	doc, _ := json.Marshal(map[string]any{"credentials": tokenCreds(apiToken), "request": map[string]any{},
+	c := connectortest.RunLumos(b, bin, "okta", "list_accounts", map[string]any{"credentials": tokenCreds(apiToken), "request": map[string]any{},
 		"settings": map[string]any{"base_url": base}, "page": page})
-	var stdout bytes.Buffer
-	cmd := exec.Command(bin, "okta", "list_accounts", "--json", string(doc))
-	cmd.Stdout = &stdout
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("list_accounts: %v", err)
-	}
-	var env struct {
-		Response []json.RawMessage `json:"response"`
-		Page     *toolkit.Page     `json:"page"`
-		IsError  bool              `json:"is_error"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &env); err != nil || env.IsError {
-		b.Fatalf("list_accounts: %v %s", err, stdout.Bytes())
-	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss
-	}
-	return len(env.Response), env.Page, rss
+	return c.Items, c.Page, c.MaxRSSKiB
 }
 
 // fetchPlain fetches and decodes the same upstream pages one after the other.

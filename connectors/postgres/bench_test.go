@@ -3,15 +3,8 @@
 package postgres_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +12,7 @@ import (
 
 	"github.com/lumosgo/lumos/connectors/postgres/pgtest"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/connectortest"
 )
 
 // BenchmarkDrainBinary drains list_accounts over 20,000 login roles and
@@ -41,7 +35,7 @@ import (
 //	go test ./connectors/postgres -run '^$' -bench DrainBinary -benchtime 2x
 func BenchmarkDrainBinary(b *testing.B) {
 	const roles, groups, size = 20_000, 50, 1000
-	bin := buildBinary(b)
+	bin := connectortest.BuildLumos(b)
 	srv := pgtest.Start(b)
 	srv.Exec(b, "postgres", fmt.Sprintf(`DO $$ BEGIN
 		FOR g IN 1..%[2]d LOOP EXECUTE format('CREATE ROLE %%I NOLOGIN', 'bench_g' || g); END LOOP;
@@ -160,45 +154,11 @@ func plainMemberships(ctx context.Context, conn *pgx.Conn, after key3, limit int
 	return n, after, rows.Err()
 }
 
-// buildBinary builds the lumos command once per run.
-func buildBinary(b *testing.B) string {
-	b.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	bin := filepath.Join(b.TempDir(), "lumos")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // runBinary runs one call and returns the number of items, the next page,
 // the call's wall time and its peak RSS in KiB.
 func runBinary(b *testing.B, bin string, srv *pgtest.Server, capName string, page *toolkit.Page) (int, *toolkit.Page, time.Duration, int64) {
 	b.Helper()
-	doc, _ := json.Marshal(map[string]any{"auth": map[string]any{"basic": map[string]any{"username": pgtest.Superuser, "password": pgtest.SuperPassword}},
+	c := connectortest.RunLumos(b, bin, "postgres", capName, map[string]any{"auth": map[string]any{"basic": map[string]any{"username": pgtest.Superuser, "password": pgtest.SuperPassword}},
 		"request": map[string]any{}, "settings": map[string]any{"host": srv.Host, "port": srv.Port, "sslmode": "disable"}, "page": page})
-	var stdout bytes.Buffer
-	cmd := exec.Command(bin, "postgres", capName, "--json", string(doc))
-	cmd.Stdout = &stdout
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("%s: %v", capName, err)
-	}
-	took := time.Since(start)
-	var env struct {
-		Response []json.RawMessage `json:"response"`
-		Page     *toolkit.Page     `json:"page"`
-		IsError  bool              `json:"is_error"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &env); err != nil || env.IsError {
-		b.Fatalf("%s: %v %s", capName, err, stdout.Bytes())
-	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss
-	}
-	return len(env.Response), env.Page, took, rss
+	return c.Items, c.Page, c.Took, c.MaxRSSKiB
 }

@@ -3,19 +3,15 @@
 package scim_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/lumosgo/lumos/connectors/scim/scimfake"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/connectortest"
 )
 
 // BenchmarkDrainBinary drains list_accounts of 10,000 users and
@@ -35,7 +31,7 @@ import (
 //	go test ./connectors/scim -run '^$' -bench DrainBinary -benchtime 2x
 func BenchmarkDrainBinary(b *testing.B) {
 	const users, groups, size = 10_000, 200, 1000
-	bin := buildBinary(b)
+	bin := connectortest.BuildLumos(b)
 	f := scimfake.New(scimfake.Options{Token: token})
 	base, stop := f.Start()
 	defer stop()
@@ -78,40 +74,12 @@ func BenchmarkDrainBinary(b *testing.B) {
 	b.ReportMetric(float64(loopTime.Milliseconds())/float64(b.N), "loop-ms")
 }
 
-// buildBinary builds the lumos command once per run.
-func buildBinary(b *testing.B) string {
-	b.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	bin := filepath.Join(b.TempDir(), "lumos")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // runBinary runs one call and returns the number of items and the next page.
 func runBinary(b *testing.B, bin, base, capName string, page *toolkit.Page) (int, *toolkit.Page) {
 	b.Helper()
-	doc, _ := json.Marshal(map[string]any{"credentials": []any{map[string]any{"id": "token", "token": map[string]any{"token": token}}},
+	c := connectortest.RunLumos(b, bin, "scim", capName, map[string]any{"credentials": []any{map[string]any{"id": "token", "token": map[string]any{"token": token}}},
 		"request": map[string]any{}, "settings": map[string]any{"base_url": base}, "page": page})
-	var stdout bytes.Buffer
-	cmd := exec.Command(bin, "scim", capName, "--json", string(doc))
-	cmd.Stdout = &stdout
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("%s: %v", capName, err)
-	}
-	var env struct {
-		Response []json.RawMessage `json:"response"`
-		Page     *toolkit.Page     `json:"page"`
-		IsError  bool              `json:"is_error"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &env); err != nil || env.IsError {
-		b.Fatalf("%s: %v %s", capName, err, stdout.Bytes())
-	}
-	return len(env.Response), env.Page
+	return c.Items, c.Page
 }
 
 // fetchPlain fetches and decodes the same upstream pages one after the other.
