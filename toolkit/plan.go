@@ -267,8 +267,8 @@ func (p *plan) missing(raw []byte, prefix string, out []fieldError) []fieldError
 	if !p.hasRequired {
 		return out
 	}
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+	obj, ok := members(raw)
+	if !ok {
 		return out // null, or a shape the typed decode already accepted
 	}
 	for _, f := range p.fields {
@@ -334,4 +334,24 @@ func secretFields(t reflect.Type) []string {
 		}
 	}
 	return keys
+}
+
+// members maps the keys of the JSON object raw to their values, the last
+// one of a repeated key winning (as decoding into a map does); ok is false
+// when raw is not an object. It scans raw in place: no value is decoded.
+func members(raw []byte) (map[string][]byte, bool) {
+	w := keyWalker{doc: raw}
+	i := w.space(0)
+	if i >= len(raw) || raw[i] != '{' {
+		return nil, false
+	}
+	obj := map[string][]byte{}
+	_, ok := w.members(i, func(key string, _, _, value int) (int, bool) {
+		end, ok := w.skip(value)
+		if ok {
+			obj[key] = raw[value:end]
+		}
+		return end, ok
+	})
+	return obj, ok
 }
