@@ -141,16 +141,23 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 	base := Logger(ctx)
 	keys := in.secretKeys()
 	cl.secrets.SetKeys(keys)
-	var generic any
-	if json.Unmarshal(body, &generic) == nil {
-		redact.Collect(withoutPage(generic), keys, &cl.secrets)
+	// Read in place, not decoded: a call pays for decoding its request once.
+	var top map[string][]byte
+	if json.Valid(body) {
+		// page.token is under a secret key by name only: it is the
+		// connector's own cursor, which an answer may rightly repeat (and
+		// masking it would break the listing); being opaque, it shows no
+		// credential either.
+		redact.CollectJSON(body, keys, &cl.secrets, "page")
+		top, _ = members(body)
 	}
-	obj, _ := generic.(map[string]any)
-	cl.proto, cl.badEnv = chooseProtocol(ctx, obj)
+	cl.proto, cl.badEnv = chooseProtocol(ctx, top)
 	cl.requestSecrets = cl.secrets.Clone()
 	// Always masking: the handler may register secrets later (AddSecret).
 	cl.log = slog.New(maskingHandler{base.Handler(), &cl.secrets})
 	if cl.log.Enabled(ctx, slog.LevelInfo) {
+		var generic any
+		_ = json.Unmarshal(body, &generic)
 		logged := fmt.Sprintf("(not a JSON object, %d bytes)", len(body))
 		if obj, ok := generic.(map[string]any); ok {
 			b, _ := json.Marshal(redact.Value(obj, keys))
@@ -162,27 +169,6 @@ func (in *Integration) newCall(ctx context.Context, name string, body []byte) *c
 		cl.log.Warn("ignoring an unknown "+EnvProtocol+"; choosing the protocol by the request", "value", cl.badEnv, "protocol", string(cl.proto))
 	}
 	return cl
-}
-
-// withoutPage is the request document v without its page: page.token is
-// under a secret key by name only. It is the connector's own cursor, which
-// an answer may rightly repeat (and masking it would break the listing);
-// being opaque, it shows no credential either.
-func withoutPage(v any) any {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return v
-	}
-	if _, ok := obj["page"]; !ok {
-		return v
-	}
-	rest := make(map[string]any, len(obj))
-	for k, item := range obj {
-		if k != "page" {
-			rest[k] = item
-		}
-	}
-	return rest
 }
 
 // encode renders doc as one line of JSON, with the call's secrets masked.

@@ -75,7 +75,7 @@ func ProtocolOf(ctx context.Context) Protocol {
 // request document has a top-level "rate_limit" key (which only a newer
 // platform sends; it sends it even as null), else 0.37. bad is the value
 // of EnvProtocol when it was set but not understood.
-func chooseProtocol(ctx context.Context, request map[string]any) (p Protocol, bad string) {
+func chooseProtocol(ctx context.Context, request map[string][]byte) (p Protocol, bad string) {
 	if p, ok := ctx.Value(protocolKey{}).(Protocol); ok && (p == Protocol037 || p == ProtocolLatest) {
 		return p, ""
 	}
