@@ -131,9 +131,16 @@ func TestDrainWithFaultsFetchingAhead(t *testing.T) {
 				want[id(e.member("dev"+pad(i), role))] = true
 			}
 			var faults atomic.Int32 // the fake answers concurrently
+			var hit sync.Map        // pages given a 502 already
 			e.setInject(func(n int, r *http.Request) int {
 				switch n {
 				case 3, 4, 6, 9, 19: // 502s, some in a row, on pages fetched together
+					// One 502 per page at most: with the two 403s below, no request
+					// meets more faults than its attempts (4), however the
+					// concurrent fetches interleave.
+					if _, again := hit.LoadOrStore(r.URL.String(), true); again {
+						return 0
+					}
 					faults.Add(1)
 					return http.StatusBadGateway
 				case 12:
@@ -149,7 +156,8 @@ func TestDrainWithFaultsFetchingAhead(t *testing.T) {
 				got[a.IntegrationSpecificID] = true
 			}
 			is.Equal(got, want) // nothing lost
-			is.Equal(faults.Load(), int32(6))
+			// the secondary limit and most 502s landed (a 502 due on a page given one already is skipped)
+			is.True(faults.Load() >= 4)
 		})
 	}
 }
