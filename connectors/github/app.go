@@ -2,13 +2,8 @@ package github
 
 import (
 	"context"
-	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -18,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/oauth"
 	"github.com/lumosgo/lumos/toolkit"
 	"github.com/lumosgo/lumos/toolkit/httpclient"
 )
@@ -77,18 +73,11 @@ func parseAppCredential(kp *toolkit.KeyPairCredential) (*appKey, error) {
 // drift), exp nine minutes ahead (GitHub accepts at most ten).
 func (a *appKey) jwt() (string, error) {
 	t := now()
-	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`))
-	claims, err := json.Marshal(map[string]any{"iat": t.Add(-time.Minute).Unix(), "exp": t.Add(9 * time.Minute).Unix(), "iss": a.issuer})
-	if err != nil {
-		return "", err
-	}
-	input := header + "." + base64.RawURLEncoding.EncodeToString(claims)
-	sum := sha256.Sum256([]byte(input))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, a.key, crypto.SHA256, sum[:])
+	tok, err := oauth.SignRS256(a.key, "", map[string]any{"iat": t.Add(-time.Minute).Unix(), "exp": t.Add(9 * time.Minute).Unix(), "iss": a.issuer})
 	if err != nil {
 		return "", fmt.Errorf("signing the GitHub App JWT: %w", err)
 	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+	return tok, nil
 }
 
 // validateAppCredential is validate_credential_config's check of the app

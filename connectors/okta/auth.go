@@ -2,12 +2,9 @@ package okta
 
 import (
 	"context"
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
@@ -20,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/oauth"
 	"github.com/lumosgo/lumos/toolkit"
 	"github.com/lumosgo/lumos/toolkit/httpclient"
 )
@@ -79,30 +77,16 @@ func parseServiceApp(kp *toolkit.KeyPairCredential) (*serviceApp, error) {
 // iss and sub the client id, a random jti, valid five minutes.
 func (a *serviceApp) assertion(aud, kid string) (string, error) {
 	t := now()
-	head := map[string]string{"alg": "RS256", "typ": "JWT"}
-	if kid != "" {
-		head["kid"] = kid
-	}
 	jti := make([]byte, 16)
 	if _, err := rand.Read(jti); err != nil {
 		return "", err
 	}
-	hb, err := json.Marshal(head)
-	if err != nil {
-		return "", err
-	}
-	cb, err := json.Marshal(map[string]any{"iss": a.clientID, "sub": a.clientID, "aud": aud,
+	tok, err := oauth.SignRS256(a.key, kid, map[string]any{"iss": a.clientID, "sub": a.clientID, "aud": aud,
 		"iat": t.Unix(), "exp": t.Add(5 * time.Minute).Unix(), "jti": hex.EncodeToString(jti)})
-	if err != nil {
-		return "", err
-	}
-	input := base64.RawURLEncoding.EncodeToString(hb) + "." + base64.RawURLEncoding.EncodeToString(cb)
-	sum := sha256.Sum256([]byte(input))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, a.key, crypto.SHA256, sum[:])
 	if err != nil {
 		return "", errors.New("signing the client assertion failed")
 	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+	return tok, nil
 }
 
 // validateServiceApp is validate_credential_config's check of the
