@@ -136,14 +136,15 @@ func (s start) logName() string {
 }
 
 // run answers one command line. SIGINT and SIGTERM are caught before
-// anything that can block, and answered whenever they come (see
+// anything that can block (a plain --json call, which reads nothing, after
+// LiteralCallGrace), and answered whenever they come (see
 // answer.interrupted): the command runs on its own goroutine, so a signal
 // received while it waits for input or for a FIFO still ends the run with
 // exactly one document.
 func run(argv []string, streams *Streams, o runOptions) int {
-	sigs, release := sigcatch.Catch()
+	s := chooseMode(argv, o) // reads argv and the environment only: nothing that can block
+	sigs, release := catchSignals(s)
 	defer release()
-	s := chooseMode(argv, o)
 	if s.serving() {
 		release() // serve answers its own signals: SIGTERM drains the calls, then exits 0
 		return runServe(s, streams)
@@ -177,6 +178,25 @@ func run(argv []string, streams *Streams, o runOptions) int {
 		cancel(cause)
 		return ans.interrupted(cause, done, s.errorDocument)
 	}
+}
+
+// LiteralCallGrace is how long a plain capability call with its request on
+// the command line (`<capability> --json …`) runs before it catches SIGINT
+// and SIGTERM: catching costs the runtime a thread, a fifth of a Go
+// process's start-up, and such a call reads nothing that can block before
+// its handler, so most calls end sooner and never pay. A signal in that
+// window ends the process the default way (status 130 or 143 as a shell
+// reports it, and no document).
+var LiteralCallGrace = 5 * time.Millisecond
+
+// catchSignals starts catching SIGINT and SIGTERM for the command line:
+// at once, except for a plain capability call with its request on the
+// command line, which catches them after LiteralCallGrace.
+func catchSignals(s start) (<-chan os.Signal, func()) {
+	if s.mode == modeFast && s.fast.JSON != nil {
+		return sigcatch.CatchAfter(LiteralCallGrace)
+	}
+	return sigcatch.Catch()
 }
 
 // runCommand runs the command the arguments name and returns the exit code.

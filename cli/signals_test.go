@@ -47,12 +47,18 @@ func TestSignalChild(t *testing.T) {
 			return toolkit.ListAccountsResponse{}, nil
 		case "stubborn":
 			time.Sleep(time.Hour) // ignores its context
+		case "self-signal":
+			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			time.Sleep(time.Second) // the signal ends the process first
 		}
 		<-ctx.Done()
 		return toolkit.ListAccountsResponse{}, ctx.Err()
 	})
 	toolkit.Register(in)
 	cli.InterruptGrace = 200 * time.Millisecond
+	if mode == "self-signal" {
+		cli.LiteralCallGrace = time.Hour // the signal comes within the grace, whatever the machine's speed
+	}
 	var args []string
 	if err := json.Unmarshal([]byte(os.Getenv(signalArgsEnv)), &args); err != nil {
 		t.Fatal(err)
@@ -151,6 +157,60 @@ func TestSignalsAtAnyMoment(t *testing.T) {
 			is.Equal(env.Error.AppID, tt.appID)
 		})
 	}
+}
+
+// TestLiteralCallGrace checks the one moment a signal is not answered
+// with a document: a plain --json call in its first milliseconds
+// (cli.LiteralCallGrace, an hour here) ends the default way, killed by the
+// signal with nothing on standard output, while the same call through
+// --json-file, or past the grace (the mid-call cases above), answers.
+func TestLiteralCallGrace(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		killed bool
+	}{
+		{"--json, within the grace", []string{"interruptible-connector", "list_accounts", "--json", interruptibleRequest}, true},
+		{"--json=, within the grace", []string{"lumos", "interruptible", "list_accounts", "--json=" + interruptibleRequest}, true},
+		{"--json-file, caught at once", []string{"interruptible-connector", "list_accounts", "--json-file", writeTemp(t, interruptibleRequest)}, false},
+		{"--json with another flag, caught at once", []string{"interruptible-connector", "list_accounts", "--json", interruptibleRequest, "--compact"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			argsJSON, err := json.Marshal(tt.args)
+			is.NoErr(err)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestSignalChild$")
+			cmd.Env = append(os.Environ(), signalChildEnv+"=self-signal", signalArgsEnv+"="+string(argsJSON))
+			var stdout strings.Builder
+			cmd.Stdout = &stdout
+			err = cmd.Run()
+			ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+			is.True(ok)
+			if tt.killed {
+				is.True(err != nil)
+				is.True(ws.Signaled())
+				is.Equal(ws.Signal(), syscall.SIGTERM)
+				is.Equal(stdout.String(), "")
+				return
+			}
+			is.True(!ws.Signaled())
+			is.Equal(cmd.ProcessState.ExitCode(), 143)
+			var env errorEnvelope
+			is.NoErr(json.Unmarshal([]byte(assertOneDocument(is, stdout.String())), &env))
+			is.Equal(env.Error.Message, "The call was interrupted by SIGTERM before it finished.")
+		})
+	}
+}
+
+// writeTemp writes content to a new file and returns its path.
+func writeTemp(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "request.json")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestSignalsCaughtFirst checks, on the built binary, that catching the

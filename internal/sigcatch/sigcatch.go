@@ -9,8 +9,10 @@ package sigcatch
 import (
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 var (
@@ -29,6 +31,24 @@ func Early() {
 		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	}
 	permanent = true
+}
+
+// LiteralCall reports whether a command line (os.Args) has the shape of a
+// plain capability call whose request is on the command line itself,
+// `[connector] <capability> --json <request>` or `--json=<request>`:
+// such a call reads nothing that can block before its handler runs, so
+// the lumos binary leaves catching signals to the call itself (see
+// CatchAfter). The check is on the shape alone; a command line that only
+// looks like one is caught from the start of the command line's run.
+func LiteralCall(args []string) bool {
+	if len(args) < 3 || len(args) > 5 {
+		return false
+	}
+	last := args[len(args)-1]
+	if strings.HasPrefix(last, "--json=") {
+		return len(args) <= 4
+	}
+	return len(args) >= 4 && args[len(args)-2] == "--json" && !strings.HasPrefix(last, "-")
 }
 
 // Catch starts catching SIGINT and SIGTERM unless that is done already,
@@ -57,5 +77,38 @@ func release() {
 	select {
 	case <-ch: // nobody is left to answer it
 	default:
+	}
+}
+
+// CatchAfter is Catch for a command that cannot block for the first d:
+// signals are caught only once d has passed, so a command done sooner
+// never pays for catching them (the runtime starts a thread of its own
+// for that, a fifth of a Go process's start-up). A signal received before
+// then has its default effect. Already catching (Early, or another
+// caller), it is Catch.
+func CatchAfter(d time.Duration) (<-chan os.Signal, func()) {
+	mu.Lock()
+	catching := users > 0 || permanent
+	mu.Unlock()
+	if catching {
+		return Catch()
+	}
+	out := make(chan os.Signal, 1)
+	stop := make(chan struct{})
+	t := time.AfterFunc(d, func() {
+		sigs, release := Catch()
+		defer release()
+		select {
+		case s := <-sigs:
+			out <- s
+		case <-stop:
+		}
+	})
+	var once sync.Once
+	return out, func() {
+		once.Do(func() {
+			t.Stop()
+			close(stop)
+		})
 	}
 }
