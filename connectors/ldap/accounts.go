@@ -211,21 +211,9 @@ func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload
 	if err != nil {
 		return none, err
 	}
-	if password != "" && !ss.ad() {
-		if err := ss.checkPasswordModify(ctx); err != nil {
-			return none, err
-		}
-	}
-	if err := ss.conn.Add(add); err != nil {
-		if password != "" && ss.ad() && (goldap.IsErrorWithCode(err, goldap.LDAPResultConstraintViolation) || goldap.IsErrorWithCode(err, goldap.LDAPResultUnwillingToPerform)) {
-			return none, explain(err, "create_account: Active Directory refused the new account (nothing was created); a password must meet the domain's password policy (length, complexity, history): ")
-		}
+	active, _ := wantActive(p) // checked by newUserEntry
+	if err := ss.addUser(ctx, add, password, !active); err != nil {
 		return none, err
-	}
-	if password != "" && !ss.ad() {
-		if err := ss.setPassword(add.DN, password); err != nil {
-			return none, err
-		}
 	}
 	res, err := ss.search(ctx, goldap.NewSearchRequest(add.DN, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
 		"(objectClass=*)", append(ss.accountAttrs(), ss.IDAttribute), nil))

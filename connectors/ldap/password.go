@@ -76,20 +76,57 @@ func (ss *session) checkPasswordModify(ctx context.Context) error {
 		"which the %s flavor sets passwords with (so that the server hashes them); create the account without a password. Nothing was created.", passwordModifyOID, ss.Flavor)
 }
 
+// addUser adds the entry, with password unless it is "": in the add
+// itself on Active Directory (unicodePwd, see newUserEntry), else set right
+// after the add (setPassword). locked says the entry is to be locked.
+func (ss *session) addUser(ctx context.Context, add *goldap.AddRequest, password string, locked bool) error {
+	switch {
+	case password == "":
+		return ss.conn.Add(add)
+	case ss.ad():
+		err := ss.conn.Add(add)
+		if goldap.IsErrorWithCode(err, goldap.LDAPResultConstraintViolation) || goldap.IsErrorWithCode(err, goldap.LDAPResultUnwillingToPerform) {
+			return explain(err, "create_account: Active Directory refused the new account (nothing was created); "+
+				"a password must meet the domain's password policy (length, complexity, history): ")
+		}
+		return err
+	}
+	if err := ss.checkPasswordModify(ctx); err != nil {
+		return err
+	}
+	if err := ss.conn.Add(add); err != nil {
+		return err
+	}
+	return ss.setPassword(add.DN, password, locked)
+}
+
 // setPassword sets the password of the entry dn just added with the
-// Password Modify extended operation. When that fails the entry is deleted
-// again, so that no account is left without the password asked for.
-func (ss *session) setPassword(dn, password string) error {
+// Password Modify extended operation, then, when locked, locks the entry
+// again: ppolicy unlocks an account whose password is set. When either step
+// fails the entry is deleted again, so that no account is left without the
+// password asked for, or active when it was asked for suspended.
+func (ss *session) setPassword(dn, password string, locked bool) error {
+	step := "setting its password"
 	_, err := ss.conn.PasswordModify(goldap.NewPasswordModifyRequest(dn, "", password))
+	if err == nil && locked {
+		step = "locking it again once its password was set"
+		mod := goldap.NewModifyRequest(dn, nil)
+		mod.Replace("pwdAccountLockedTime", []string{lockedForever})
+		err = ss.conn.Modify(mod)
+	}
 	if err == nil {
 		return nil
 	}
 	delErr := ss.conn.Del(goldap.NewDelRequest(dn, nil))
 	if delErr != nil && !goldap.IsErrorWithCode(delErr, goldap.LDAPResultNoSuchObject) {
-		return explain(err, "create_account: the entry "+dn+" was added, but setting its password failed, and deleting it again failed too ("+
-			explain(delErr, "").Error()+"): it is left without a password; delete it. The password was refused with: ")
+		return explain(err, "create_account: the entry "+dn+" was added, but "+step+" failed, and deleting it again failed too ("+
+			explain(delErr, "").Error()+"): delete it, it is not as asked for. "+step+" failed with: ")
 	}
-	return explain(err, "create_account: setting the password of "+dn+" failed, so the entry was deleted again (nothing was created): ")
+	why := ""
+	if goldap.IsErrorWithCode(err, goldap.LDAPResultInsufficientAccessRights) {
+		why = " (the bind account needs write access to the userPassword of the users it creates, and to pwdAccountLockedTime to create them suspended)"
+	}
+	return explain(err, "create_account: "+step+" failed for "+dn+", so the entry was deleted again (nothing was created)"+why+": ")
 }
 
 // explain is err as an error envelope would describe it (code, LDAP result
