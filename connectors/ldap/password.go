@@ -3,6 +3,7 @@ package ldap
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"unicode/utf16"
 
@@ -117,16 +118,19 @@ func (ss *session) setPassword(dn, password string, locked bool) error {
 	if err == nil {
 		return nil
 	}
+	failed := explain(err, "")
 	delErr := ss.conn.Del(goldap.NewDelRequest(dn, nil))
 	if delErr != nil && !goldap.IsErrorWithCode(delErr, goldap.LDAPResultNoSuchObject) {
-		return explain(err, "create_account: the entry "+dn+" was added, but "+step+" failed, and deleting it again failed too ("+
-			explain(delErr, "").Error()+"): delete it, it is not as asked for. "+step+" failed with: ")
+		failed.Message = fmt.Sprintf("create_account: the entry %s was added, but %s failed (%s), and deleting the entry again failed too (%s): "+
+			"it is left without the password or lock asked for; delete it.", dn, step, failed.Message, explain(delErr, "").Message)
+		return failed
 	}
 	why := ""
 	if goldap.IsErrorWithCode(err, goldap.LDAPResultInsufficientAccessRights) {
 		why = " (the bind account needs write access to the userPassword of the users it creates, and to pwdAccountLockedTime to create them suspended)"
 	}
-	return explain(err, "create_account: "+step+" failed for "+dn+", so the entry was deleted again (nothing was created)"+why+": ")
+	failed.Message = "create_account: " + step + " failed for " + dn + ", so the entry was deleted again (nothing was created)" + why + ": " + failed.Message
+	return failed
 }
 
 // explain is err as an error envelope would describe it (code, LDAP result

@@ -47,24 +47,31 @@ func noSecrets(t *testing.T, tg *target, passwords ...string) {
 	}
 }
 
-// The writer of TestCreateWithPassword: it may add and delete entries but
-// not write passwords.
+// The bind accounts of TestCreateWithPassword besides the administrator:
+// the writer may add and delete entries, the adder only add them; neither
+// may write passwords.
 const (
 	writerDN       = "cn=writer," + ldaptest.BaseDN
+	adderDN        = "cn=adder," + ldaptest.BaseDN
 	writerPassword = "Writer-Bind-0451"
 )
+
+// bindAccountLDIF is LDIF for a bind account entry with a password.
+func bindAccountLDIF(dn, cn, password string) string {
+	return "dn: " + dn + "\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\ncn: " + cn + "\nuserPassword: " + password + "\n\n"
+}
 
 // TestCreateWithPassword creates accounts with a password on slapd: the
 // person can bind with it, the directory holds it hashed, a wrong password
 // is refused; a password the bind account may not set leaves no entry.
 func TestCreateWithPassword(t *testing.T) {
-	ldif := seeded("groupOfNames") + "dn: " + writerDN + "\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\ncn: writer\n" +
-		"userPassword: " + writerPassword + "\n\n"
+	ldif := seeded("groupOfNames") + bindAccountLDIF(writerDN, "writer", writerPassword) + bindAccountLDIF(adderDN, "adder", writerPassword)
 	access := "access to attrs=userPassword\n  by anonymous auth\n  by * none\n" +
-		"access to *\n  by dn.exact=\"" + writerDN + "\" write\n  by * read\n"
+		"access to *\n  by dn.exact=\"" + writerDN + "\" write\n  by dn.exact=\"" + adderDN + "\" add\n  by * read\n"
 	tg := start(t, ldaptest.Options{LDIF: ldif, Access: access}, nil)
-	writer := *tg
+	writer, adder := *tg, *tg
 	writer.user, writer.password = writerDN, writerPassword
+	adder.user, adder.password = adderDN, writerPassword
 	cases := []struct {
 		name    string
 		tg      *target
@@ -85,6 +92,8 @@ func TestCreateWithPassword(t *testing.T) {
 		{"empty_password", tg, map[string]any{"username": "pw-fay", "password": ""}, "bad_request", "password is empty", "", ""},
 		{"may_not_set_passwords", &writer, map[string]any{"username": "pw-gus", "password": "Gus-Pw-5"}, "permission_denied",
 			"so the entry was deleted again", "", ""},
+		{"may_not_delete_either", &adder, map[string]any{"username": "pw-hap", "password": "Hap-Pw-6"}, "permission_denied",
+			"deleting the entry again failed too", "", ""},
 	}
 	var passwords []string
 	for _, c := range cases {
@@ -98,7 +107,16 @@ func TestCreateWithPassword(t *testing.T) {
 			dn := ldaptest.UserDN(c.payload["username"].(string))
 			if c.code != "" {
 				c.tg.fail(t, "create_account", c.payload, errorCode(c.code), c.want)
-				is.True(directEntry(t, tg, dn) == nil) // nothing left behind
+				left := directEntry(t, tg, dn, "userPassword")
+				if c.tg != &adder {
+					is.True(left == nil) // nothing left behind
+					return
+				}
+				// The adder may not delete: the entry is left (the error names it),
+				// with no password, and a retry is refused, not taken as done.
+				is.True(left != nil)
+				is.Equal(left.GetAttributeValue("userPassword"), "")
+				c.tg.fail(t, "create_account", c.payload, errorCode("bad_request"), "Already Exists")
 				return
 			}
 			var got created
