@@ -3,11 +3,13 @@ package ldap_test
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
 
 	goldap "github.com/go-ldap/ldap/v3"
+	"github.com/lumosgo/lumos/connectors/ldap"
 	"github.com/lumosgo/lumos/connectors/ldap/ldaptest"
 	"github.com/matryer/is"
 )
@@ -221,4 +223,38 @@ func adCount(t *testing.T, filter string) int {
 		t.Fatal(err)
 	}
 	return len(res.Entries)
+}
+
+// TestPasswordSchema: info shows create_account's password as a secret (as
+// the credential's password), and only it.
+func TestPasswordSchema(t *testing.T) {
+	is := is.New(t)
+	out, err := ldap.Integration().InfoDocument()
+	is.NoErr(err)
+	var info struct {
+		Response struct {
+			Schemas map[string]struct {
+				Argument struct {
+					Properties map[string]map[string]any `json:"properties"`
+				} `json:"argument"`
+			} `json:"capability_schema"`
+		} `json:"response"`
+	}
+	is.NoErr(json.Unmarshal(out, &info))
+	props := info.Response.Schemas["create_account"].Argument.Properties
+	cases := []struct {
+		field  string
+		secret bool
+	}{
+		{"password", true},
+		{"username", false},
+		{"email", false},
+	}
+	for _, c := range cases {
+		p, ok := props[c.field]
+		is.True(ok) // the field is in the schema
+		is.Equal(p["x-secret"] == true, c.secret)
+		is.Equal(p["x-field_type"] == "SECRET", c.secret)
+	}
+	is.True(strings.Contains(props["password"]["description"].(string), "RFC 3062"))
 }
