@@ -127,8 +127,10 @@ func wantActive(p toolkit.CreateAccount) (bool, error) {
 	return false, errs.Newf(errs.BadRequest, "create_account: user_status %q is not supported (ACTIVE, SUSPENDED or INACTIVE).", trimmed(p.UserStatus))
 }
 
-// newUserEntry is the add request of a create_account payload.
-func (ss *session) newUserEntry(p toolkit.CreateAccount) (*goldap.AddRequest, error) {
+// newUserEntry is the add request of a create_account payload. On Active
+// Directory a password goes in the add (unicodePwd); elsewhere it is set
+// after the add (setPassword).
+func (ss *session) newUserEntry(p toolkit.CreateAccount, password string) (*goldap.AddRequest, error) {
 	if ss.f.userClasses == nil {
 		return nil, errs.Newf(errs.UnsupportedOperation, "create_account is not supported with flavor %q: its users need attributes (uidNumber, gidNumber, homeDirectory) the payload does not carry.", ss.Flavor)
 	}
@@ -174,6 +176,10 @@ func (ss *session) newUserEntry(p toolkit.CreateAccount) (*goldap.AddRequest, er
 	}
 	if ss.ad() {
 		uac := 512 | 32 // NORMAL_ACCOUNT | PASSWD_NOTREQD: no password is set
+		if password != "" {
+			uac = 512 // NORMAL_ACCOUNT, with the password of the add
+			add.Attribute("unicodePwd", []string{unicodePwd(password)})
+		}
 		if !active {
 			uac |= uacDisabled
 		}
@@ -184,19 +190,29 @@ func (ss *session) newUserEntry(p toolkit.CreateAccount) (*goldap.AddRequest, er
 	return add, nil
 }
 
-func createAccount(ctx context.Context, req toolkit.Request[toolkit.CreateAccount]) (toolkit.Response[toolkit.CreatedAccount], error) {
-	p := req.Request
+func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload]) (toolkit.Response[toolkit.CreatedAccount], error) {
 	var none toolkit.Response[toolkit.CreatedAccount]
+	password, err := initialPassword(ctx, req.Request)
+	if err != nil {
+		return none, err
+	}
+	p := req.Request.CreateAccount
+	if password != "" {
+		if err := checkPasswordTransport(req); err != nil {
+			return none, err
+		}
+	}
 	ss, err := open(ctx, req)
 	if err != nil {
 		return none, err
 	}
 	defer ss.close()
-	add, err := ss.newUserEntry(p)
+	add, err := ss.newUserEntry(p, password)
 	if err != nil {
 		return none, err
 	}
-	if err := ss.conn.Add(add); err != nil {
+	active, _ := wantActive(p) // checked by newUserEntry
+	if err := ss.addUser(ctx, add, password, !active); err != nil {
 		return none, err
 	}
 	res, err := ss.search(ctx, goldap.NewSearchRequest(add.DN, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
@@ -218,6 +234,8 @@ func createAccount(ctx context.Context, req toolkit.Request[toolkit.CreateAccoun
 			return none, err
 		}
 	}
+	// The standard fields only: the execution summary stays as without a
+	// password, and not even a hash of the password leaves the call.
 	sum, err := toolkit.Summarize(p, toolkit.Created(), false)
 	if err != nil {
 		return none, err

@@ -130,7 +130,8 @@ func build() *toolkit.Integration {
 		[]toolkit.CapabilityOption{toolkit.WithDescription("Add the account to the group's membership attribute; a noop when already a member.")},
 		[]toolkit.CapabilityOption{toolkit.WithDescription("Remove the account from the group's membership attribute; a noop when not a member.")})
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
-		"Add a user entry below the users base (inetOrgPerson, or an Active Directory user), then add it to the groups asked for."))
+		"Add a user entry below the users base (inetOrgPerson, or an Active Directory user), set its password when one is given "+
+			"(Password Modify extended operation; Active Directory: unicodePwd in the add, over TLS only), then add it to the groups asked for."))
 	toolkit.HandleAccountActivation(in, changeActivation,
 		[]toolkit.CapabilityOption{toolkit.WithDescription(
 			"Active Directory: clear the disabled bit of userAccountControl; OpenLDAP with ppolicy: remove pwdAccountLockedTime. A noop when already active.")},

@@ -37,6 +37,7 @@ func TestBindPasswordNeverLeaks(t *testing.T) {
 	groups, users := byName(t, tg)
 	wrong := *tg
 	wrong.password = "Wrong/Bind+Password-0123456789"
+	newPassword := "New+Account/Password-9876543210"
 	ref := map[string]any{"account_integration_specific_id": users["u00003"], "resource_type": "directory", "resource_integration_specific_id": "",
 		"entitlement_type": "group_member", "entitlement_integration_specific_id": groups["admins"]}
 	calls := []struct {
@@ -53,13 +54,15 @@ func TestBindPasswordNeverLeaks(t *testing.T) {
 		{"assign_entitlement", ref},
 		{"unassign_entitlement", ref},
 		{"create_account", map[string]any{"username": "u00001", "entitlements": []any{}}},
+		{"create_account", map[string]any{"username": "leak-pw", "password": newPassword, "entitlements": []any{}}},
+		{"create_account", map[string]any{"username": "u00002", "password": newPassword, "entitlements": []any{}}},
 	}
 	for _, target := range []*target{tg, &wrong, tg.with(map[string]any{"url": tg.srv.LDAPSURL}), tg.with(map[string]any{"users_base_dn": "ou=x,dc=nowhere"})} {
 		for _, c := range calls {
 			target.call(t, c.capName, c.payload, nil)
 		}
 	}
-	for _, secret := range []string{tg.password, wrong.password} {
+	for _, secret := range []string{tg.password, wrong.password, newPassword} {
 		is.True(!strings.Contains(tg.outputs.String(), secret)) // never in an answer
 		is.True(!strings.Contains(tg.logs.String(), secret))    // never in a log record
 	}

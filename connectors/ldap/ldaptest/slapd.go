@@ -52,6 +52,10 @@ type Options struct {
 	// NoPPolicy leaves the ppolicy module and overlay out:
 	// pwdAccountLockedTime is unknown.
 	NoPPolicy bool
+	// Access, when set, holds access directives (slapd.access(5)) for the
+	// database; without them every entry is readable by all and writable
+	// by AdminDN (the rootdn) only.
+	Access string
 }
 
 // Server is a running slapd.
@@ -301,7 +305,7 @@ suffix "%[2]s"
 rootdn "%[3]s"
 rootpw "%[4]s"
 directory %[1]s/db
-index objectClass eq
+%[6]sindex objectClass eq
 index entryUUID eq
 index uid eq
 index member eq
@@ -309,7 +313,7 @@ index memberUid eq
 overlay memberof
 overlay refint
 refint_attributes member uniqueMember
-`, dir, BaseDN, AdminDN, password, ppolicyModule(o))
+`, dir, BaseDN, AdminDN, password, ppolicyModule(o), accessLines(o))
 	if !o.NoPPolicy {
 		b.WriteString("overlay ppolicy\n")
 	}
@@ -334,6 +338,14 @@ dn: ` + GroupsDN + `
 objectClass: organizationalUnit
 ou: groups
 `
+
+// accessLines are o.Access, ending with a newline when not empty.
+func accessLines(o Options) string {
+	if a := strings.TrimSpace(o.Access); a != "" {
+		return a + "\n"
+	}
+	return ""
+}
 
 // ppolicyModule loads the ppolicy module (which brings its schema,
 // pwdAccountLockedTime included) unless NoPPolicy.
