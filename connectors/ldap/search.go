@@ -28,7 +28,7 @@ func retryable(err error) bool {
 // safe to repeat).
 func (ss *session) search(ctx context.Context, req *goldap.SearchRequest) (*goldap.SearchResult, error) {
 	for i := 0; ; i++ {
-		res, err := ss.conn.Search(req)
+		res, err := ss.rd.Search(req)
 		if err == nil || !retryable(err) || i == len(retryDelays) {
 			return res, err
 		}
@@ -88,7 +88,7 @@ func (ss *session) pagedScan(ctx context.Context, req *goldap.SearchRequest, wan
 		paging.SetCookie(cookie)
 		if stop {
 			paging.PagingSize = 0
-			_, _ = ss.conn.Search(req) // release the server's state; its answer does not matter
+			_, _ = ss.rd.Search(req) // release the server's state; its answer does not matter
 			return first, true, nil
 		}
 	}
