@@ -3,9 +3,11 @@ package ldap_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -105,7 +107,7 @@ func compareClients(t *testing.T, settings map[string]any, user, password string
 				is.True(goldap.IsErrorWithCode(gotErr, wantErr.(*goldap.Error).ResultCode))
 			}
 			is.True(want != nil && got != nil)
-			is.True(len(want.Entries) > 0 || wantErr != nil) // the case reads something
+			is.True(len(want.Entries) > 0 || wantErr != nil)      // the case reads something
 			is.True(reflect.DeepEqual(got.Entries, want.Entries)) // same entries
 			is.Equal(got.Referrals, want.Referrals)
 			is.Equal(controlNames(got.Controls), controlNames(want.Controls))
@@ -128,4 +130,32 @@ func controlNames(cs []goldap.Control) []string {
 		out = append(out, c.String())
 	}
 	return out
+}
+
+// TestWireBindFailureHidesPassword: the reader's failed binds (wrong
+// password, unknown DN, after StartTLS, over ldaps://) are errors that
+// never hold the password, however printed.
+func TestWireBindFailureHidesPassword(t *testing.T) {
+	tg := start(t, ldaptest.Options{}, nil)
+	const password = "Secret/Bind+Password-9876543210"
+	cases := []struct {
+		name     string
+		user     string
+		settings map[string]any
+	}{
+		{"wrong_password", ldaptest.AdminDN, nil},
+		{"unknown_dn", "cn=nobody," + ldaptest.BaseDN, nil},
+		{"starttls", ldaptest.AdminDN, map[string]any{"start_tls": true, "ca_certificate": tg.srv.CAPEM}},
+		{"ldaps", ldaptest.AdminDN, map[string]any{"url": tg.srv.LDAPSURL, "ca_certificate": tg.srv.CAPEM}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			is := is.New(t)
+			_, err := ldap.WireSearch(context.Background(), tg.with(c.settings).settings, c.user, password, baseRead(ldaptest.BaseDN)(), nil)
+			is.True(goldap.IsErrorWithCode(err, goldap.LDAPResultInvalidCredentials))
+			for _, form := range []string{"%v", "%+v", "%#v"} {
+				is.True(!strings.Contains(fmt.Sprintf(form, err), password))
+			}
+		})
+	}
 }
