@@ -24,11 +24,27 @@ func retryable(err error) bool {
 	return goldap.IsErrorAnyOf(err, goldap.LDAPResultBusy, goldap.LDAPResultUnavailable)
 }
 
+// searcher is a connection reads go through.
+type searcher interface {
+	Search(*goldap.SearchRequest) (*goldap.SearchResult, error)
+}
+
+// reader is the connection reads go through: the connector's own, or, once
+// the call has written, the writes' connection, so that a read after a
+// write meets the same server (behind a load balancer, another connection
+// may reach a replica the write has not reached yet).
+func (ss *session) reader() searcher {
+	if ss.conn.conn != nil {
+		return ss.conn.conn
+	}
+	return ss.rd
+}
+
 // search runs one search request, retrying transient refusals (reads are
 // safe to repeat).
 func (ss *session) search(ctx context.Context, req *goldap.SearchRequest) (*goldap.SearchResult, error) {
 	for i := 0; ; i++ {
-		res, err := ss.rd.Search(req)
+		res, err := ss.reader().Search(req)
 		if err == nil || !retryable(err) || i == len(retryDelays) {
 			return res, err
 		}
@@ -88,7 +104,7 @@ func (ss *session) pagedScan(ctx context.Context, req *goldap.SearchRequest, wan
 		paging.SetCookie(cookie)
 		if stop {
 			paging.PagingSize = 0
-			_, _ = ss.rd.Search(req) // release the server's state; its answer does not matter
+			_, _ = ss.reader().Search(req) // release the server's state; its answer does not matter
 			return first, true, nil
 		}
 	}
