@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	goldap "github.com/go-ldap/ldap/v3"
 )
 
 // Id ranges: a search sorted by the server costs it a sort of every entry
@@ -86,8 +88,12 @@ func (ss *session) rangedPage(ctx context.Context, base, filter string, p positi
 		}
 		if len(out) == p.n {
 			// The page is full and the range is spent: the next page
-			// starts after the range.
-			return out, position{n: p.n, after: upper, span: p.span}, true, nil
+			// starts after the range, if anything lies beyond it.
+			beyond, err := ss.anyAfter(ctx, base, filter, upper)
+			if err != nil {
+				return nil, position{}, false, err
+			}
+			return out, position{n: p.n, after: upper, span: p.span}, beyond, nil
 		}
 		// The range held less than the page: go on after it, wider when
 		// it held less than half of what was wanted, much wider when it
@@ -118,4 +124,26 @@ func (ss *session) learnSpan(start uint64, page []keyed) uint64 {
 		return 0
 	}
 	return 2 * covered
+}
+
+// anyAfter reports whether base/filter holds an entry whose id comes
+// after after: one unsorted search for at most one entry, no attributes,
+// so that a page ending exactly at a range's end knows whether more
+// follow without asking for a page (cheap when there are: the server
+// stops at the first).
+func (ss *session) anyAfter(ctx context.Context, base, filter, after string) (bool, error) {
+	v, err := ss.idValue(after)
+	if err != nil {
+		return false, err
+	}
+	req := goldap.NewSearchRequest(base, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 1, 0, false,
+		fmt.Sprintf("(&%s(%s>=%s)(!(%s=%s)))", filter, ss.IDAttribute, v, ss.IDAttribute, v), []string{"1.1"}, nil)
+	res, err := ss.search(ctx, req)
+	if goldap.IsErrorWithCode(err, goldap.LDAPResultSizeLimitExceeded) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return len(res.Entries) > 0, nil
 }

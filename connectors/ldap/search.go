@@ -24,11 +24,27 @@ func retryable(err error) bool {
 	return goldap.IsErrorAnyOf(err, goldap.LDAPResultBusy, goldap.LDAPResultUnavailable)
 }
 
+// searcher is a connection reads go through.
+type searcher interface {
+	Search(*goldap.SearchRequest) (*goldap.SearchResult, error)
+}
+
+// reader is the connection reads go through: the connector's own, or, once
+// the call has written, the writes' connection, so that a read after a
+// write meets the same server (behind a load balancer, another connection
+// may reach a replica the write has not reached yet).
+func (ss *session) reader() searcher {
+	if ss.conn.conn != nil {
+		return ss.conn.conn
+	}
+	return ss.rd
+}
+
 // search runs one search request, retrying transient refusals (reads are
 // safe to repeat).
 func (ss *session) search(ctx context.Context, req *goldap.SearchRequest) (*goldap.SearchResult, error) {
 	for i := 0; ; i++ {
-		res, err := ss.conn.Search(req)
+		res, err := ss.reader().Search(req)
 		if err == nil || !retryable(err) || i == len(retryDelays) {
 			return res, err
 		}
@@ -47,6 +63,14 @@ func (ss *session) search(ctx context.Context, req *goldap.SearchRequest) (*gold
 // size of 0 with the cookie). It returns the controls of the first
 // response.
 func (ss *session) pagedSearch(ctx context.Context, req *goldap.SearchRequest, want int, each func(*goldap.Entry) (stop bool)) ([]goldap.Control, error) {
+	first, _, err := ss.pagedScan(ctx, req, want, each)
+	return first, err
+}
+
+// pagedScan is pagedSearch that also tells whether the server had more
+// entries when each said stop: entries left in the response, or a cookie
+// (more pages follow). It never asks for a page only to learn that.
+func (ss *session) pagedScan(ctx context.Context, req *goldap.SearchRequest, want int, each func(*goldap.Entry) (stop bool)) ([]goldap.Control, bool, error) {
 	paging := goldap.NewControlPaging(uint32(ss.PageSize))
 	req.Controls = append(req.Controls, paging)
 	var first []goldap.Control
@@ -57,15 +81,16 @@ func (ss *session) pagedSearch(ctx context.Context, req *goldap.SearchRequest, w
 		}
 		res, err := ss.search(ctx, req)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if n == 0 {
 			first = res.Controls
 		}
-		stop := false
+		stop, left := false, false
 		seen += len(res.Entries)
-		for _, e := range res.Entries {
+		for i, e := range res.Entries {
 			if stop = each(e); stop {
+				left = i < len(res.Entries)-1
 				break
 			}
 		}
@@ -74,13 +99,13 @@ func (ss *session) pagedSearch(ctx context.Context, req *goldap.SearchRequest, w
 			cookie = pc.Cookie
 		}
 		if len(cookie) == 0 {
-			return first, nil
+			return first, left, nil
 		}
 		paging.SetCookie(cookie)
 		if stop {
 			paging.PagingSize = 0
-			_, _ = ss.conn.Search(req) // release the server's state; its answer does not matter
-			return first, nil
+			_, _ = ss.reader().Search(req) // release the server's state; its answer does not matter
+			return first, true, nil
 		}
 	}
 }
@@ -213,13 +238,17 @@ func (ss *session) sortedPage(ctx context.Context, base, filter, after, upper st
 	return ss.clientSorted(ctx, base, filter, afterKey, n, attrs)
 }
 
-// serverSorted reads n+1 entries with the sort and paged results controls.
+// serverSorted reads n entries with the sort and paged results controls;
+// whether more follow is known from the same requests (an entry left in
+// the last response, or its cookie), never from one more request.
 func (ss *session) serverSorted(ctx context.Context, base, filter string, afterKey []byte, n int, attrs []string) ([]keyed, bool, error) {
 	req := goldap.NewSearchRequest(base, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false, filter, attrs,
 		[]goldap.Control{ss.sortControl()})
 	var out []keyed
-	more, sorted := false, true
-	ctrls, err := ss.pagedSearch(ctx, req, n+1, func(e *goldap.Entry) bool {
+	sorted := true
+	// Asking for n+1 costs nothing when it fits in one LDAP page and
+	// makes more exact; otherwise the n-th entry's page tells by its cookie.
+	ctrls, more, err := ss.pagedScan(ctx, req, n+1, func(e *goldap.Entry) bool {
 		id, key := ss.entryID(e)
 		if id == "" || bytes.Compare(key, afterKey) <= 0 {
 			return false
@@ -228,12 +257,8 @@ func (ss *session) serverSorted(ctx context.Context, base, filter string, afterK
 			sorted = false
 			return true
 		}
-		if len(out) == n {
-			more = true
-			return true
-		}
 		out = append(out, keyed{id, key, e})
-		return false
+		return len(out) == n
 	})
 	if err != nil {
 		return nil, false, err

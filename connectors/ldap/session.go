@@ -141,10 +141,14 @@ func (c *config) tlsSettings() error {
 	return nil
 }
 
-// session is one capability call's connection: bound, with the settings.
+// session is one capability call's connections, with the settings: every
+// read goes through rd, the connector's own bound connection (wire.go);
+// writes go through conn, a go-ldap connection dialed and bound only when
+// the call first writes.
 type session struct {
 	*config
-	conn    *goldap.Conn
+	rd      *wireConn
+	conn    *writer
 	timeout time.Duration
 	// noSort is set when the server cannot sort by the id attribute.
 	noSort bool
@@ -189,12 +193,94 @@ func credential[P any](ctx context.Context, req toolkit.Request[P]) (string, str
 	return strings.TrimSpace(b.Username), b.Password, nil
 }
 
-// connect dials the directory, upgrades with StartTLS when asked, and binds.
-func connect(ctx context.Context, c *config, user, password string) (*session, error) {
+// callTimeout is the bound of connecting and of each request: the
+// timeout setting, or less when the call's deadline is nearer.
+func callTimeout(ctx context.Context, c *config) time.Duration {
 	timeout := time.Duration(c.Timeout) * time.Second
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < timeout {
 		timeout = max(time.Until(d), time.Second)
 	}
+	return timeout
+}
+
+// connect dials the directory for reading, upgrades with StartTLS when
+// asked, and binds; the connection for writes waits for the first write.
+func connect(ctx context.Context, c *config, user, password string) (*session, error) {
+	timeout := callTimeout(ctx, c)
+	rd, err := dialWire(ctx, c, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if err := rd.bind(user, password); err != nil {
+		rd.Close()
+		return nil, err
+	}
+	return &session{config: c, rd: rd, conn: &writer{ctx: ctx, c: c, user: user, password: password, timeout: timeout}, timeout: timeout}, nil
+}
+
+// close ends the connections.
+func (ss *session) close() {
+	ss.rd.Close()
+	ss.conn.close()
+}
+
+// writer is a session's go-ldap connection for writes, dialed and bound
+// on first use with the session's settings and credential.
+type writer struct {
+	ctx            context.Context
+	c              *config
+	user, password string
+	timeout        time.Duration
+	conn           *goldap.Conn
+	err            error // the failure of the first dial or bind, returned by every later write
+}
+
+// get is the bound connection.
+func (w *writer) get() (*goldap.Conn, error) {
+	if w.conn != nil || w.err != nil {
+		return w.conn, w.err
+	}
+	w.conn, w.err = dialGoLDAP(w.ctx, w.c, w.user, w.password, w.timeout)
+	return w.conn, w.err
+}
+
+// Add adds an entry.
+func (w *writer) Add(req *goldap.AddRequest) error {
+	conn, err := w.get()
+	if err != nil {
+		return err
+	}
+	return conn.Add(req)
+}
+
+// Modify modifies an entry.
+func (w *writer) Modify(req *goldap.ModifyRequest) error {
+	conn, err := w.get()
+	if err != nil {
+		return err
+	}
+	return conn.Modify(req)
+}
+
+// Del deletes an entry.
+func (w *writer) Del(req *goldap.DelRequest) error {
+	conn, err := w.get()
+	if err != nil {
+		return err
+	}
+	return conn.Del(req)
+}
+
+// close closes the connection if it was opened.
+func (w *writer) close() {
+	if w.conn != nil {
+		w.conn.Close()
+	}
+}
+
+// dialGoLDAP dials a go-ldap connection, upgrades it with StartTLS when
+// asked, and binds; it is closed when ctx ends.
+func dialGoLDAP(ctx context.Context, c *config, user, password string, timeout time.Duration) (*goldap.Conn, error) {
 	opts := []goldap.DialOpt{goldap.DialWithDialer(&net.Dialer{Timeout: timeout})}
 	if c.tls != nil && !c.StartTLS {
 		opts = append(opts, goldap.DialWithTLSConfig(c.tls))
@@ -214,13 +300,9 @@ func connect(ctx context.Context, c *config, user, password string) (*session, e
 		conn.Close()
 		return nil, err
 	}
-	ss := &session{config: c, conn: conn, timeout: timeout}
 	context.AfterFunc(ctx, func() { conn.Close() })
-	return ss, nil
+	return conn, nil
 }
-
-// close ends the connection.
-func (ss *session) close() { ss.conn.Close() }
 
 // resolveBases reads the root DSE: the naming context when base_dn is
 // empty (the users and groups bases default to it), and whether the server

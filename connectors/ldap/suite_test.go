@@ -57,7 +57,11 @@ func TestBindPasswordNeverLeaks(t *testing.T) {
 		{"create_account", map[string]any{"username": "leak-pw", "password": newPassword, "entitlements": []any{}}},
 		{"create_account", map[string]any{"username": "u00002", "password": newPassword, "entitlements": []any{}}},
 	}
-	for _, target := range []*target{tg, &wrong, tg.with(map[string]any{"url": tg.srv.LDAPSURL}), tg.with(map[string]any{"users_base_dn": "ou=x,dc=nowhere"})} {
+	targets := []*target{tg, &wrong, tg.with(map[string]any{"url": tg.srv.LDAPSURL}), tg.with(map[string]any{"users_base_dn": "ou=x,dc=nowhere"}),
+		// the reader's own bind failing after StartTLS and over ldaps://
+		wrong.with(map[string]any{"start_tls": true, "ca_certificate": tg.srv.CAPEM}),
+		wrong.with(map[string]any{"url": tg.srv.LDAPSURL, "ca_certificate": tg.srv.CAPEM})}
+	for _, target := range targets {
 		for _, c := range calls {
 			target.call(t, c.capName, c.payload, nil)
 		}

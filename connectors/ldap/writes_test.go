@@ -242,6 +242,7 @@ func TestErrors(t *testing.T) {
 		{"ca_without_tls", tg.with(map[string]any{"ca_certificate": tg.srv.CAPEM}), "list_accounts", nil, "bad_request", "ca_certificate"},
 		{"refused", tg.with(map[string]any{"url": "ldap://127.0.0.1:1"}), "list_accounts", nil, "api_error", "connect"},
 		{"untrusted_certificate", tg.with(map[string]any{"url": tg.srv.LDAPSURL}), "list_accounts", nil, "connection_rejected", "ca_certificate"},
+		{"untrusted_certificate_starttls", tg.with(map[string]any{"start_tls": true}), "list_accounts", nil, "connection_rejected", "ca_certificate"},
 		{"create_posix", tg.with(map[string]any{"flavor": "rfc2307bis"}), "create_account", map[string]any{"username": "x", "entitlements": []any{}}, "unsupported_operation", "rfc2307bis"},
 		{"duplicate_create", tg, "create_account", map[string]any{"username": "u00002", "entitlements": []any{}}, "bad_request", "Already Exists"},
 	}
