@@ -262,6 +262,15 @@ func (w *writer) Modify(req *goldap.ModifyRequest) error {
 	return conn.Modify(req)
 }
 
+// PasswordModify runs the Password Modify extended operation (RFC 3062).
+func (w *writer) PasswordModify(req *goldap.PasswordModifyRequest) (*goldap.PasswordModifyResult, error) {
+	conn, err := w.get()
+	if err != nil {
+		return nil, err
+	}
+	return conn.PasswordModify(req)
+}
+
 // Del deletes an entry.
 func (w *writer) Del(req *goldap.DelRequest) error {
 	conn, err := w.get()
