@@ -5,7 +5,6 @@ package ldap_test
 import (
 	"bytes"
 	"os/exec"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,11 +20,16 @@ import (
 // process, the paged results control, the same attributes). It reports:
 //
 //   - ratio: binary drain time / ldapsearch time (goal ≤ 1.3);
-//   - binary-ms, ldapsearch-ms: the drain times;
+//   - fixed-ratio: the part of that ratio no search can win back: as many
+//     validate_credentials calls as the drain made (each a process, a
+//     connection, a bind and a read of the base) / ldapsearch time;
+//   - binary-ms, ldapsearch-ms: the drain times (each process's own wall
+//     time, see connectortest.Measure);
 //   - first-call-ms, last-call-ms: the first and the last binary call (the
 //     first one's search is not bounded by an id range, see README.md,
 //     "Paging");
-//   - peak-rss-MB: the largest peak RSS of one binary call (Maxrss);
+//   - fixed-call-ms: one validate_credentials call;
+//   - peak-rss-MB: the largest peak RSS of one binary call;
 //   - ldapsearch-rss-MB: the peak RSS of the ldapsearch process.
 //
 // Run it with
@@ -44,69 +48,62 @@ func BenchmarkDrainBinary(b *testing.B) {
 	}
 	defer srv.Stop()
 	settings := map[string]any{"url": srv.URL, "base_dn": ldaptest.BaseDN, "users_base_dn": ldaptest.PeopleDN, "page_size": size}
-	var binTime, searchTime time.Duration
+	var binTime, searchTime, fixedTime time.Duration
 	var firstCall, lastCall time.Duration
 	var peakRSS, searchRSS int64
+	calls := 0
 	for b.Loop() {
 		page := &toolkit.Page{Size: size}
 		got := 0
-		start := time.Now()
-		for calls := 0; page != nil; calls++ {
-			callStart := time.Now()
-			n, next, rss := runBinary(b, bin, srv, settings, page)
-			if calls == 0 {
-				firstCall += time.Since(callStart)
+		for n := 0; page != nil; n++ {
+			c := runBinary(b, bin, srv, settings, page)
+			binTime += c.Took
+			if n == 0 {
+				firstCall += c.Took
 			}
-			if next == nil {
-				lastCall += time.Since(callStart)
+			if c.Page == nil {
+				lastCall += c.Took
 			}
-			got += n
-			page = next
-			peakRSS = max(peakRSS, rss)
+			got += c.Items
+			page = c.Page
+			peakRSS = max(peakRSS, c.MaxRSSKiB)
+			calls++
+			// the fixed cost of a call: a process, a connection, a bind, a read of the base
+			fixedTime += connectortest.RunLumos(b, bin, "ldap", "validate_credentials", request(srv, settings, map[string]any{}, nil)).Took
 		}
-		binTime += time.Since(start)
 		if got != users {
 			b.Fatalf("binary: %d accounts, want %d", got, users)
 		}
 
-		start = time.Now()
-		cmd := exec.Command(ldapsearch, "-LLL", "-x", "-H", srv.URL, "-D", ldaptest.AdminDN, "-w", srv.AdminPassword,
+		m := connectortest.Measure(b, bin, ldapsearch, "-LLL", "-x", "-H", srv.URL, "-D", ldaptest.AdminDN, "-w", srv.AdminPassword,
 			"-b", ldaptest.PeopleDN, "-E", "pr=1000/noprompt", "(objectClass=inetOrgPerson)",
 			"entryUUID", "uid", "mail", "givenName", "sn", "cn", "displayName", "userAccountControl", "pwdAccountLockedTime")
-		var out bytes.Buffer
-		cmd.Stdout = &out
-		if err := cmd.Run(); err != nil {
-			b.Fatalf("ldapsearch: %v", err)
-		}
-		searchTime += time.Since(start)
-		searchRSS = max(searchRSS, maxRSS(cmd))
-		if n := bytes.Count(out.Bytes(), []byte("\ndn: ")) + 1; n != users {
+		searchTime += m.Took
+		searchRSS = max(searchRSS, m.MaxRSSKiB)
+		if n := bytes.Count(m.Stdout, []byte("\ndn: ")) + 1; n != users {
 			b.Fatalf("ldapsearch: %d entries, want %d", n, users)
 		}
 	}
 	b.ReportMetric(float64(binTime)/float64(searchTime), "ratio")
+	b.ReportMetric(float64(fixedTime)/float64(searchTime), "fixed-ratio")
 	b.ReportMetric(float64(binTime.Milliseconds())/float64(b.N), "binary-ms")
 	b.ReportMetric(float64(searchTime.Milliseconds())/float64(b.N), "ldapsearch-ms")
 	b.ReportMetric(float64(firstCall.Milliseconds())/float64(b.N), "first-call-ms")
 	b.ReportMetric(float64(lastCall.Milliseconds())/float64(b.N), "last-call-ms")
+	b.ReportMetric(float64(fixedTime.Microseconds())/1000/float64(calls), "fixed-call-ms")
 	b.ReportMetric(float64(peakRSS)/1024, "peak-rss-MB")
 	b.ReportMetric(float64(searchRSS)/1024, "ldapsearch-rss-MB")
 }
 
-// maxRSS is a finished child's peak RSS in KiB.
-func maxRSS(cmd *exec.Cmd) int64 {
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
-	}
-	return 0
+// request is the request document of a call with the admin's credential.
+func request(srv *ldaptest.Server, settings map[string]any, payload any, page *toolkit.Page) map[string]any {
+	return map[string]any{
+		"credentials": []any{map[string]any{"id": "basic", "basic": map[string]any{"username": ldaptest.AdminDN, "password": srv.AdminPassword}}},
+		"request":     payload, "settings": settings, "page": page}
 }
 
-// runBinary runs one list_accounts call and returns the number of
-// accounts, the next page and the process's peak RSS in KiB.
-func runBinary(b *testing.B, bin string, srv *ldaptest.Server, settings map[string]any, page *toolkit.Page) (int, *toolkit.Page, int64) {
+// runBinary runs one list_accounts call.
+func runBinary(b *testing.B, bin string, srv *ldaptest.Server, settings map[string]any, page *toolkit.Page) connectortest.BinaryCall {
 	b.Helper()
-	c := connectortest.RunLumos(b, bin, "ldap", "list_accounts", map[string]any{
-		"credentials": []any{map[string]any{"id": "basic", "basic": map[string]any{"username": ldaptest.AdminDN, "password": srv.AdminPassword}}},
-		"request":     map[string]any{}, "settings": settings, "page": page})
-	return c.Items, c.Page, c.MaxRSSKiB
+	return connectortest.RunLumos(b, bin, "ldap", "list_accounts", request(srv, settings, map[string]any{}, page))
 }

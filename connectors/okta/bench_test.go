@@ -44,15 +44,14 @@ func BenchmarkDrainBinary(b *testing.B) {
 		got := 0
 		for page != nil {
 			f.Record(true)
-			start := time.Now()
-			n, next, rss := runBinary(b, bin, f.URL(), page)
-			binTime += time.Since(start)
+			n, next, took, rss := runBinary(b, bin, f.URL(), page)
+			binTime += took
 			peakRSS = max(peakRSS, rss)
 			got += n
 			page = next
 			uris := f.Record(false)
 			requests += len(uris)
-			start = time.Now()
+			start := time.Now()
 			fetchPlain(b, client, f.URL(), uris)
 			loopTime += time.Since(start)
 		}
@@ -69,12 +68,12 @@ func BenchmarkDrainBinary(b *testing.B) {
 }
 
 // runBinary runs one call and returns the number of accounts, the next
-// page and the process's peak resident set in KiB.
-func runBinary(b *testing.B, bin, base string, page *toolkit.Page) (int, *toolkit.Page, int64) {
+// page, the process's wall time and its peak resident set in KiB.
+func runBinary(b *testing.B, bin, base string, page *toolkit.Page) (int, *toolkit.Page, time.Duration, int64) {
 	b.Helper()
 	c := connectortest.RunLumos(b, bin, "okta", "list_accounts", map[string]any{"credentials": tokenCreds(apiToken), "request": map[string]any{},
 		"settings": map[string]any{"base_url": base}, "page": page})
-	return c.Items, c.Page, c.MaxRSSKiB
+	return c.Items, c.Page, c.Took, c.MaxRSSKiB
 }
 
 // fetchPlain fetches and decodes the same upstream pages one after the other.

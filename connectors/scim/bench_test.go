@@ -48,16 +48,15 @@ func BenchmarkDrainBinary(b *testing.B) {
 			var page *toolkit.Page = &toolkit.Page{Size: size}
 			got := 0
 			for page != nil {
-				start := time.Now()
-				n, next := runBinary(b, bin, base, c.capName, page)
-				binTime += time.Since(start)
+				n, next, took := runBinary(b, bin, base, c.capName, page)
+				binTime += took
 				got += n
 				page = next
 				reqs := f.Requests(true)
 				if c.capName == "list_accounts" {
 					accountRequests += len(reqs)
 				}
-				start = time.Now()
+				start := time.Now()
 				fetchPlain(b, client, base, reqs)
 				loopTime += time.Since(start)
 				f.Requests(true)
@@ -75,11 +74,11 @@ func BenchmarkDrainBinary(b *testing.B) {
 }
 
 // runBinary runs one call and returns the number of items and the next page.
-func runBinary(b *testing.B, bin, base, capName string, page *toolkit.Page) (int, *toolkit.Page) {
+func runBinary(b *testing.B, bin, base, capName string, page *toolkit.Page) (int, *toolkit.Page, time.Duration) {
 	b.Helper()
 	c := connectortest.RunLumos(b, bin, "scim", capName, map[string]any{"credentials": []any{map[string]any{"id": "token", "token": map[string]any{"token": token}}},
 		"request": map[string]any{}, "settings": map[string]any{"base_url": base}, "page": page})
-	return c.Items, c.Page
+	return c.Items, c.Page, c.Took
 }
 
 // fetchPlain fetches and decodes the same upstream pages one after the other.
