@@ -3,19 +3,14 @@
 package github
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/lumosgo/lumos/connectors/github/githubfake"
+	"github.com/lumosgo/lumos/toolkit/connectortest"
 	"github.com/lumosgo/lumos/toolkit/paginate"
 )
 
@@ -29,10 +24,8 @@ import (
 //
 //   - ratio: Σ binary call time / Σ plain loop time (goal ≤ 1.3);
 //   - req/100acct: upstream requests per 100 accounts listed (goal 1.0);
-//   - peak-RSS-MB: the largest Maxrss of one binary call (goal ≤ 30 MB),
-//     measured by a tiny runner process: a child started by the test
-//     process itself would report the test process's RSS, which Linux
-//     carries over into the child's ru_maxrss at exec;
+//   - peak-RSS-MB: the largest peak RSS of one binary call (goal ≤ 30 MB),
+//     measured by connectortest's meter (see connectortest.Measure);
 //   - binary-ms, loop-ms: the drain times; call-ms: one call; cpu-ms: the
 //     binary's own CPU time per call; server-ms: the fake's time per drain.
 //
@@ -62,7 +55,7 @@ func BenchmarkListAccountsBinaryLatency(b *testing.B) {
 // loop over the same upstream pages (see BenchmarkListAccountsBinary).
 func benchDrain(b *testing.B, members int, latency time.Duration) {
 	const owners, size = 20, 1000
-	bin, runner := buildBinary(b)
+	bin := connectortest.BuildLumos(b)
 	var mu sync.Mutex
 	var seen []string
 	var serverTime time.Duration
@@ -89,7 +82,7 @@ func benchDrain(b *testing.B, members int, latency time.Duration) {
 		f.AddMember(org, "dev"+pad(i), role)
 	}
 	f.AddToken(ownerToken, "dev00000", "admin:org", "repo")
-	logs := b.TempDir()
+	b.Setenv("LUMOS_LOG_DIRECTORY", b.TempDir())
 	client := &http.Client{}
 	take := func() []string {
 		mu.Lock()
@@ -110,7 +103,7 @@ func benchDrain(b *testing.B, members int, latency time.Duration) {
 		serverTime = 0
 		mu.Unlock()
 		for page != nil {
-			r := runBinary(b, runner, bin, logs, f.URL(), page)
+			r := runBinary(b, bin, f.URL(), page)
 			binTime += r.wall
 			cpu += r.cpu
 			peakRSS = max(peakRSS, r.maxRSS)
@@ -144,66 +137,7 @@ func benchDrain(b *testing.B, members int, latency time.Duration) {
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(calls), "cpu-ms")
 }
 
-// runnerSource is a tiny program that runs a command and reports on stderr
-// its wall time and resource usage, so the measured process is a child of
-// a small process rather than of the test process.
-const runnerSource = `package main
-
-import (
-	"fmt"
-	"os"
-	"os/exec"
-	"syscall"
-	"time"
-)
-
-func main() {
-	cmd := exec.Command(os.Args[1], os.Args[2:]...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	fmt.Fprintf(os.Stderr, "RUSAGE %d %d %d\n", wall.Nanoseconds(), ru.Maxrss, (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Nanoseconds())
-}
-`
-
-// buildBinary builds the lumos command (every connector) and the runner once per run.
-func buildBinary(b *testing.B) (bin, runner string) {
-	b.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	dir := b.TempDir()
-	bin = filepath.Join(dir, "lumos")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	src := filepath.Join(dir, "runner")
-	if err := os.MkdirAll(src, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	for name, content := range map[string]string{"main.go": runnerSource, "go.mod": "module runner\n\ngo 1.26\n"} {
-		if err := os.WriteFile(filepath.Join(src, name), []byte(content), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	runner = filepath.Join(dir, "run")
-	cmd = exec.Command("go", "build", "-o", runner, ".")
-	cmd.Dir = src
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("go build runner: %v\n%s", err, out)
-	}
-	return bin, runner
-}
-
+// binaryCall is one list_accounts call through the binary.
 type binaryCall struct {
 	accounts int
 	next     map[string]any
@@ -212,43 +146,19 @@ type binaryCall struct {
 	maxRSS   int64 // KiB
 }
 
-// runBinary makes one list_accounts call through the binary.
-func runBinary(b *testing.B, runner, bin, logs, baseURL string, page map[string]any) binaryCall {
+// runBinary makes one list_accounts call through the binary, measured by
+// connectortest's meter.
+func runBinary(b *testing.B, bin, baseURL string, page map[string]any) binaryCall {
 	b.Helper()
-	doc, _ := json.Marshal(map[string]any{
+	c := connectortest.RunLumos(b, bin, "github", "list_accounts", map[string]any{
 		"credentials": tokenCreds(ownerToken),
 		"request":     map[string]any{},
 		"settings":    map[string]any{"org": org, "base_url": baseURL},
 		"page":        page,
 	})
-	cmd := exec.Command(runner, bin, "github", "list_accounts", "--json", string(doc))
-	cmd.Env = append(os.Environ(), "LUMOS_LOG_DIRECTORY="+logs)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("%s: %v\n%s", bin, err, stderr.String())
-	}
-	var r binaryCall
-	var wall, cpu int64
-	if _, err := fmt.Sscanf(stderr.String()[bytes.LastIndex(stderr.Bytes(), []byte("RUSAGE")):], "RUSAGE %d %d %d", &wall, &r.maxRSS, &cpu); err != nil {
-		b.Fatalf("runner: %v: %q", err, stderr.String())
-	}
-	r.wall, r.cpu = time.Duration(wall), time.Duration(cpu)
-	var env struct {
-		Response []json.RawMessage `json:"response"`
-		Page     *struct {
-			Token string `json:"token"`
-			Size  int    `json:"size"`
-		} `json:"page"`
-		IsError bool            `json:"is_error"`
-		Error   json.RawMessage `json:"error"`
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &env); err != nil || env.IsError {
-		b.Fatalf("%v %s", err, env.Error)
-	}
-	r.accounts = len(env.Response)
-	if env.Page != nil {
-		r.next = map[string]any{"token": env.Page.Token, "size": env.Page.Size}
+	r := binaryCall{accounts: c.Items, wall: c.Took, cpu: c.CPU, maxRSS: c.MaxRSSKiB}
+	if c.Page != nil {
+		r.next = map[string]any{"token": c.Page.Token, "size": c.Page.Size}
 	}
 	return r
 }

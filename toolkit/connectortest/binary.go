@@ -35,7 +35,8 @@ const meterName = "lumos-meter"
 
 // meterSource is the measuring program: it runs its arguments as a child
 // process, with its own standard streams, and writes to file descriptor 3
-// the child's wall time in nanoseconds and its peak resident set in KiB.
+// the child's wall time in nanoseconds, its peak resident set in KiB and
+// its CPU time (user and system) in nanoseconds.
 // A process started straight from the test would report the test
 // process's resident set instead: Linux carries the resident set of the
 // memory a child shares with its parent until exec (Go starts children
@@ -67,7 +68,8 @@ func main() {
 	if ru == nil {
 		ru = &syscall.Rusage{}
 	}
-	fmt.Fprintf(os.NewFile(3, "report"), "%d %d\n", took.Nanoseconds(), ru.Maxrss)
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	fmt.Fprintf(os.NewFile(3, "report"), "%d %d %d\n", took.Nanoseconds(), ru.Maxrss, cpu.Nanoseconds())
 	os.Exit(cmd.ProcessState.ExitCode())
 }
 `
@@ -96,6 +98,7 @@ func buildMeter(tb testing.TB, dir string) {
 type Measured struct {
 	Stdout    []byte        // its standard output
 	Took      time.Duration // its wall time, from its start to its end
+	CPU       time.Duration // its CPU time, user and system
 	MaxRSSKiB int64         // its peak resident set
 }
 
@@ -127,11 +130,11 @@ func Measure(tb testing.TB, lumosBin string, argv ...string) Measured {
 		tb.Fatalf("%s: %v\n%s", filepath.Base(argv[0]), err, stderr.Bytes())
 	}
 	var m Measured
-	var tookNS int64
-	if _, err := fmt.Fscan(report, &tookNS, &m.MaxRSSKiB); err != nil {
+	var tookNS, cpuNS int64
+	if _, err := fmt.Fscan(report, &tookNS, &m.MaxRSSKiB, &cpuNS); err != nil {
 		tb.Fatalf("%s: no report from the measuring program: %v", filepath.Base(argv[0]), err)
 	}
-	m.Took, m.Stdout = time.Duration(tookNS), stdout.Bytes()
+	m.Took, m.CPU, m.Stdout = time.Duration(tookNS), time.Duration(cpuNS), stdout.Bytes()
 	return m
 }
 
@@ -140,6 +143,7 @@ type BinaryCall struct {
 	Items     int           // entries in the response list (0 when it is not a list)
 	Page      *toolkit.Page // the next page, nil after the last
 	Took      time.Duration // the process's wall time, from its start to its end
+	CPU       time.Duration // the process's CPU time, user and system
 	MaxRSSKiB int64         // the process's peak resident set
 	Stdout    []byte        // the whole answer
 }
@@ -154,7 +158,7 @@ func RunLumos(tb testing.TB, bin, appID, capability string, request any) BinaryC
 		tb.Fatalf("%s %s: encoding the request: %v", appID, capability, err)
 	}
 	m := Measure(tb, bin, bin, appID, capability, "--json", string(doc))
-	call := BinaryCall{Took: m.Took, MaxRSSKiB: m.MaxRSSKiB, Stdout: m.Stdout}
+	call := BinaryCall{Took: m.Took, CPU: m.CPU, MaxRSSKiB: m.MaxRSSKiB, Stdout: m.Stdout}
 	var env struct {
 		Response json.RawMessage `json:"response"`
 		Page     *toolkit.Page   `json:"page"`
