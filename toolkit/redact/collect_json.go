@@ -84,17 +84,26 @@ func (s *jsonScanner) object(i int, secret, top bool) int {
 		if i < 0 {
 			return -1
 		}
-		i = s.space(i)
-		if i < len(s.doc) && s.doc[i] == ',' {
-			i = s.space(i + 1)
-			continue
+		var more bool
+		if i, more = s.after(i, '}'); !more {
+			return i
 		}
-		if i < len(s.doc) && s.doc[i] == '}' {
-			return i + 1
-		}
-		return -1
 	}
 	return -1
+}
+
+// after reads what follows a member or an element ending at i: a comma
+// (the index of the next one, and true) or the closing delimiter (the
+// index after it, and false); -1 and false for anything else.
+func (s *jsonScanner) after(i int, closing byte) (int, bool) {
+	i = s.space(i)
+	switch {
+	case i < len(s.doc) && s.doc[i] == ',':
+		return s.space(i + 1), true
+	case i < len(s.doc) && s.doc[i] == closing:
+		return i + 1, false
+	}
+	return -1, false
 }
 
 func (s *jsonScanner) array(i int, secret bool) int {
@@ -106,15 +115,10 @@ func (s *jsonScanner) array(i int, secret bool) int {
 		if i = s.value(i, secret, false); i < 0 {
 			return -1
 		}
-		i = s.space(i)
-		if i < len(s.doc) && s.doc[i] == ',' {
-			i = s.space(i + 1)
-			continue
+		var more bool
+		if i, more = s.after(i, ']'); !more {
+			return i
 		}
-		if i < len(s.doc) && s.doc[i] == ']' {
-			return i + 1
-		}
-		return -1
 	}
 	return -1
 }
