@@ -350,3 +350,51 @@ func TestADGroupContainers(t *testing.T) {
 		tg.fail(t, "assign_entitlement", ref, "not_found", "its container is "+adGroups)
 	})
 }
+
+// TestManyContainers lists 230 containers (more than one search's batch of
+// 100) at several Lumos page sizes: each once, in id order, every group on
+// its own container in every listing.
+func TestManyContainers(t *testing.T) {
+	const n = 230
+	ldif := containerLDIF()
+	for i := range n {
+		dn := fmt.Sprintf("ou=t%03d,%s", i, ldaptest.GroupsDN)
+		ldif += ouLDIF(dn) + groupIn(dn, fmt.Sprintf("g%03d", i), "u00005")
+	}
+	tg := start(t, ldaptest.Options{LDIF: ldif}, map[string]any{"group_containers_as_resources": true})
+	labels := map[string]string{} // resource id → label
+	for _, size := range []int{7, 100, 1000} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			is := is.New(t)
+			rs := drain[resource](t, tg, "list_resources", size)
+			is.Equal(len(rs), 1+3+n) // the directory, eng, ops, sub and t000…t229
+			for i, r := range rs[1:] {
+				is.True(i == 0 || rs[i].ID < r.ID) // in id order, each once
+				labels[r.ID] = r.Label
+			}
+		})
+	}
+	is := is.New(t)
+	groups, users := byName(t, tg)
+	ents := drain[placed](t, tg, "list_entitlements", 64)
+	is.Equal(len(ents), 4+n)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Label, "g") {
+			is.Equal(labels[e.ResourceID], "t"+e.Label[1:]) // g123 on t123
+		}
+	}
+	onT := 0
+	for _, a := range drain[placed](t, tg, "find_entitlement_associations", 64) {
+		if label := labelOf(groups, a.Entitled); strings.HasPrefix(label, "g") {
+			is.Equal(labels[a.ResourceID], "t"+label[1:])
+			onT++
+		}
+	}
+	is.Equal(onT, n)
+	var mine []placed
+	tg.ok(t, "get_account_entitlement_associations", map[string]any{"account_id": users["u00005"]}, nil, &mine)
+	is.Equal(len(mine), n)
+	for _, a := range mine {
+		is.Equal(labels[a.ResourceID], "t"+labelOf(groups, a.Entitled)[1:])
+	}
+}
