@@ -2,8 +2,9 @@
 // one directory (OpenLDAP, any LDAPv3 server, or an Active Directory
 // domain) is a tenant, reached at its url with a simple bind. Entries of
 // the users base matching the users filter are accounts, the directory
-// itself is the one resource (id ""), and every group of the groups base
-// is one group_member entitlement on it.
+// itself is a resource (id ""), and every group of the groups base is one
+// group_member entitlement on it (or, with group_containers_as_resources,
+// on the organizational_unit resource of the entry that holds it).
 //
 // Identifiers (see README.md in this folder) are never DNs, which change
 // on rename:
