@@ -30,16 +30,31 @@ func listResources(ctx context.Context, req toolkit.ListResourcesRequest) (toolk
 	if c.BaseDN != "" {
 		extra["base_dn"] = c.BaseDN
 	}
-	return toolkit.ListResourcesResponse{Response: []toolkit.FoundResourceData{{
-		IntegrationSpecificID: "", Label: "LDAP directory " + c.URL, ResourceType: ResourceTypeDirectory, ExtraData: extra,
-	}}}, nil
+	dir := toolkit.FoundResourceData{IntegrationSpecificID: "", Label: "LDAP directory " + c.URL, ResourceType: ResourceTypeDirectory, ExtraData: extra}
+	if !c.GroupContainers {
+		return toolkit.ListResourcesResponse{Response: []toolkit.FoundResourceData{dir}}, nil
+	}
+	ss, err := open(ctx, req)
+	if err != nil {
+		return toolkit.ListResourcesResponse{}, err
+	}
+	defer ss.close()
+	directory := paginate.Static[toolkit.FoundResourceData]{Entries: func(context.Context) ([]toolkit.FoundResourceData, error) {
+		return []toolkit.FoundResourceData{dir}, nil
+	}}
+	rs, p, err := page[toolkit.FoundResourceData](ctx, ss, toolkit.CapListResources.Name(), req.Page, true, directory, ss.containerPhase())
+	if err != nil {
+		return toolkit.ListResourcesResponse{}, err
+	}
+	return toolkit.ListResourcesResponse{Response: rs, Page: p}, nil
 }
 
 // groupAttrs are the attributes an entitlement is read with.
 var groupAttrs = []string{"cn", "description"}
 
-// entitlement is the group_member entitlement of a group entry.
-func entitlement(k keyed) toolkit.FoundEntitlementData {
+// entitlement is the group_member entitlement of a group entry, on the
+// resource given.
+func entitlement(k keyed, resource string) toolkit.FoundEntitlementData {
 	label := k.e.GetAttributeValue("cn")
 	if label == "" {
 		label = k.e.DN
@@ -49,7 +64,7 @@ func entitlement(k keyed) toolkit.FoundEntitlementData {
 		d = v
 	}
 	return toolkit.FoundEntitlementData{
-		EntitlementType: EntitlementTypeGroupMember, IntegrationSpecificID: k.id, IntegrationSpecificResourceID: "",
+		EntitlementType: EntitlementTypeGroupMember, IntegrationSpecificID: k.id, IntegrationSpecificResourceID: resource,
 		IsAssignable: toolkit.Ptr(true), Label: label, Description: toolkit.Ptr(d), ExtraData: map[string]any{"dn": k.e.DN},
 	}
 }
@@ -60,19 +75,30 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 		return toolkit.ListEntitlementsResponse{}, err
 	}
 	defer ss.close()
-	groups := sorted(ss, ss.GroupsBaseDN, ss.GroupsFilter, groupAttrs, func(k keyed) []toolkit.FoundEntitlementData {
-		return []toolkit.FoundEntitlementData{entitlement(k)}
+	cs := ss.containers()
+	groups := sorted(ss, ss.GroupsBaseDN, ss.GroupsFilter, groupAttrs, func(k keyed) []keyed { return []keyed{k} })
+	fetch := groups.Fetch
+	groups.Fetch = func(ctx context.Context, at string) ([]keyed, string, error) {
+		ks, next, err := fetch(ctx, at)
+		if err == nil {
+			err = cs.load(ctx, dns(ks))
+		}
+		return ks, next, err
+	}
+	ents := mapFlat(groups, func(k keyed) toolkit.FoundEntitlementData {
+		r, _ := cs.resourceOf(ctx, k.e.DN) // loaded with the page
+		return entitlement(k, r)
 	})
-	ents, p, err := page[toolkit.FoundEntitlementData](ctx, ss, toolkit.CapListEntitlements.Name(), req.Page, true, groups)
+	out, p, err := page[toolkit.FoundEntitlementData](ctx, ss, toolkit.CapListEntitlements.Name(), req.Page, true, ents)
 	if err != nil {
 		return toolkit.ListEntitlementsResponse{}, err
 	}
-	return toolkit.ListEntitlementsResponse{Response: ents, Page: p}, nil
+	return toolkit.ListEntitlementsResponse{Response: out, Page: p}, nil
 }
 
-// association is one account's membership of one group.
-func association(accountID, groupID string) toolkit.FoundEntitlementAssociation {
-	return toolkit.FoundEntitlementAssociation{AccountID: accountID, IntegrationSpecificEntitlementID: groupID, IntegrationSpecificResourceID: ""}
+// association is one account's membership of one group on its resource.
+func association(accountID, groupID, resource string) toolkit.FoundEntitlementAssociation {
+	return toolkit.FoundEntitlementAssociation{AccountID: accountID, IntegrationSpecificEntitlementID: groupID, IntegrationSpecificResourceID: resource}
 }
 
 // ---- members -----------------------------------------------------------------------------
@@ -217,9 +243,16 @@ func (ss *session) resolve(ctx context.Context, values []string) ([]string, erro
 // by the offset in the sorted member values).
 func (ss *session) memberships(perPage int) paginate.Nested[keyed, toolkit.FoundEntitlementAssociation] {
 	outer := sorted(ss, ss.GroupsBaseDN, ss.GroupsFilter, []string{"cn"}, func(k keyed) []keyed { return []keyed{k} })
+	cs := ss.containers()
 	return paginate.Nested[keyed, toolkit.FoundEntitlementAssociation]{
 		First: position{n: perPage}.String(),
-		Outer: outer.Fetch,
+		Outer: func(ctx context.Context, at string) ([]keyed, string, error) {
+			ks, next, err := outer.Fetch(ctx, at)
+			if err == nil {
+				err = cs.load(ctx, dns(ks))
+			}
+			return ks, next, err
+		},
 		InnerFirst: func(keyed) string {
 			return "0"
 		},
@@ -241,9 +274,13 @@ func (ss *session) memberships(perPage int) paginate.Nested[keyed, toolkit.Found
 			if err != nil {
 				return nil, "", err
 			}
+			r, err := cs.resourceOf(ctx, g.e.DN)
+			if err != nil {
+				return nil, "", err
+			}
 			out := make([]toolkit.FoundEntitlementAssociation, len(ids))
 			for i, id := range ids {
-				out[i] = association(id, g.id)
+				out[i] = association(id, g.id, r)
 			}
 			next := ""
 			if end < len(vals) {
@@ -291,15 +328,24 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 		rule = ":" + inChain + ":"
 	}
 	filter := fmt.Sprintf("(&%s(%s%s=%s))", ss.GroupsFilter, ss.MemberAttribute, rule, goldap.EscapeFilter(v))
-	out := []toolkit.FoundEntitlementAssociation{}
+	var groups []keyed
 	req2 := goldap.NewSearchRequest(ss.GroupsBaseDN, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases, 0, 0, false, filter, []string{ss.IDAttribute}, nil)
 	if _, err := ss.pagedSearch(ctx, req2, 0, func(e *goldap.Entry) bool {
-		if gid, _ := ss.entryID(e); gid != "" {
-			out = append(out, association(u.id, gid))
+		if gid, key := ss.entryID(e); gid != "" {
+			groups = append(groups, keyed{gid, key, e})
 		}
 		return false
 	}); err != nil {
 		return toolkit.GetAccountEntitlementAssociationsResponse{}, err
+	}
+	cs := ss.containers()
+	if err := cs.load(ctx, dns(groups)); err != nil {
+		return toolkit.GetAccountEntitlementAssociationsResponse{}, err
+	}
+	out := []toolkit.FoundEntitlementAssociation{}
+	for _, g := range groups {
+		r, _ := cs.resourceOf(ctx, g.e.DN) // loaded above
+		out = append(out, association(u.id, g.id, r))
 	}
 	slices.SortFunc(out, func(a, b toolkit.FoundEntitlementAssociation) int {
 		return strings.Compare(a.IntegrationSpecificEntitlementID, b.IntegrationSpecificEntitlementID)
@@ -310,12 +356,13 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 // ---- assign / unassign -----------------------------------------------------------
 
 // checkRef refuses a reference that is not a group_member entitlement on
-// the directory.
-func checkRef(r toolkit.EntitlementRef) error {
+// the directory (on a container too when containers are resources: that
+// is checked once the group is read).
+func (c *config) checkRef(r toolkit.EntitlementRef) error {
 	if r.EntitlementType != EntitlementTypeGroupMember {
 		return errs.Newf(errs.BadRequest, "Unknown entitlement type %q: the LDAP connector grants only %q.", r.EntitlementType, EntitlementTypeGroupMember)
 	}
-	if r.ResourceID != "" {
+	if r.ResourceID != "" && !c.GroupContainers {
 		return errs.Newf(errs.NotFound, "Unknown resource %q: groups are entitlements on the directory (resource \"\").", r.ResourceID)
 	}
 	return nil
@@ -324,7 +371,7 @@ func checkRef(r toolkit.EntitlementRef) error {
 // changeMembership adds (add) or removes the account's value to or from
 // the group's membership attribute, after reading both: a repeat is a noop.
 func (ss *session) changeMembership(ctx context.Context, r toolkit.EntitlementRef, add bool) (toolkit.Effect, error) {
-	if err := checkRef(r); err != nil {
+	if err := ss.checkRef(r); err != nil {
 		return toolkit.Effect{}, err
 	}
 	u, err := ss.findUser(ctx, r.AccountID, []string{ss.LoginAttribute})
@@ -341,6 +388,11 @@ func (ss *session) changeMembership(ctx context.Context, r toolkit.EntitlementRe
 	}
 	if g == nil {
 		return toolkit.Effect{}, errs.Newf(errs.NotFound, "No group has the id %q (%s) below %s.", r.EntitlementID, ss.IDAttribute, ss.GroupsBaseDN)
+	}
+	if ss.GroupContainers {
+		if err := ss.checkContainer(ctx, r, g); err != nil {
+			return toolkit.Effect{}, err
+		}
 	}
 	res, err := ss.search(ctx, goldap.NewSearchRequest(g.DN, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
 		fmt.Sprintf("(%s=%s)", ss.MemberAttribute, goldap.EscapeFilter(v)), []string{"1.1"}, nil))

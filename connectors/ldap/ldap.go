@@ -2,8 +2,9 @@
 // one directory (OpenLDAP, any LDAPv3 server, or an Active Directory
 // domain) is a tenant, reached at its url with a simple bind. Entries of
 // the users base matching the users filter are accounts, the directory
-// itself is the one resource (id ""), and every group of the groups base
-// is one group_member entitlement on it.
+// itself is a resource (id ""), and every group of the groups base is one
+// group_member entitlement on it (or, with group_containers_as_resources,
+// on the organizational_unit resource of the entry that holds it).
 //
 // Identifiers (see README.md in this folder) are never DNs, which change
 // on rename:
@@ -11,8 +12,11 @@
 //   - accounts and groups: the id attribute, entryUUID (OpenLDAP and most
 //     LDAPv3 servers) or objectGUID (Active Directory, in its usual string
 //     form, e.g. "c1e3b6a2-5d3c-4b71-9a8e-0f1d2c3b4a59");
-//   - resources: "" (the directory);
-//   - entitlements: group_member, id the group's id, on resource "".
+//   - resources: "" (the directory); with group_containers_as_resources,
+//     also the entries holding groups (organizational_unit, id the
+//     container's id attribute);
+//   - entitlements: group_member, id the group's id, on resource "" (or
+//     on the group's container).
 //
 // The credential is basic: the username is the bind DN (or, on Active
 // Directory, a user principal name), the password its password:
@@ -34,8 +38,14 @@ const Version = "0.1.0"
 // CredentialBasic is the credential id: bind DN and password.
 const CredentialBasic = "basic"
 
-// ResourceTypeDirectory is the type of the one resource: the directory.
+// ResourceTypeDirectory is the type of the directory's resource (id "").
 const ResourceTypeDirectory = "directory"
+
+// ResourceTypeOrganizationalUnit is the type of an entry holding groups
+// (an organizationalUnit, an Active Directory container, any other
+// parent entry) below the groups base, listed as a resource only with the
+// group_containers_as_resources setting.
+const ResourceTypeOrganizationalUnit = "organizational_unit"
 
 // EntitlementTypeGroupMember is membership of one group.
 const EntitlementTypeGroupMember = "group_member"
@@ -82,6 +92,7 @@ type Settings struct {
 	LoginAttribute     string `json:"login_attribute" title:"Login attribute" description:"The attribute holding the login name (uid, sAMAccountName)."`
 	MemberAttribute    string `json:"member_attribute" title:"Group membership attribute" description:"member or uniqueMember (member DNs) or memberUid (login names)."`
 	EmailAttribute     string `json:"email_attribute" default:"mail" title:"E-mail attribute" description:"The attribute holding the e-mail address."`
+	GroupContainers    bool   `json:"group_containers_as_resources" title:"Group containers as resources" description:"List the entries holding groups below the groups base (OUs, Active Directory containers) as organizational_unit resources, each group an entitlement on its container; groups directly in the groups base stay on the directory (resource \"\"). Off: the directory is the only resource."`
 	NestedMemberships  bool   `json:"nested_memberships" title:"Nested memberships (Active Directory)" description:"get_account_entitlement_associations also lists the groups the account belongs to through other groups (Active Directory's in-chain matching rule, 1.2.840.113556.1.4.1941)."`
 	PageSize           int    `json:"page_size" default:"500" title:"LDAP page size" description:"The page size of the simple paged results control on every search (Active Directory serves at most 1,000)."`
 	Timeout            int    `json:"timeout_seconds" default:"30" title:"Timeout (seconds)" description:"Bound on connecting and on each LDAP operation."`
@@ -107,7 +118,10 @@ func build() *toolkit.Integration {
 			Description:      "An LDAP directory (OpenLDAP, any LDAPv3 server) or an Active Directory domain: user entries as accounts, groups as entitlements.",
 			Categories:       []toolkit.AppCategory{toolkit.CategoryITAndSecurity},
 		},
-		ResourceTypes: []toolkit.ResourceType{{TypeID: ResourceTypeDirectory, TypeLabel: "Directory"}},
+		ResourceTypes: []toolkit.ResourceType{
+			{TypeID: ResourceTypeDirectory, TypeLabel: "Directory"},
+			{TypeID: ResourceTypeOrganizationalUnit, TypeLabel: "Organizational unit"},
+		},
 		EntitlementTypes: []toolkit.EntitlementType{
 			{TypeID: EntitlementTypeGroupMember, TypeLabel: "Group member", ResourceTypeID: "", Min: 0},
 		},
@@ -119,7 +133,8 @@ func build() *toolkit.Integration {
 	toolkit.Handle(in, toolkit.CapListAccounts, listAccounts, toolkit.WithDescription(
 		"List the entries of the users base matching the users filter, in id order, resumed after the last id returned."))
 	toolkit.Handle(in, toolkit.CapGetAccount, getAccount, toolkit.WithDescription("Find one account by its id attribute."))
-	toolkit.Handle(in, toolkit.CapListResources, listResources, toolkit.WithDescription("List the directory (id \"\")."))
+	toolkit.Handle(in, toolkit.CapListResources, listResources, toolkit.WithDescription(
+		"List the directory (id \"\"); with group_containers_as_resources, then the entries holding groups below the groups base, in id order."))
 	toolkit.Handle(in, toolkit.CapListEntitlements, listEntitlements, toolkit.WithDescription(
 		"List one group_member entitlement per group of the groups base, in id order."))
 	toolkit.Handle(in, toolkit.CapFindEntitlementAssociations, findEntitlementAssociations, toolkit.WithDescription(
