@@ -190,6 +190,17 @@ func (ss *session) newUserEntry(p toolkit.CreateAccount, password string) (*gold
 	return add, nil
 }
 
+// entitlementRefs are the entitlements a new account is to hold, without
+// the account's id.
+func entitlementRefs(p toolkit.CreateAccount) []toolkit.EntitlementRef {
+	refs := make([]toolkit.EntitlementRef, 0, len(p.Entitlements))
+	for _, e := range p.Entitlements {
+		refs = append(refs, toolkit.EntitlementRef{ResourceType: ResourceTypeDirectory, ResourceID: trimmed(e.IntegrationSpecificResourceID),
+			EntitlementType: e.EntitlementType, EntitlementID: e.IntegrationSpecificID})
+	}
+	return refs
+}
+
 func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload]) (toolkit.Response[toolkit.CreatedAccount], error) {
 	var none toolkit.Response[toolkit.CreatedAccount]
 	password, err := initialPassword(ctx, req.Request)
@@ -211,6 +222,12 @@ func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload
 	if err != nil {
 		return none, err
 	}
+	refs := entitlementRefs(p)
+	for _, ref := range refs { // every group checked before anything is written
+		if _, err := ss.group(ctx, ref); err != nil {
+			return none, err
+		}
+	}
 	active, _ := wantActive(p) // checked by newUserEntry
 	if err := ss.addUser(ctx, add, password, !active); err != nil {
 		return none, err
@@ -227,9 +244,8 @@ func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload
 	if id == "" {
 		return none, errs.Newf(errs.InvalidResponse, "LDAP: the entry %s just added has no %s.", add.DN, ss.IDAttribute)
 	}
-	for _, e := range p.Entitlements {
-		ref := toolkit.EntitlementRef{AccountID: id, ResourceType: ResourceTypeDirectory, ResourceID: trimmed(e.IntegrationSpecificResourceID),
-			EntitlementType: e.EntitlementType, EntitlementID: e.IntegrationSpecificID}
+	for _, ref := range refs {
+		ref.AccountID = id
 		if _, err := ss.changeMembership(ctx, ref, true); err != nil {
 			return none, err
 		}

@@ -242,6 +242,16 @@ func TestGroupContainerWrites(t *testing.T) {
 		on.fail(t, "create_account", map[string]any{"username": "wrongou", "entitlements": []any{
 			map[string]any{"entitlement_type": "group_member", "integration_specific_id": groups["oncall"], "integration_specific_resource_id": eng},
 		}}, "not_found", "its container is "+opsDN)
+		on.fail(t, "create_account", map[string]any{"username": "nogroup", "entitlements": []any{
+			map[string]any{"entitlement_type": "group_member", "integration_specific_id": "00000000-0000-0000-0000-000000000000", "integration_specific_resource_id": ""},
+		}}, "not_found", "No group has the id")
+		for _, login := range []string{"wrongou", "nogroup"} { // refused before anything was written
+			var found []account
+			on.ok(t, "list_accounts", map[string]any{}, nil, &found)
+			for _, a := range found {
+				is.True(a.Username != login)
+			}
+		}
 	})
 }
 

@@ -368,6 +368,28 @@ func (c *config) checkRef(r toolkit.EntitlementRef) error {
 	return nil
 }
 
+// group is the group entry a reference names, refused when it is not a
+// group of this directory (or, when containers are resources, not in the
+// container the reference names).
+func (ss *session) group(ctx context.Context, r toolkit.EntitlementRef) (*goldap.Entry, error) {
+	if err := ss.checkRef(r); err != nil {
+		return nil, err
+	}
+	g, err := ss.findByID(ctx, ss.GroupsBaseDN, ss.GroupsFilter, r.EntitlementID, nil)
+	if err != nil {
+		return nil, err
+	}
+	if g == nil {
+		return nil, errs.Newf(errs.NotFound, "No group has the id %q (%s) below %s.", r.EntitlementID, ss.IDAttribute, ss.GroupsBaseDN)
+	}
+	if ss.GroupContainers {
+		if err := ss.checkContainer(ctx, r, g); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
 // changeMembership adds (add) or removes the account's value to or from
 // the group's membership attribute, after reading both: a repeat is a noop.
 func (ss *session) changeMembership(ctx context.Context, r toolkit.EntitlementRef, add bool) (toolkit.Effect, error) {
@@ -382,17 +404,9 @@ func (ss *session) changeMembership(ctx context.Context, r toolkit.EntitlementRe
 	if err != nil {
 		return toolkit.Effect{}, err
 	}
-	g, err := ss.findByID(ctx, ss.GroupsBaseDN, ss.GroupsFilter, r.EntitlementID, nil)
+	g, err := ss.group(ctx, r)
 	if err != nil {
 		return toolkit.Effect{}, err
-	}
-	if g == nil {
-		return toolkit.Effect{}, errs.Newf(errs.NotFound, "No group has the id %q (%s) below %s.", r.EntitlementID, ss.IDAttribute, ss.GroupsBaseDN)
-	}
-	if ss.GroupContainers {
-		if err := ss.checkContainer(ctx, r, g); err != nil {
-			return toolkit.Effect{}, err
-		}
 	}
 	res, err := ss.search(ctx, goldap.NewSearchRequest(g.DN, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
 		fmt.Sprintf("(%s=%s)", ss.MemberAttribute, goldap.EscapeFilter(v)), []string{"1.1"}, nil))
