@@ -189,7 +189,7 @@ func checkName(name string, reserved func(name string) error, builtIn bool) erro
 	}
 	pkg := strings.ReplaceAll(name, "-", "_")
 	switch {
-	case goNames[name]:
+	case goNames.has(name):
 		return UsageError(fmt.Sprintf("the connector name %q is reserved: Go or the lumos module give the folder or package %s a meaning of its own; choose another", name, pkg))
 	case token.IsKeyword(pkg):
 		return UsageError(fmt.Sprintf("the connector name %q is a Go keyword and cannot be a package name; choose another", name))
@@ -201,8 +201,8 @@ func checkName(name string, reserved func(name string) error, builtIn bool) erro
 	// foo_test.go): the registration file connectors/<pkg>.go must not have one.
 	parts := strings.Split(pkg, "_")
 	last := parts[len(parts)-1]
-	if len(parts) > 1 && (last == "test" || knownGOOS[last] || knownGOARCH[last] ||
-		len(parts) > 2 && knownGOOS[parts[len(parts)-2]] && knownGOARCH[last]) {
+	if len(parts) > 1 && (last == "test" || knownGOOS.has(last) || knownGOARCH.has(last) ||
+		len(parts) > 2 && knownGOOS.has(parts[len(parts)-2]) && knownGOARCH.has(last)) {
 		return UsageError(fmt.Sprintf("the connector name %q ends in %q: Go would read the registration file connectors/%s.go as a test file or as built only for that system; choose another name", name, "-"+last, pkg))
 	}
 	return nil
@@ -210,26 +210,25 @@ func checkName(name string, reserved func(name string) error, builtIn bool) erro
 
 // goNames are names a connector's package may not take: folder and package
 // names Go, the go command or the lumos module treat specially.
-var goNames = setOf("main", "doc", "internal", "testdata", "vendor", "all", "std", "cmd",
-	"toolkit", "errs", "cli", "openapi", "oauth", "connectors")
+var goNames = wordSet{"main", "doc", "internal", "testdata", "vendor", "all", "std", "cmd",
+	"toolkit", "errs", "cli", "openapi", "oauth", "connectors"}
 
 // knownGOOS and knownGOARCH are the names Go reads as build constraints in
 // file names (go/build's lists).
 var (
-	knownGOOS = setOf("aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux",
-		"nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos")
-	knownGOARCH = setOf("386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle",
+	knownGOOS = wordSet{"aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux",
+		"nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos"}
+	knownGOARCH = wordSet{"386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle",
 		"mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390",
-		"s390x", "sparc", "sparc64", "wasm")
+		"s390x", "sparc", "sparc64", "wasm"}
 )
 
-func setOf(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
-	}
-	return m
-}
+// wordSet is a short list of words. Unlike a map, a slice literal is
+// static data: a binary that links the package builds nothing at start-up.
+type wordSet []string
+
+// has reports whether w is one of the words.
+func (s wordSet) has(w string) bool { return slices.Contains(s, w) }
 
 // titleCase turns acme-hr into "Acme Hr".
 func titleCase(name string) string {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -112,11 +113,24 @@ func (c *schemaChecker) add(at, format string, args ...any) {
 type keywordCheck func(c *schemaChecker, at, k string, v any)
 
 // keywordChecks maps every keyword a schemaChecker knows to its check; the
-// keywords it does not know are not checked. It is filled by init, since
-// the checks of subschemas lead back to it.
-var keywordChecks map[string]keywordCheck
+// keywords it does not know are not checked. It is filled on first use (by
+// fillKeywordChecks, under keywordChecksOnce) rather than by a package
+// initialiser, so that a binary that links this package but never checks a
+// schema does not build it at start-up; and not by a sync.OnceValue, since
+// the checks of subschemas lead back to it and Go would see a cycle.
+var (
+	keywordChecks     map[string]keywordCheck
+	keywordChecksOnce sync.Once
+)
 
-func init() {
+// keywordCheckFor is the check of keyword k, or nil when it is not checked.
+func keywordCheckFor(k string) keywordCheck {
+	keywordChecksOnce.Do(fillKeywordChecks)
+	return keywordChecks[k]
+}
+
+// fillKeywordChecks builds keywordChecks.
+func fillKeywordChecks() {
 	keywordChecks = map[string]keywordCheck{
 		"type":             (*schemaChecker).checkType,
 		"items":            (*schemaChecker).checkItems,
@@ -155,7 +169,7 @@ func (c *schemaChecker) check(s any, at string) {
 		return
 	}
 	for _, k := range sortedKeys(m) {
-		if check := keywordChecks[k]; check != nil {
+		if check := keywordCheckFor(k); check != nil {
 			check(c, at+"/"+escapePointer(k), k, m[k])
 		}
 	}
