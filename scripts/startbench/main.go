@@ -18,6 +18,12 @@
 //	go run ./scripts/startbench -n 30
 //	go run ./scripts/startbench -n 30 -before HEAD~3   # the same binaries built from an earlier commit too
 //	go run ./scripts/startbench -n 30 -instructions    # and instruction counts (needs valgrind)
+//	go run ./scripts/startbench -n 100 -layers         # what each layer of linked packages costs
+//
+// With -layers it measures, instead, floor builds of a ladder of link sets,
+// from the compile-on-prem build up to the full binary (see layers.go): the
+// step from one line to the next is what those packages' initialisers and
+// the runtime's per-binary work cost, before any command runs.
 package main
 
 import (
@@ -66,8 +72,13 @@ func main() {
 	runs := flag.Int("n", 30, "runs of each command (the median needs at least 20)")
 	before := flag.String("before", "", "a git revision whose binaries are built and measured alongside, for before/after figures from one run")
 	instructions := flag.Bool("instructions", false, "also count each command's instructions once with valgrind --tool=callgrind (deterministic, unlike wall time)")
+	layers := flag.Bool("layers", false, "measure the floors of a ladder of link sets instead (see layers.go)")
 	flag.Parse()
-	if err := run(*runs, *before, *instructions); err != nil {
+	measure := run
+	if *layers {
+		measure = func(runs int, _ string, instructions bool) error { return runLayers(runs, instructions) }
+	}
+	if err := measure(*runs, *before, *instructions); err != nil {
 		fmt.Fprintln(os.Stderr, "startbench:", err)
 		os.Exit(1)
 	}
@@ -113,6 +124,12 @@ func run(runs int, before string, instructions bool) error {
 		return err
 	}
 	commands = append(commands, cmds...)
+	return measureAndPrint(commands, runs, instructions)
+}
+
+// measureAndPrint runs the commands interleaved, runs times each after two
+// warm-up rounds, and prints each one's figures against the first.
+func measureAndPrint(commands []command, runs int, instructions bool) error {
 	samples := make([][]sample, len(commands))
 	for i := range runs + 2 { // two warm-up rounds fill the page cache
 		for c, cmd := range commands {
@@ -128,13 +145,14 @@ func run(runs int, before string, instructions bool) error {
 	counts := make([]int64, len(commands))
 	if instructions {
 		for c, cmd := range commands {
+			var err error
 			if counts[c], err = countInstructions(cmd.argv); err != nil {
 				return fmt.Errorf("%s: %w", cmd.name, err)
 			}
 		}
 	}
 	base := median(samples[0], func(s sample) time.Duration { return s.wall })
-	fmt.Printf("%-48s %10s %10s %7s %10s %7s", "command", "median", "p90", "ratio", "cpu", "faults")
+	fmt.Printf("%-52s %10s %10s %7s %10s %7s", "command", "median", "p90", "ratio", "cpu", "faults")
 	if instructions {
 		fmt.Printf(" %12s %7s", "instructions", "ratio")
 	}
@@ -142,7 +160,7 @@ func run(runs int, before string, instructions bool) error {
 	for c, cmd := range commands {
 		wall := func(s sample) time.Duration { return s.wall }
 		m := median(samples[c], wall)
-		fmt.Printf("%-48s %10s %10s %6.2fx %10s %7d", cmd.name, m.Round(time.Microsecond),
+		fmt.Printf("%-52s %10s %10s %6.2fx %10s %7d", cmd.name, m.Round(time.Microsecond),
 			percentile(samples[c], 0.9, wall).Round(time.Microsecond), float64(m)/float64(base),
 			median(samples[c], func(s sample) time.Duration { return s.cpu }).Round(time.Microsecond),
 			median(samples[c], func(s sample) int64 { return s.faults }))
@@ -178,7 +196,7 @@ func buildHello(dir string) (string, error) {
 func buildLumos(src, out, label string) ([]command, error) {
 	full, onPrem := filepath.Join(out, "full"), filepath.Join(out, "onprem")
 	onPremTags := []string{"-tags", "custom,connectors.mock,lumos_runtime"}
-	overlay, err := floorOverlay(src, out)
+	overlay, err := floorOverlay(src, out, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -212,9 +230,10 @@ func buildLumos(src, out, label string) ([]command, error) {
 // nothing is written into the module.
 const floorPkg = "startbench-floor"
 
-// floorOverlay writes the floor's source and the overlay that places it in
-// the module at src, and returns the overlay's path.
-func floorOverlay(src, out string) (string, error) {
+// floorOverlay writes the floor's source, with blank imports of the
+// packages extra added, and the overlay that places it in the module at
+// src, and returns the overlay's path.
+func floorOverlay(src, out string, extra []string) (string, error) {
 	abs, err := filepath.Abs(src)
 	if err != nil {
 		return "", err
@@ -223,7 +242,11 @@ func floorOverlay(src, out string) (string, error) {
 		return "", err
 	}
 	mainGo := filepath.Join(out, "floor.go")
-	if err := os.WriteFile(mainGo, []byte(floor), 0o644); err != nil {
+	source := floor
+	for _, pkg := range extra {
+		source = strings.Replace(source, "import (\n", "import (\n\t_ \""+pkg+"\"\n", 1)
+	}
+	if err := os.WriteFile(mainGo, []byte(source), 0o644); err != nil {
 		return "", err
 	}
 	doc, err := json.Marshal(map[string]map[string]string{"Replace": {filepath.Join(abs, floorPkg, "main.go"): mainGo}})
