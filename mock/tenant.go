@@ -35,15 +35,13 @@ var givenNames = [...]string{"Ada", "Alan", "Barbara", "Brian", "Claude", "Donal
 var familyNames = [...]string{"Lovelace", "Turing", "Liskov", "Kernighan", "Shannon", "Knuth", "Dijkstra",
 	"Allen", "Hopper", "Lamarr", "Sutherland", "Clarke", "McCarthy", "Thompson", "Lamport", "Hamilton"}
 
-var lowerGiven, lowerFamily = lowered(givenNames[:]), lowered(familyNames[:])
+// lowerGiven and lowerFamily are the names as they appear in login names,
+// written out rather than lowered at start-up (TestLoweredNames checks them).
+var lowerGiven = [...]string{"ada", "alan", "barbara", "brian", "claude", "donald", "edsger", "frances",
+	"grace", "hedy", "ivan", "joan", "john", "ken", "leslie", "margaret"}
 
-func lowered(in []string) []string {
-	out := make([]string, len(in))
-	for i, s := range in {
-		out[i] = strings.ToLower(s)
-	}
-	return out
-}
+var lowerFamily = [...]string{"lovelace", "turing", "liskov", "kernighan", "shannon", "knuth", "dijkstra",
+	"allen", "hopper", "lamarr", "sutherland", "clarke", "mccarthy", "thompson", "lamport", "hamilton"}
 
 var departments = [...]string{"Engineering", "Finance", "Legal", "Marketing", "Operations", "People", "Sales", "Security"}
 
