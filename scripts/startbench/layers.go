@@ -34,16 +34,12 @@ var ladder = []layer{
 // runLayers builds the floor of every layer of the ladder and measures them
 // against hello world.
 func runLayers(runs int, instructions bool) error {
-	dir, err := os.MkdirTemp("", "startbench")
+	dir, hello, err := workspace()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	helloBin, err := buildHello(dir)
-	if err != nil {
-		return err
-	}
-	commands := []command{{"hello-world", []string{helloBin}}}
+	commands := []command{hello}
 	for i, l := range ladder {
 		out := filepath.Join(dir, "layer", strings.Repeat("x", i+1))
 		overlay, err := floorOverlay(".", out, l.extra)

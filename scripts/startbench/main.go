@@ -97,17 +97,29 @@ type sample struct {
 	faults int64         // minor page faults
 }
 
-func run(runs int, before string, instructions bool) error {
+// workspace makes the temporary folder the binaries are built in and
+// builds hello world there; it returns the folder, which the caller
+// removes, and the hello-world command every list of commands starts with.
+func workspace() (string, command, error) {
 	dir, err := os.MkdirTemp("", "startbench")
+	if err != nil {
+		return "", command{}, err
+	}
+	helloBin, err := buildHello(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", command{}, err
+	}
+	return dir, command{"hello-world", []string{helloBin}}, nil
+}
+
+func run(runs int, before string, instructions bool) error {
+	dir, hello, err := workspace()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	helloBin, err := buildHello(dir)
-	if err != nil {
-		return err
-	}
-	commands := []command{{"hello-world", []string{helloBin}}}
+	commands := []command{hello}
 	if before != "" {
 		src := filepath.Join(dir, "before-src")
 		if err := checkout(before, src); err != nil {
