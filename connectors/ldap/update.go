@@ -36,20 +36,21 @@ type UpdatedAccount struct {
 	AccountFields
 }
 
-// attrChange is one attribute of an update: the payload's field, the LDAP
-// attribute and the value asked for (nil: unchanged).
+// attrChange is one attribute of an update: the LDAP attribute, the value
+// asked for (nil: unchanged) and the field of out that holds its value.
 type attrChange struct {
-	field, attr string
-	want        *string
+	attr string
+	want *string
+	out  **string
 }
 
-// changes are the payload's attributes, in a fixed order.
-func (c *config) changes(p AccountUpdate) []attrChange {
+// changes are the payload's attributes, each with its field in out.
+func (c *config) changes(p AccountUpdate, out *AccountFields) []attrChange {
 	return []attrChange{
-		{"email", c.EmailAttribute, p.Email},
-		{"given_name", "givenName", p.GivenName},
-		{"family_name", "sn", p.FamilyName},
-		{"display_name", "displayName", p.DisplayName},
+		{c.EmailAttribute, p.Email, &out.Email},
+		{"givenName", p.GivenName, &out.GivenName},
+		{"sn", p.FamilyName, &out.FamilyName},
+		{"displayName", p.DisplayName, &out.DisplayName},
 	}
 }
 
@@ -72,7 +73,7 @@ func newPassword(ctx context.Context, p AccountUpdate) (string, error) {
 // Directory password over a connection without TLS.
 func (c *config) checkUpdate(p AccountUpdate, password string) error {
 	asked := password != ""
-	for _, ch := range c.changes(p) {
+	for _, ch := range c.changes(p, &AccountFields{}) {
 		if ch.want == nil {
 			continue
 		}
@@ -95,17 +96,16 @@ func (c *config) checkUpdate(p AccountUpdate, password string) error {
 // they will be once it is done.
 func (c *config) updateRequest(e *goldap.Entry, p AccountUpdate) (*goldap.ModifyRequest, AccountFields) {
 	out := fieldsOf(c, e)
-	current := []**string{&out.Email, &out.GivenName, &out.FamilyName, &out.DisplayName}
 	var mod *goldap.ModifyRequest
-	for i, ch := range c.changes(p) {
+	for _, ch := range c.changes(p, &out) {
 		if ch.want == nil {
 			continue
 		}
 		v := strings.TrimSpace(*ch.want)
-		if v == **current[i] {
+		if v == **ch.out {
 			continue
 		}
-		*current[i] = toolkit.Ptr(v)
+		*ch.out = toolkit.Ptr(v)
 		if mod == nil {
 			mod = goldap.NewModifyRequest(e.DN, nil)
 		}
