@@ -265,7 +265,8 @@ func TestUpdateSchema(t *testing.T) {
 // account in the Samba domain: over ldaps:// and StartTLS the person then
 // binds with the new password and pwdLastSet moves; over plain ldap://, or
 // with a password the domain's policy refuses, nothing is changed (the
-// attributes of the same call included: one modify carries both). Samba
+// attributes of the same call included: one modify carries both), nor with
+// a flavor that would need RFC 3062, which Samba does not offer. Samba
 // still accepts the previous password for an hour after a reset (its "old
 // password allowed period"), so the check that a password no longer works
 // is made with passwords that were refused.
@@ -301,6 +302,9 @@ func TestADUpdateAccount(t *testing.T) {
 			map[string]string{"email": "ada@lumos.test"}, "Wm2-Third-pw#", "Pj8-Fourth-pw%", false},
 		{"policy_refusal", tg, map[string]any{"password": "Sh-1a", "email": "short@lumos.test"}, "bad_request", "password policy",
 			map[string]string{"email": "ada@lumos.test"}, "Wm2-Third-pw#", "Sh-1a", false},
+		{"no_password_modify", tg.with(map[string]any{"flavor": "generic", "id_attribute": "objectGUID", "login_attribute": "sAMAccountName"}),
+			map[string]any{"password": "Gn5-Generic-pw!", "email": "generic@lumos.test"}, "unsupported_operation", "Password Modify",
+			map[string]string{"email": "ada@lumos.test"}, "Wm2-Third-pw#", "Gn5-Generic-pw!", false},
 		{"unknown_id", tg, map[string]any{"id": "00000000-0000-0000-0000-000000000000", "email": "x@lumos.test"}, "not_found",
 			"00000000-0000-0000-0000-000000000000", nil, "", "", false},
 	}
