@@ -147,6 +147,10 @@ func build() *toolkit.Integration {
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Add a user entry below the users base (inetOrgPerson, or an Active Directory user), set its password when one is given "+
 			"(Password Modify extended operation; Active Directory: unicodePwd in the add, over TLS only), then add it to the groups asked for."))
+	toolkit.HandleExtended(in, toolkit.CapUpdateAccount, updateAccount, toolkit.WithDescription(
+		"Find the account by id, replace the attributes given that differ (\"\" deletes one; sn cannot be emptied except on Active Directory), "+
+			"then set the password when one is given (Password Modify extended operation; Active Directory: unicodePwd in the same modify, over TLS only); "+
+			"the answer holds the attributes as read back."))
 	toolkit.HandleAccountActivation(in, changeActivation,
 		[]toolkit.CapabilityOption{toolkit.WithDescription(
 			"Active Directory: clear the disabled bit of userAccountControl; OpenLDAP with ppolicy: remove pwdAccountLockedTime. A noop when already active.")},

@@ -45,8 +45,14 @@ func checkPasswordTransport(req toolkit.Request[CreateAccountPayload]) error {
 	if err != nil {
 		return err
 	}
+	return c.passwordTransport("create_account", "Nothing was created.")
+}
+
+// passwordTransport is checkPasswordTransport for the capability capName,
+// outcome saying what the refusal left undone.
+func (c *config) passwordTransport(capName, outcome string) error {
 	if c.ad() && c.tls == nil {
-		return errs.Newf(errs.BadRequest, "create_account: Active Directory accepts a password (unicodePwd) only over TLS, and url %s is plain ldap:// without start_tls: use ldaps:// or set start_tls. Nothing was created.", c.URL)
+		return errs.Newf(errs.BadRequest, "%s: Active Directory accepts a password (unicodePwd) only over TLS, and url %s is plain ldap:// without start_tls: use ldaps:// or set start_tls. %s", capName, c.URL, outcome)
 	}
 	return nil
 }
@@ -65,16 +71,23 @@ func unicodePwd(password string) string {
 // checkPasswordModify refuses, before any write, a directory whose root DSE
 // does not list the Password Modify extended operation.
 func (ss *session) checkPasswordModify(ctx context.Context) error {
-	res, err := ss.search(ctx, goldap.NewSearchRequest("", goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
-		"(objectClass=*)", []string{"supportedExtension"}, nil))
-	if err != nil {
+	ok, err := ss.offersPasswordModify(ctx)
+	if err != nil || ok {
 		return err
-	}
-	if len(res.Entries) == 1 && slices.Contains(res.Entries[0].GetAttributeValues("supportedExtension"), passwordModifyOID) {
-		return nil
 	}
 	return errs.Newf(errs.UnsupportedOperation, "create_account: this directory does not offer the Password Modify extended operation (RFC 3062, %s), "+
 		"which the %s flavor sets passwords with (so that the server hashes them); create the account without a password. Nothing was created.", passwordModifyOID, ss.Flavor)
+}
+
+// offersPasswordModify reports whether the root DSE lists the Password
+// Modify extended operation.
+func (ss *session) offersPasswordModify(ctx context.Context) (bool, error) {
+	res, err := ss.search(ctx, goldap.NewSearchRequest("", goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"supportedExtension"}, nil))
+	if err != nil {
+		return false, err
+	}
+	return len(res.Entries) == 1 && slices.Contains(res.Entries[0].GetAttributeValues("supportedExtension"), passwordModifyOID), nil
 }
 
 // addUser adds the entry, with password unless it is "": in the add

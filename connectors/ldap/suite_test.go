@@ -56,6 +56,10 @@ func TestBindPasswordNeverLeaks(t *testing.T) {
 		{"create_account", map[string]any{"username": "u00001", "entitlements": []any{}}},
 		{"create_account", map[string]any{"username": "leak-pw", "password": newPassword, "entitlements": []any{}}},
 		{"create_account", map[string]any{"username": "u00002", "password": newPassword, "entitlements": []any{}}},
+		{"update_account", map[string]any{"id": users["u00003"], "password": newPassword, "email": "leak@lumos.test"}},
+		{"update_account", map[string]any{"id": users["u00003"], "password": newPassword, "family_name": ""}},
+		{"update_account", map[string]any{"id": "no-such-id", "password": newPassword}},
+		{"update_account", map[string]any{"id": users["u00004"], "password": ""}},
 	}
 	targets := []*target{tg, &wrong, tg.with(map[string]any{"url": tg.srv.LDAPSURL}), tg.with(map[string]any{"users_base_dn": "ou=x,dc=nowhere"}),
 		// the reader's own bind failing after StartTLS and over ldaps://
