@@ -30,8 +30,9 @@ const changeAfterReset = 2
 // ppolicyBind binds to tg's slapd as dn with password, asking for the
 // password policy response control, with the entry pointed at
 // mustChangePolicyDN for the bind only. It reports whether the control
-// says the password must be changed.
-func ppolicyBind(t *testing.T, tg *target, dn, password string) (bool, error) {
+// says the password must be changed and whether the connection was then
+// refused a search (restricted to changing the password).
+func ppolicyBind(t *testing.T, tg *target, dn, password string) (mustChange, restricted bool, err error) {
 	t.Helper()
 	admin, err := tg.srv.Dial()
 	if err != nil {
@@ -54,10 +55,14 @@ func ppolicyBind(t *testing.T, tg *target, dn, password string) (bool, error) {
 	defer c.Close()
 	res, err := c.SimpleBind(goldap.NewSimpleBindRequest(dn, password, []goldap.Control{goldap.NewControlBeheraPasswordPolicy()}))
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	ctrl, ok := goldap.FindControl(res.Controls, goldap.ControlTypeBeheraPasswordPolicy).(*goldap.ControlBeheraPasswordPolicy)
-	return ok && ctrl.Error == changeAfterReset, nil
+	_, err = c.Search(goldap.NewSearchRequest(dn, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 0, 0, false, "(objectClass=*)", []string{"1.1"}, nil))
+	if err != nil && !goldap.IsErrorWithCode(err, goldap.LDAPResultInsufficientAccessRights) {
+		t.Fatalf("searching as %s: %v", dn, err)
+	}
+	return ok && ctrl.Error == changeAfterReset, err != nil, nil
 }
 
 // mustChangeCase is one create_account or update_account call with
@@ -171,9 +176,10 @@ func runMustChange(t *testing.T, tg *target, c mustChangeCase, id string) {
 		is.Equal(e.GetAttributeValue("mail"), c.email)
 	}
 	if c.bind != "" {
-		mustChange, err := ppolicyBind(t, tg, dn, c.bind)
+		mustChange, restricted, err := ppolicyBind(t, tg, dn, c.bind)
 		is.NoErr(err)                 // the person binds with the new password
-		is.Equal(mustChange, c.reset) // and is told to change it, or not
+		is.Equal(mustChange, c.reset) // and is told to change it, or not,
+		is.Equal(restricted, c.reset) // and may do nothing else, or may
 	}
 }
 
