@@ -24,7 +24,7 @@ type CreateAccountPayload struct {
 // payloads, that asks for the password given in the same call to be
 // changed by the person at the next logon.
 type MustChange struct {
-	MustChangePassword *bool `json:"must_change_password" description:"Only with a password in the same call (true without one is refused): the person must choose a new password at the next logon. Active Directory: pwdLastSet 0 in the same add or modify as unicodePwd. OpenLDAP, rfc2307, rfc2307bis and generic: the ppolicy operational attribute pwdReset set to TRUE right after the password (the bind account needs write access to pwdReset; without the ppolicy overlay the call is unsupported_operation). false or absent: the server's own default."`
+	MustChangePassword *bool `json:"must_change_password" description:"Only with a password in the same call (true without one is refused): the person must choose a new password at the next logon. Active Directory: pwdLastSet 0 in the same add or modify as unicodePwd. OpenLDAP, rfc2307, rfc2307bis and generic: the ppolicy operational attribute pwdReset set to TRUE right after the password (the bind account needs write access to pwdReset; a server without ppolicy, where pwdReset is unknown, makes the call unsupported_operation once the password is set, and create_account then deletes the entry again). false or absent: the server's own default."`
 }
 
 // mustChange reads the payload's must_change_password for the capability
