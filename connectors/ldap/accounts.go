@@ -128,9 +128,9 @@ func wantActive(p toolkit.CreateAccount) (bool, error) {
 }
 
 // newUserEntry is the add request of a create_account payload. On Active
-// Directory a password goes in the add (unicodePwd); elsewhere it is set
-// after the add (setPassword).
-func (ss *session) newUserEntry(p toolkit.CreateAccount, password string) (*goldap.AddRequest, error) {
+// Directory a password goes in the add (unicodePwd), with pwdLastSet 0 when
+// mustChange; elsewhere it is set after the add (setPassword).
+func (ss *session) newUserEntry(p toolkit.CreateAccount, password string, mustChange bool) (*goldap.AddRequest, error) {
 	if ss.f.userClasses == nil {
 		return nil, errs.Newf(errs.UnsupportedOperation, "create_account is not supported with flavor %q: its users need attributes (uidNumber, gidNumber, homeDirectory) the payload does not carry.", ss.Flavor)
 	}
@@ -180,6 +180,9 @@ func (ss *session) newUserEntry(p toolkit.CreateAccount, password string) (*gold
 			uac = 512 // NORMAL_ACCOUNT, with the password of the add
 			add.Attribute("unicodePwd", []string{unicodePwd(password)})
 		}
+		if mustChange {
+			add.Attribute("pwdLastSet", []string{"0"}) // the password expired: to be changed at the next logon
+		}
 		if !active {
 			uac |= uacDisabled
 		}
@@ -207,6 +210,10 @@ func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload
 	if err != nil {
 		return none, err
 	}
+	mustChange, err := req.Request.mustChange("create_account", password)
+	if err != nil {
+		return none, err
+	}
 	p := req.Request.CreateAccount
 	if password != "" {
 		if err := checkPasswordTransport(req); err != nil {
@@ -218,7 +225,7 @@ func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload
 		return none, err
 	}
 	defer ss.close()
-	add, err := ss.newUserEntry(p, password)
+	add, err := ss.newUserEntry(p, password, mustChange)
 	if err != nil {
 		return none, err
 	}
@@ -229,7 +236,7 @@ func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload
 		}
 	}
 	active, _ := wantActive(p) // checked by newUserEntry
-	if err := ss.addUser(ctx, add, password, !active); err != nil {
+	if err := ss.addUser(ctx, add, password, !active, mustChange); err != nil {
 		return none, err
 	}
 	res, err := ss.search(ctx, goldap.NewSearchRequest(add.DN, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,

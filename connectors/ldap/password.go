@@ -16,7 +16,70 @@ import (
 // and the new account's initial password.
 type CreateAccountPayload struct {
 	toolkit.CreateAccount
+	MustChange
 	Password *string `json:"password" secret:"true" description:"The new account's initial password; no password when absent. OpenLDAP and generic: set after the add with the Password Modify extended operation (RFC 3062), so the server stores it hashed with its own scheme. Active Directory: sent as unicodePwd in the add, only over TLS (ldaps:// or start_tls), and the account is then created enabled (userAccountControl 512) unless user_status says otherwise."`
+}
+
+// MustChange is the flag, shared by create_account's and update_account's
+// payloads, that asks for the password given in the same call to be
+// changed by the person at the next logon.
+type MustChange struct {
+	MustChangePassword *bool `json:"must_change_password" description:"Only with a password in the same call (true without one is refused): the person must choose a new password at the next logon. Active Directory: pwdLastSet 0 in the same add or modify as unicodePwd. OpenLDAP, rfc2307, rfc2307bis and generic: the ppolicy operational attribute pwdReset set to TRUE right after the password (the bind account needs write access to pwdReset; a server without ppolicy, where pwdReset is unknown, makes the call unsupported_operation once the password is set, and create_account then deletes the entry again). false or absent: the server's own default."`
+}
+
+// mustChange reads the payload's must_change_password for the capability
+// capName: true only with a password (password not ""), and refused
+// without one.
+func (m MustChange) mustChange(capName, password string) (bool, error) {
+	if m.MustChangePassword == nil || !*m.MustChangePassword {
+		return false, nil
+	}
+	if password == "" {
+		return false, errs.Newf(errs.BadRequest, "%s: must_change_password applies to the password set by the same call, and there is none; give a password or leave must_change_password out.", capName)
+	}
+	return true, nil
+}
+
+// pwdReset is ppolicy's operational attribute saying that the password was
+// set by an administrator and must be changed by the person.
+const pwdReset = "pwdReset"
+
+// noPPolicy reports whether err, from a modify of pwdReset, says the
+// directory does not know the attribute or does not let it be written
+// (no ppolicy schema).
+func noPPolicy(err error) bool {
+	for _, code := range []uint16{goldap.LDAPResultUndefinedAttributeType, goldap.LDAPResultObjectClassViolation, goldap.LDAPResultConstraintViolation} {
+		if goldap.IsErrorWithCode(err, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// markReset sets pwdReset: TRUE on the entry dn, whose password was just
+// set. The error, if any, is the server's, for the caller to explain.
+func (ss *session) markReset(dn string) error {
+	mod := goldap.NewModifyRequest(dn, nil)
+	mod.Replace(pwdReset, []string{"TRUE"})
+	return ss.conn.Modify(mod)
+}
+
+// resetFailed is the error of a failed markReset on dn for the capability
+// capName, done saying what the call did before (the password was set …).
+func resetFailed(err error, capName, dn, done string) *errs.Error {
+	failed := explain(err, "")
+	switch {
+	case noPPolicy(err):
+		failed.Code = errs.UnsupportedOperation
+		failed.Message = fmt.Sprintf("%s: %s, but must_change_password could not be applied: this directory does not accept pwdReset "+
+			"on %s (load the ppolicy module and overlay on OpenLDAP, or leave must_change_password out): %s", capName, done, dn, failed.Message)
+	case goldap.IsErrorWithCode(err, goldap.LDAPResultInsufficientAccessRights):
+		failed.Message = fmt.Sprintf("%s: %s, but must_change_password could not be applied: the bind account may not write pwdReset on %s "+
+			"(it needs write access to pwdReset, which ACLs often leave to the rootdn): %s", capName, done, dn, failed.Message)
+	default:
+		failed.Message = fmt.Sprintf("%s: %s, but setting pwdReset on %s for must_change_password failed: %s", capName, done, dn, failed.Message)
+	}
+	return failed
 }
 
 // passwordModifyOID names the Password Modify extended operation (RFC 3062)
@@ -92,8 +155,9 @@ func (ss *session) offersPasswordModify(ctx context.Context) (bool, error) {
 
 // addUser adds the entry, with password unless it is "": in the add
 // itself on Active Directory (unicodePwd, see newUserEntry), else set right
-// after the add (setPassword). locked says the entry is to be locked.
-func (ss *session) addUser(ctx context.Context, add *goldap.AddRequest, password string, locked bool) error {
+// after the add (setPassword). locked says the entry is to be locked,
+// mustChange that the person must change the password at the next logon.
+func (ss *session) addUser(ctx context.Context, add *goldap.AddRequest, password string, locked, mustChange bool) error {
 	switch {
 	case password == "":
 		return ss.conn.Add(add)
@@ -111,7 +175,16 @@ func (ss *session) addUser(ctx context.Context, add *goldap.AddRequest, password
 	if err := ss.conn.Add(add); err != nil {
 		return err
 	}
-	return ss.setPassword(add.DN, password, locked)
+	if err := ss.setPassword(add.DN, password, locked); err != nil {
+		return err
+	}
+	if !mustChange {
+		return nil
+	}
+	if err := ss.markReset(add.DN); err != nil {
+		return ss.undoReset(add.DN, resetFailed(err, "create_account", add.DN, "the entry "+add.DN+" was added and its password was set"))
+	}
+	return nil
 }
 
 // setPassword sets the password of the entry dn just added with the
@@ -143,6 +216,21 @@ func (ss *session) setPassword(dn, password string, locked bool) error {
 		why = " (the bind account needs write access to the userPassword of the users it creates, and to pwdAccountLockedTime to create them suspended)"
 	}
 	failed.Message = "create_account: " + step + " failed for " + dn + ", so the entry was deleted again (nothing was created)" + why + ": " + failed.Message
+	return failed
+}
+
+// undoReset deletes the entry dn, which create_account added and gave a
+// password but could not mark with pwdReset (failed, from resetFailed):
+// an account whose person would not be asked to change a password that
+// someone else chose is not what was asked for. The message of failed
+// then says whether the entry is gone or, when the delete failed too, left.
+func (ss *session) undoReset(dn string, failed *errs.Error) *errs.Error {
+	delErr := ss.conn.Del(goldap.NewDelRequest(dn, nil))
+	if delErr == nil || goldap.IsErrorWithCode(delErr, goldap.LDAPResultNoSuchObject) {
+		failed.Message += "; the entry was deleted again (nothing was created)."
+		return failed
+	}
+	failed.Message += fmt.Sprintf("; deleting the entry again failed too (%s): it is left with its password and without pwdReset; delete it.", explain(delErr, "").Message)
 	return failed
 }
 

@@ -253,6 +253,7 @@ func TestPasswordSchema(t *testing.T) {
 		{"password", true},
 		{"username", false},
 		{"email", false},
+		{"must_change_password", false},
 	}
 	for _, c := range cases {
 		p, ok := props[c.field]

@@ -60,6 +60,9 @@ func TestBindPasswordNeverLeaks(t *testing.T) {
 		{"update_account", map[string]any{"id": users["u00003"], "password": newPassword, "family_name": ""}},
 		{"update_account", map[string]any{"id": "no-such-id", "password": newPassword}},
 		{"update_account", map[string]any{"id": users["u00004"], "password": ""}},
+		{"create_account", map[string]any{"username": "leak-mc", "password": newPassword, "must_change_password": true, "entitlements": []any{}}},
+		{"update_account", map[string]any{"id": users["u00005"], "password": newPassword, "must_change_password": true}},
+		{"update_account", map[string]any{"id": users["u00005"], "email": "mc@lumos.test", "must_change_password": true}},
 	}
 	targets := []*target{tg, &wrong, tg.with(map[string]any{"url": tg.srv.LDAPSURL}), tg.with(map[string]any{"users_base_dn": "ou=x,dc=nowhere"}),
 		// the reader's own bind failing after StartTLS and over ldaps://

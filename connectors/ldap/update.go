@@ -26,6 +26,7 @@ type AccountFields struct {
 type AccountUpdate struct {
 	toolkit.UpdateableAccount
 	AccountFields
+	MustChange
 	Password *string `json:"password" secret:"true" description:"A new password, set as an administrator's reset (the current one is not needed); absent or null keeps the password. OpenLDAP, rfc2307, rfc2307bis and generic: the Password Modify extended operation (RFC 3062) on the entry, after the attributes, so the server hashes it with its own scheme; an account locked by deactivate_account stays locked. Active Directory: unicodePwd replaced in the same modify as the attributes, only over TLS (ldaps:// or start_tls)."`
 }
 
@@ -129,13 +130,17 @@ func fieldsOf(c *config, e *goldap.Entry) AccountFields {
 }
 
 // modifyAD changes the attributes and the password (unicodePwd) of an
-// Active Directory entry in one modify, so that both happen or neither.
-func (ss *session) modifyAD(dn string, mod *goldap.ModifyRequest, password string) error {
+// Active Directory entry in one modify, so that both happen or neither;
+// with mustChange, pwdLastSet 0 in the same modify expires the password.
+func (ss *session) modifyAD(dn string, mod *goldap.ModifyRequest, password string, mustChange bool) error {
 	if password != "" {
 		if mod == nil {
 			mod = goldap.NewModifyRequest(dn, nil)
 		}
 		mod.Replace("unicodePwd", []string{unicodePwd(password)})
+		if mustChange {
+			mod.Replace("pwdLastSet", []string{"0"})
+		}
 	}
 	err := ss.conn.Modify(mod)
 	switch {
@@ -155,8 +160,8 @@ func (ss *session) modifyAD(dn string, mod *goldap.ModifyRequest, password strin
 // modify, then its password with the Password Modify extended operation
 // (checked to be offered before anything is written). ppolicy unlocks an
 // entry whose password is set: a lock the entry had (lock, its
-// pwdAccountLockedTime) is put back.
-func (ss *session) modifyWithPasswordModify(ctx context.Context, dn string, mod *goldap.ModifyRequest, password, lock string) error {
+// pwdAccountLockedTime) is put back. With mustChange, pwdReset is set last.
+func (ss *session) modifyWithPasswordModify(ctx context.Context, dn string, mod *goldap.ModifyRequest, password, lock string, mustChange bool) error {
 	if password != "" {
 		ok, err := ss.offersPasswordModify(ctx)
 		if err != nil {
@@ -186,10 +191,22 @@ func (ss *session) modifyWithPasswordModify(ctx context.Context, dn string, mod 
 		}
 		return explain(err, fmt.Sprintf("update_account: setting the password of %s failed, %s%s: ", dn, done, why))
 	}
-	if lock == "" {
+	if lock != "" {
+		if err := ss.relock(ctx, dn, lock); err != nil {
+			return err
+		}
+	}
+	if !mustChange {
 		return nil
 	}
-	return ss.relock(ctx, dn, lock)
+	if err := ss.markReset(dn); err != nil {
+		done := "the password was set"
+		if mod != nil {
+			done = "the attributes were changed and the password was set"
+		}
+		return resetFailed(err, "update_account", dn, done)
+	}
+	return nil
 }
 
 // relock puts the entry's pwdAccountLockedTime back to lock when setting
@@ -237,6 +254,10 @@ func updateAccount(ctx context.Context, req toolkit.Request[AccountUpdate]) (too
 	if err != nil {
 		return none, err
 	}
+	mustChange, err := p.mustChange("update_account", password)
+	if err != nil {
+		return none, err
+	}
 	c, err := decodeSettings(req.Settings)
 	if err != nil {
 		return none, err
@@ -258,9 +279,9 @@ func updateAccount(ctx context.Context, req toolkit.Request[AccountUpdate]) (too
 	if mod != nil || password != "" {
 		eff = toolkit.Updated()
 		if ss.ad() {
-			err = ss.modifyAD(k.e.DN, mod, password)
+			err = ss.modifyAD(k.e.DN, mod, password, mustChange)
 		} else {
-			err = ss.modifyWithPasswordModify(ctx, k.e.DN, mod, password, k.e.GetAttributeValue("pwdAccountLockedTime"))
+			err = ss.modifyWithPasswordModify(ctx, k.e.DN, mod, password, k.e.GetAttributeValue("pwdAccountLockedTime"), mustChange)
 		}
 		if err != nil {
 			return none, err

@@ -247,6 +247,7 @@ func TestUpdateSchema(t *testing.T) {
 		{"family_name", false, true},
 		{"display_name", false, true},
 		{"password", true, false},
+		{"must_change_password", false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.field, func(t *testing.T) {
