@@ -1,0 +1,132 @@
+package toolkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lumosgo/lumos/errs"
+)
+
+// rateLimitKeys are the JSON keys of RateLimitRequest and RateLimitState.
+var rateLimitKeys = []string{"max_execution_time", "last_known_state", "caller_override_mode",
+	"remaining", "limit", "reset", "window_seconds", "current_delay", "source"}
+
+// hasCaseVariantKey reports whether doc holds an object key that matches
+// one of rateLimitKeys only without regard to case: encoding/json would
+// read it as that field, the protocol's case-sensitive keys do not.
+func hasCaseVariantKey(doc []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		s, ok := tok.(string)
+		if !ok {
+			continue
+		}
+		for _, k := range rateLimitKeys {
+			if s != k && strings.EqualFold(s, k) {
+				return true
+			}
+		}
+	}
+}
+
+// FuzzParseRateLimit reads any rate_limit member: a refusal is a
+// bad_request naming rate_limit; what it accepts has a finite, non-negative
+// max_execution_time and an upper-case mode, reads as encoding/json reads
+// it (when no key differs from a field's only in case), decodes again to
+// the same value once re-encoded, and gives a deadline not before the
+// call's start.
+func FuzzParseRateLimit(f *testing.F) {
+	for _, seed := range []string{
+		`null`, ` `, `{}`, `[]`, `5`, `"x"`,
+		`{"max_execution_time":30}`,
+		`{"max_execution_time":0.5,"caller_override_mode":"bypass"}`,
+		`{"max_execution_time":-1}`,
+		`{"max_execution_time":1e308}`,
+		`{"max_execution_time":1e400}`,
+		`{"max_execution_time":-0}`,
+		`{"caller_override_mode":"Enforce"}`,
+		`{"caller_override_mode":"skip"}`,
+		`{"caller_override_mode":null,"max_execution_time":null,"last_known_state":null}`,
+		`{"last_known_state":{"github":{"remaining":0,"limit":5000,"reset":1796263200,"window_seconds":3600,"current_delay":12,"source":"X-RateLimit"}}}`,
+		`{"last_known_state":{"okta":{"remaining":"0"}}}`,
+		`{"last_known_state":{"a":{"remaining":1e10}}}`,
+		`{"last_known_state":{"a":{}, "a":{"limit":3}}}`,
+		`{"MAX_EXECUTION_TIME":5,"max_execution_time":7}`,
+		`{"max_execution_time":5,"max_execution_time":7}`,
+		`{"last_known_state":{"a":{"Remaining":4}}}`,
+		`{"max_execution_time":"30"}`,
+		`{"max_execution_time":30`,
+		`{"caller_override_mode":"\u0062ypass"}`,
+		`{"caller_override_mode":"ſkip"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	start := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		rl, err := parseRateLimit(raw)
+		if err != nil {
+			var e *errs.Error
+			if !errors.As(err, &e) || e.Code != errs.BadRequest || !strings.Contains(e.Message, "rate_limit") {
+				t.Fatalf("%q refused with %v, want a bad_request naming rate_limit", raw, err)
+			}
+			return
+		}
+		if rl == nil {
+			if !isNull(raw) {
+				t.Fatalf("%q accepted as no rate_limit", raw)
+			}
+			return
+		}
+		if !json.Valid(raw) {
+			t.Fatalf("invalid JSON %q accepted as %+v", raw, rl)
+		}
+		if m := rl.MaxExecutionTime; m != nil && (*m < 0 || math.IsInf(*m, 0) || math.IsNaN(*m)) {
+			t.Fatalf("%q accepted with max_execution_time %v", raw, *m)
+		}
+		if m := rl.CallerOverrideMode; m != nil && *m != RateLimitBypass && *m != RateLimitEnforce {
+			t.Fatalf("%q accepted with mode %q", raw, *m)
+		}
+		if !hasCaseVariantKey(raw) {
+			var std RateLimitRequest
+			if err := json.Unmarshal(raw, &std); err != nil {
+				t.Fatalf("%q accepted, but encoding/json refuses it: %v", raw, err)
+			}
+			if m := std.CallerOverrideMode; m != nil {
+				*m = RateLimitMode(strings.ToUpper(string(*m)))
+			}
+			if !reflect.DeepEqual(*rl, std) {
+				t.Fatalf("%q reads as %s; encoding/json reads %s", raw, dump(rl), dump(&std))
+			}
+		}
+		again, err := json.Marshal(rl)
+		if err != nil {
+			t.Fatalf("%q accepted as a value that does not encode: %v", raw, err)
+		}
+		rl2, err := parseRateLimit(again)
+		if err != nil || !reflect.DeepEqual(rl, rl2) {
+			t.Fatalf("%q accepted as %s, re-encoded as %s, which reads back as %s, %v", raw, dump(rl), again, dump(rl2), err)
+		}
+		ctx, cancel := withExecutionDeadline(context.Background(), rl, start)
+		defer cancel()
+		if dl, ok := ctx.Deadline(); ok != (rl.MaxExecutionTime != nil) || ok && dl.Before(start) {
+			t.Fatalf("%q gives the deadline %s (set: %v) for a call started at %s", raw, dl, ok, start)
+		}
+	})
+}
+
+// dump is v as JSON, for failure messages.
+func dump(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
