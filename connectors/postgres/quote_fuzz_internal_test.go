@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,4 +136,52 @@ func mustJSON(tb testing.TB, v string) string {
 		tb.Fatal(err)
 	}
 	return string(b)
+}
+
+// FuzzParseIDs reads any resource id, entitlement id and page position:
+// what parseResourceID accepts is its object's one canonical id; what
+// parseEntitlementID accepts names a privilege that exists on its object
+// (or a role) and its id reads back as the same entitlement; what
+// parsePosition accepts writes back as a position that reads the same.
+func FuzzParseIDs(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"db:16384:CONNECT", "db:16384"}, {"schema:16384:2200:usage", "schema:16384:2200"}, {"table:5:16390:Select", "table:5:16390"},
+		{"db:1:temp", "db:1"}, {"role:10", ""}, {"role:010", ""}, {"role:4294967296", ""}, {"db:0:CONNECT", "db:0"},
+		{"db:+1:CONNECT", "db:+1"}, {"schema:1::USAGE", "schema:1:"}, {"table:1:2:3:SELECT", "table:1:2:3"}, {":", ""},
+		{"db:16384:CONNECT", "db:16385"}, {"db:1:ſelect", "db:1"}, {"10/0/0/0/", "100/16384/2200/0/SELECT"}, {"0/1/2/3/x", "10001/1/2/3/x"},
+		{"10/-1/0/0/", "+10/4294967295/0/0/a/b"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, id, resourceID string) {
+		if o, err := parseResourceID(resourceID); err == nil && o.id() != resourceID {
+			t.Fatalf("resource id %q read as %+v, whose id is %q", resourceID, o, o.id())
+		}
+		if e, err := parseEntitlementID(id, resourceID); err == nil {
+			again := roleEntitlementID(e.Role)
+			if e.Role == 0 {
+				if !slices.Contains(e.Object.privileges(), e.Privilege) {
+					t.Fatalf("entitlement %q read as %+v, a privilege its object does not have", id, e)
+				}
+				again = privilegeEntitlementID(e.Object, e.Privilege)
+			}
+			if e2, err := parseEntitlementID(again, resourceID); err != nil || e2 != e {
+				t.Fatalf("entitlement %q on %q read as %+v, written back as %q, which reads as %+v, %v", id, resourceID, e, again, e2, err)
+			}
+		} else if code, _ := errs.CodeOf(err); code != errs.NotFound {
+			t.Fatalf("entitlement %q on %q refused with %v, want not_found", id, resourceID, err)
+		}
+		for _, at := range []string{id, resourceID} {
+			n, k, err := parsePosition(at)
+			if err != nil {
+				continue
+			}
+			if n < 1 || n > MaxPageSize {
+				t.Fatalf("position %q gives the page size %d", at, n)
+			}
+			if n2, k2, err := parsePosition(position(n, k)); err != nil || n2 != n || k2 != k {
+				t.Fatalf("position %q read as %d, %+v, written as %q, reads as %d, %+v, %v", at, n, k, position(n, k), n2, k2, err)
+			}
+		}
+	})
 }

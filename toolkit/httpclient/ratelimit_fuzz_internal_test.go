@@ -144,7 +144,7 @@ func FuzzRetryAfter(f *testing.F) {
 			t.Fatalf("%q gives a negative wait %s", v, d.wait)
 		}
 		trimmed := strings.TrimSpace(v)
-		if strings.Trim(trimmed, "+0123456789") == "" { // seconds
+		if digits := strings.TrimLeft(trimmed, "+-"); len(trimmed)-len(digits) <= 1 && strings.Trim(digits, "0123456789") == "" { // seconds (a sign is tolerated)
 			if d.wait > maxSeconds*time.Second || d.wait%time.Second != 0 || !d.reset.Equal(fuzzNow.Add(d.wait)) {
 				t.Fatalf("%q gives a wait of %s until %s", v, d.wait, d.reset)
 			}
