@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,4 +131,46 @@ func FuzzParseRateLimit(f *testing.F) {
 func dump(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// FuzzPageSize reads any JSON number as a page size, checked against
+// math/big's exact reading: an integer value is accepted as itself, or the
+// nearest int beyond int's range; any other value is refused.
+func FuzzPageSize(f *testing.F) {
+	for _, seed := range []string{"100", "0", "-0", "1e9", "2.0", "1.5", "1e-400", "1E+2", "0.01e2", "9223372036854775807",
+		"9223372036854775808", "-9223372036854775809", "1e19", "1e2147483648", "100000000000000000000e-2", "0.000", "-1", "12.50e1"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, number string) {
+		var n json.Number
+		if json.Unmarshal([]byte(number), &n) != nil || string(n) != number {
+			return // not a JSON number as the envelope hands it over
+		}
+		got, ok := pageSize(number)
+		if _, exp, found := strings.Cut(strings.ToLower(number), "e"); found {
+			if e, err := strconv.ParseInt(exp, 10, 64); err != nil || e > 4000 || e < -4000 {
+				return // too large for the exact reading below to be quick
+			}
+		}
+		r, valid := new(big.Rat).SetString(number)
+		if !valid {
+			t.Fatalf("math/big cannot read the JSON number %q", number)
+		}
+		if !r.IsInt() {
+			if ok {
+				t.Fatalf("pageSize(%q) = %d, but it is no integer", number, got)
+			}
+			return
+		}
+		want := r.Num()
+		switch {
+		case want.Cmp(big.NewInt(math.MaxInt)) > 0:
+			want = big.NewInt(math.MaxInt)
+		case want.Cmp(big.NewInt(math.MinInt)) < 0:
+			want = big.NewInt(math.MinInt)
+		}
+		if !ok || int64(got) != want.Int64() {
+			t.Fatalf("pageSize(%q) = %d, %v; want %s", number, got, ok, want)
+		}
+	})
 }
