@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/matryer/is"
+
+	"github.com/lumosgo/lumos/toolkit"
 )
 
 // fuzzNow is the fuzz targets' clock.
@@ -194,4 +196,52 @@ func TestParseThrottleRetryTime(t *testing.T) {
 			is.True(th.reset.Equal(tt.reset))
 		})
 	}
+}
+
+// FuzzStateOf reads any rate-limit headers of an answer as the state the
+// newer protocol reports: counts and windows are never negative and fit an
+// int32, the source is one of the header families, and an answer without
+// any signal reports nothing.
+func FuzzStateOf(f *testing.F) {
+	for _, s := range [][6]string{
+		{"4999", "5000", "1796263200", "", "", ""},
+		{"", "", "", "0", "100", "30"},
+		{"-1", "99999999999", "NaN", "", "", ""},
+		{"", "", "", "", `"default";r=0;t=30`, `"default";q=100;w=60`},
+		{"", "", "", "", `limit=100, remaining=0, reset=30`, `"a";w=-5, "b";w=2147483648`},
+		{"1e3", " 7 ", "2026-12-03T02:05:00+01:00", "", "", ""},
+	} {
+		f.Add(s[0], s[1], s[2], s[3], s[4], s[5], uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, rem, lim, reset, iRem, rl, pol string, okta uint8) {
+		h := http.Header{}
+		x := "X-Ratelimit-"
+		if okta%2 == 1 {
+			x = "X-Rate-Limit-"
+		}
+		for name, v := range map[string]string{x + "Remaining": rem, x + "Limit": lim, x + "Reset": reset,
+			"Ratelimit-Remaining": iRem, "Ratelimit": rl, "Ratelimit-Policy": pol} {
+			if v != "" {
+				h.Set(name, v)
+			}
+		}
+		s, ok := stateOf(h, fuzzNow)
+		if !ok {
+			if s != (toolkit.RateLimitState{}) {
+				t.Fatalf("no state, yet %+v", s)
+			}
+			return
+		}
+		for _, n := range []*int{s.Remaining, s.Limit, s.WindowSeconds} {
+			if n != nil && (*n < 0 || *n > math.MaxInt32) {
+				t.Fatalf("headers %v give the count %d", h, *n)
+			}
+		}
+		if s.Source != nil && *s.Source != "X-RateLimit" && *s.Source != "X-Rate-Limit" && *s.Source != "RateLimit" {
+			t.Fatalf("headers %v give the source %q", h, *s.Source)
+		}
+		if s.Reset != nil && s.Source == nil {
+			t.Fatalf("headers %v give a reset without a source", h)
+		}
+	})
 }
