@@ -32,24 +32,7 @@ func FuzzAuthorizationURL(f *testing.F) {
 		if sep := out[len(base)]; sep != '?' && sep != '&' || (sep == '?') == strings.Contains(base, "?") {
 			t.Fatalf("authorizationURL(%q, …) = %q joins the parameters with %q", base, out, sep)
 		}
-		added := out[len(base)+1:]
-		if i := strings.IndexFunc(added, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~%+=&", r))
-		}); i >= 0 {
-			t.Fatalf("the parameters %q hold %q, which is neither unreserved nor an escape", added, added[i])
-		}
-		pairs := strings.Split(added, "&")
-		if len(pairs) != len(want) {
-			t.Fatalf("the parameters %q are %d pairs, want %d", added, len(pairs), len(want))
-		}
-		for i, p := range pairs {
-			k, v, _ := strings.Cut(p, "=")
-			key, err1 := url.QueryUnescape(k)
-			value, err2 := url.QueryUnescape(v)
-			if err1 != nil || err2 != nil || key != want[i][0] || value != want[i][1] {
-				t.Fatalf("pair %d of %q reads as %q=%q (%v, %v), want %q=%q", i, added, key, value, err1, err2, want[i][0], want[i][1])
-			}
-		}
+		checkAddedParams(t, out[len(base)+1:], want)
 		if strings.ContainsAny(base, "?#") {
 			return
 		}
@@ -61,4 +44,27 @@ func FuzzAuthorizationURL(f *testing.F) {
 			t.Fatalf("url.Parse(%q).Query() = %v, want the state %q, redirect_uri %q, client_id %q, scope %q", out, q, state, redirectURI, clientID, scope)
 		}
 	})
+}
+
+// checkAddedParams asserts that added, the parameters authorizationURL
+// appended, are exactly want, in order, escaped as quote_plus does.
+func checkAddedParams(t *testing.T, added string, want [][2]string) {
+	t.Helper()
+	if i := strings.IndexFunc(added, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~%+=&", r))
+	}); i >= 0 {
+		t.Fatalf("the parameters %q hold %q, which is neither unreserved nor an escape", added, added[i])
+	}
+	pairs := strings.Split(added, "&")
+	if len(pairs) != len(want) {
+		t.Fatalf("the parameters %q are %d pairs, want %d", added, len(pairs), len(want))
+	}
+	for i, p := range pairs {
+		k, v, _ := strings.Cut(p, "=")
+		key, err1 := url.QueryUnescape(k)
+		value, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil || key != want[i][0] || value != want[i][1] {
+			t.Fatalf("pair %d of %q reads as %q=%q (%v, %v), want %q=%q", i, added, key, value, err1, err2, want[i][0], want[i][1])
+		}
+	}
 }

@@ -93,24 +93,7 @@ func FuzzParseRateLimit(f *testing.F) {
 		if !json.Valid(raw) {
 			t.Fatalf("invalid JSON %q accepted as %+v", raw, rl)
 		}
-		if m := rl.MaxExecutionTime; m != nil && (*m < 0 || math.IsInf(*m, 0) || math.IsNaN(*m)) {
-			t.Fatalf("%q accepted with max_execution_time %v", raw, *m)
-		}
-		if m := rl.CallerOverrideMode; m != nil && *m != RateLimitBypass && *m != RateLimitEnforce {
-			t.Fatalf("%q accepted with mode %q", raw, *m)
-		}
-		if !hasCaseVariantKey(raw) {
-			var std RateLimitRequest
-			if err := json.Unmarshal(raw, &std); err != nil {
-				t.Fatalf("%q accepted, but encoding/json refuses it: %v", raw, err)
-			}
-			if m := std.CallerOverrideMode; m != nil {
-				*m = RateLimitMode(strings.ToUpper(string(*m)))
-			}
-			if !reflect.DeepEqual(*rl, std) {
-				t.Fatalf("%q reads as %s; encoding/json reads %s", raw, dump(rl), dump(&std))
-			}
-		}
+		checkRateLimitValues(t, raw, rl)
 		again, err := json.Marshal(rl)
 		if err != nil {
 			t.Fatalf("%q accepted as a value that does not encode: %v", raw, err)
@@ -125,6 +108,32 @@ func FuzzParseRateLimit(f *testing.F) {
 			t.Fatalf("%q gives the deadline %s (set: %v) for a call started at %s", raw, dl, ok, start)
 		}
 	})
+}
+
+// checkRateLimitValues asserts what holds of an accepted rate_limit: a
+// finite non-negative max_execution_time, an upper-case mode, and, when no
+// key differs from a field's only in case, encoding/json's reading.
+func checkRateLimitValues(t *testing.T, raw []byte, rl *RateLimitRequest) {
+	t.Helper()
+	if m := rl.MaxExecutionTime; m != nil && (*m < 0 || math.IsInf(*m, 0) || math.IsNaN(*m)) {
+		t.Fatalf("%q accepted with max_execution_time %v", raw, *m)
+	}
+	if m := rl.CallerOverrideMode; m != nil && *m != RateLimitBypass && *m != RateLimitEnforce {
+		t.Fatalf("%q accepted with mode %q", raw, *m)
+	}
+	if hasCaseVariantKey(raw) {
+		return
+	}
+	var std RateLimitRequest
+	if err := json.Unmarshal(raw, &std); err != nil {
+		t.Fatalf("%q accepted, but encoding/json refuses it: %v", raw, err)
+	}
+	if m := std.CallerOverrideMode; m != nil {
+		*m = RateLimitMode(strings.ToUpper(string(*m)))
+	}
+	if !reflect.DeepEqual(*rl, std) {
+		t.Fatalf("%q reads as %s; encoding/json reads %s", raw, dump(rl), dump(&std))
+	}
 }
 
 // dump is v as JSON, for failure messages.

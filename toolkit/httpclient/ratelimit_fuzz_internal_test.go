@@ -35,6 +35,20 @@ func checkDelay(t *testing.T, what string, wait time.Duration, reset time.Time) 
 	}
 }
 
+// checkLimited asserts which answers read as a rate limit: a 429 always,
+// a 403 only with a signal, nothing else.
+func checkLimited(t *testing.T, status int, h http.Header, body []byte, th throttle) {
+	t.Helper()
+	if status == http.StatusTooManyRequests && !th.limited ||
+		status != http.StatusTooManyRequests && status != http.StatusForbidden && th.limited {
+		t.Fatalf("status %d read as limited=%v", status, th.limited)
+	}
+	lower := bytes.ToLower(body)
+	if status == http.StatusForbidden && len(h) == 0 && !bytes.Contains(lower, []byte("rate")) && !bytes.Contains(lower, []byte("abuse")) && th.limited {
+		t.Fatalf("a plain 403 (body %q) read as a rate limit", body)
+	}
+}
+
 // FuzzParseThrottle reads any error answer's rate-limit headers and body:
 // only a 429 or a 403 is a rate limit (a 429 always), a known wait is
 // consistent with its retry time (never before now), comes from one of
@@ -87,14 +101,7 @@ func FuzzParseThrottle(f *testing.F) {
 			}
 		}
 		th := parseThrottle(status, h, body, fuzzNow, int(hits))
-		if status == http.StatusTooManyRequests && !th.limited ||
-			status != http.StatusTooManyRequests && status != http.StatusForbidden && th.limited {
-			t.Fatalf("status %d read as limited=%v", status, th.limited)
-		}
-		lower := bytes.ToLower(body)
-		if status == http.StatusForbidden && len(h) == 0 && !bytes.Contains(lower, []byte("rate")) && !bytes.Contains(lower, []byte("abuse")) && th.limited {
-			t.Fatalf("a plain 403 (body %q) read as a rate limit", body)
-		}
+		checkLimited(t, status, h, body, th)
 		_, raOK := retryAfter(retry, fuzzNow)
 		if raOK != (th.rule == ruleRetryAfter) {
 			t.Fatalf("Retry-After %q readable=%v but the rule is %q", retry, raOK, th.rule)
