@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -9,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/matryer/is"
 
+	"github.com/lumosgo/lumos/connectors/postgres/pgtest"
 	"github.com/lumosgo/lumos/errs"
 )
 
@@ -188,4 +191,32 @@ func FuzzParseIDs(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestQuoteLiteralServer: PostgreSQL's own lexer reads quoteLiteral's
+// constants back as the text, with standard_conforming_strings on and off,
+// and so agrees with unquoteEscapeLiteral, FuzzQuoteLiteral's reading.
+func TestQuoteLiteralServer(t *testing.T) {
+	conn := pgtest.Shared(t).Connect(t, "postgres")
+	ctx := context.Background()
+	texts := []string{"", "hunter2", "it's", `back\slash`, `\'; DROP ROLE postgres; --`, `'`, `\`, `\\'`, "''", `E'\x41'`,
+		"\\\n", "naïve €", "$$", `\u0041\101\x41`, "tab\tand\r\nnewline", "\x7f\x01", "SCRAM-SHA-256$4096:c2FsdA==$a2V5:c2Vydg=="}
+	for _, conforming := range []string{"on", "off"} {
+		if _, err := conn.Exec(ctx, "SET standard_conforming_strings = "+conforming, pgx.QueryExecModeSimpleProtocol); err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range texts {
+			t.Run(conforming+"/"+text, func(t *testing.T) {
+				is := is.New(t)
+				var got string
+				err := conn.QueryRow(ctx, "SELECT "+quoteLiteral(text)+"::text", pgx.QueryExecModeDescribeExec).Scan(&got)
+				is.NoErr(err)
+				is.Equal(got, text)
+				read, end, ok := unquoteEscapeLiteral(quoteLiteral(text))
+				is.True(ok)
+				is.Equal(end, len(quoteLiteral(text)))
+				is.Equal(read, got)
+			})
+		}
+	}
 }
