@@ -445,7 +445,7 @@ func (plan *invitationPlan) orgRole(resource, id string) error {
 // teamRole adds a team from a team_role entitlement.
 func (plan *invitationPlan) teamRole(resource, id string) error {
 	slug, ok := strings.CutPrefix(resource, teamPrefix)
-	if !ok || slug == "" {
+	if !ok || !pathName(slug) {
 		return errs.Newf(errs.BadRequest, "A team_role entitlement needs a team resource (team:<slug>), not %q.", resource)
 	}
 	switch id {

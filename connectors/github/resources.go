@@ -262,6 +262,12 @@ type target struct {
 	repo string // repository name
 }
 
+// pathName reports whether a team slug or repository name can stand as
+// one segment of an API path: not empty, and not "." or "..", which a
+// server or proxy removing dot segments would read as the parent path
+// (team:.. would otherwise reach /orgs/{org}/memberships/{user}).
+func pathName(s string) bool { return s != "" && s != "." && s != ".." }
+
 // parseTarget checks an entitlement's type, resource and id against each other.
 func parseTarget(ref toolkit.EntitlementRef) (target, error) {
 	entType, resourceType, resourceID, entID := ref.EntitlementType, ref.ResourceType, ref.ResourceID, ref.EntitlementID
@@ -279,7 +285,7 @@ func parseTarget(ref toolkit.EntitlementRef) (target, error) {
 		}
 	case EntitlementTypeTeamRole:
 		slug, ok := strings.CutPrefix(resourceID, teamPrefix)
-		if !ok || slug == "" || (resourceType != "" && resourceType != ResourceTypeTeam) {
+		if !ok || !pathName(slug) || (resourceType != "" && resourceType != ResourceTypeTeam) {
 			return t, mismatch("a team (team:<slug>)")
 		}
 		if entID != "member" && entID != "maintainer" {
@@ -288,7 +294,7 @@ func parseTarget(ref toolkit.EntitlementRef) (target, error) {
 		t.team = slug
 	case EntitlementTypeRepoPermission:
 		name, ok := strings.CutPrefix(resourceID, repoPrefix)
-		if !ok || name == "" || (resourceType != "" && resourceType != ResourceTypeRepository) {
+		if !ok || !pathName(name) || (resourceType != "" && resourceType != ResourceTypeRepository) {
 			return t, mismatch("a repository (repo:<name>)")
 		}
 		if entID == "" {

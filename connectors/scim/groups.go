@@ -11,6 +11,29 @@ import (
 	"github.com/lumosgo/lumos/toolkit/paginate"
 )
 
+// eqFilter is the SCIM filter `attr eq "value"`, value written as the JSON
+// string RFC 7644 §3.4.2.2 asks for: quote and backslash escaped, control
+// characters and DEL as \u00XX, an invalid byte as U+FFFD (Go's %q wrote
+// \x01 or \xff, which are no JSON escapes, so the server could not parse
+// the filter).
+func eqFilter(attr, value string) string {
+	var b strings.Builder
+	b.WriteString(attr + ` eq "`)
+	for _, r := range strings.ToValidUTF8(value, "\uFFFD") {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
 // group is the part of a SCIM Group the connector reads.
 type group struct {
 	ID          string `json:"id"`
@@ -146,7 +169,7 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 	}
 	var extra url.Values
 	if ss.s.FilterSupported {
-		extra = url.Values{"filter": {fmt.Sprintf("members.value eq %q", id)}}
+		extra = url.Values{"filter": {eqFilter("members.value", id)}}
 	}
 	out := []toolkit.FoundEntitlementAssociation{}
 	err = scan(ctx, ss, listPath(ss.s.GroupsPath, 1, ss.s.PageSize, extra), func(gs []group) bool {
@@ -267,7 +290,7 @@ func (ss *session) usersByGroup() paginate.Nested[group, toolkit.FoundEntitlemen
 			return kept, next, nil
 		},
 		InnerFirst: func(g group) string {
-			return listPath(ss.s.UsersPath, 1, ss.s.PageSize, url.Values{"filter": {fmt.Sprintf("groups.value eq %q", g.ID)}})
+			return listPath(ss.s.UsersPath, 1, ss.s.PageSize, url.Values{"filter": {eqFilter("groups.value", g.ID)}})
 		},
 		Inner: func(ctx context.Context, g group, at string) ([]toolkit.FoundEntitlementAssociation, string, error) {
 			us, next, err := getList[user](ctx, ss, at)

@@ -61,6 +61,9 @@ func parseThrottle(status int, h http.Header, body []byte, now time.Time, second
 			bytes.Contains(lower, []byte("rate limit"))
 	}
 	set := func(d delay, rule string) {
+		if d.reset.Before(now) { // a date already past: try again now, not "after" that date
+			d.reset = now
+		}
 		th.known, th.wait, th.reset, th.rule = true, d.wait, d.reset, rule
 	}
 	if raOK {
