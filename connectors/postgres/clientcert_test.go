@@ -21,7 +21,9 @@ import (
 func TestClientCertificates(t *testing.T) {
 	srv, c := pgtest.StartClientCert(t)
 	plain := pgtest.Shared(t) // a server without TLS
-	pair := func(cert, key string) map[string]any { return map[string]any{"client_certificate": cert, "client_key": key} }
+	pair := func(cert, key string) map[string]any {
+		return map[string]any{"client_certificate": cert, "client_key": key}
+	}
 	with := func(m map[string]any, more ...any) map[string]any {
 		out := map[string]any{}
 		for k, v := range m {

@@ -13,7 +13,9 @@
 //     "<resource id>:<PRIVILEGE>" (a privilege on that object), e.g.
 //     "db:16390:CONNECT" or "table:16390:16412:SELECT".
 //
-// The one credential is basic: a PostgreSQL role name and its password.
+// The one credential is basic: a PostgreSQL role name and its password
+// (empty when the server authenticates the role by the TLS client
+// certificate of the client_certificate and client_key settings).
 package postgres
 
 import (
@@ -28,7 +30,8 @@ import (
 // Version is the connector's version.
 const Version = "0.1.0"
 
-// CredentialBasic is the id of the one credential: a role name and password.
+// CredentialBasic is the id of the one credential: a role name and password
+// (the password may be empty with client-certificate authentication).
 const CredentialBasic = "basic"
 
 // Resource types.
@@ -103,7 +106,7 @@ func build() *toolkit.Integration {
 		AppID:   "postgres",
 		Version: Version,
 		Credentials: []toolkit.CredentialConfig{
-			{ID: CredentialBasic, Type: toolkit.AuthBasic, Description: "A PostgreSQL role name and its password (see README.md for the privileges it needs)."},
+			{ID: CredentialBasic, Type: toolkit.AuthBasic, Description: "A PostgreSQL role name and its password (see README.md for the privileges it needs); the password may be empty when the server logs the role in by its client certificate (settings client_certificate and client_key)."},
 		},
 		Settings:    Settings{},
 		MaxPageSize: MaxPageSize,

@@ -33,10 +33,10 @@ type session struct {
 // to nothing yet.
 func newSession[P any](ctx context.Context, req toolkit.Request[P]) (*session, error) {
 	s, err := decodeSettings(req.Settings)
+	addKeySecrets(ctx, s) // before any error: a refused key is a secret too
 	if err != nil {
 		return nil, err
 	}
-	addKeySecrets(ctx, s)
 	var basic *toolkit.BasicCredential
 	if req.Auth != nil {
 		basic = req.Auth.Basic
