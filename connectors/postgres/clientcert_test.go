@@ -1,13 +1,16 @@
 package postgres_test
 
 import (
+	"context"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"strings"
 	"testing"
 
 	"github.com/matryer/is"
 
+	"github.com/lumosgo/lumos/connectors/postgres"
 	"github.com/lumosgo/lumos/connectors/postgres/pgtest"
 	"github.com/lumosgo/lumos/toolkit"
 	"github.com/lumosgo/lumos/toolkit/connectortest/hostile"
@@ -148,4 +151,48 @@ func keyParts(key string) []string {
 		}
 	}
 	return parts
+}
+
+// TestClientKeyIsSecret reads the settings schema app_info publishes: the
+// key is a secret setting, the certificate is not.
+func TestClientKeyIsSecret(t *testing.T) {
+	is := is.New(t)
+	var doc any
+	is.NoErr(json.Unmarshal(postgres.Integration().Dispatch(context.Background(), "app_info", []byte(`{"request":{}}`)), &doc))
+	for _, c := range []struct {
+		setting string
+		secret  bool
+	}{
+		{"client_key", true},
+		{"client_certificate", false},
+		{"ca_certificate", false},
+	} {
+		t.Run(c.setting, func(t *testing.T) {
+			is := is.New(t)
+			found := properties(doc, c.setting)
+			is.True(len(found) > 0) // the setting is in the schema
+			for _, p := range found {
+				is.Equal(p["x-secret"] == true, c.secret)
+			}
+		})
+	}
+}
+
+// properties finds every object under a key name in a decoded JSON document.
+func properties(doc any, name string) []map[string]any {
+	var out []map[string]any
+	switch v := doc.(type) {
+	case map[string]any:
+		for k, sub := range v {
+			if m, ok := sub.(map[string]any); ok && k == name {
+				out = append(out, m)
+			}
+			out = append(out, properties(sub, name)...)
+		}
+	case []any:
+		for _, sub := range v {
+			out = append(out, properties(sub, name)...)
+		}
+	}
+	return out
 }
