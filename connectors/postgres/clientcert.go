@@ -10,6 +10,10 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lumosgo/lumos/errs"
 	"github.com/lumosgo/lumos/toolkit"
@@ -175,8 +179,8 @@ func withClientCert(tc *tls.Config, s Settings) (*tls.Config, error) {
 // prefer the plain-text retry that follows has failed too, but the refusal
 // of the certificate is the cause worth reporting.
 func certRefused(err error, s Settings) error {
-	var alert *net.OpError
-	if !s.hasClientCert() || !errors.As(err, &alert) || alert.Op != "remote error" {
+	alert := remoteAlert(err)
+	if !s.hasClientCert() || alert == nil {
 		return nil
 	}
 	reason := alert.Err.Error()
@@ -189,4 +193,55 @@ func certRefused(err error, s Settings) error {
 		msg += " The retry without TLS that sslmode prefer makes, which sends no certificate, failed too."
 	}
 	return errs.Wrap(err, errs.Unauthorized, msg)
+}
+
+// keepCertAlert wraps a TLS connection so that the server's refusal of the
+// client certificate is not lost. With TLS 1.3 the server checks the
+// certificate after the client has finished its handshake: it sends an
+// alert and closes the connection, and the client's next write, the
+// startup message, may fail with a reset before the alert is read. Such a
+// write then reads what the server sent, and its error carries the alert.
+func keepCertAlert(_ context.Context, _ *pgconn.Config, conn net.Conn) (net.Conn, error) {
+	if _, ok := conn.(*tls.Conn); !ok {
+		return conn, nil // sslmode prefer's plain-text retry
+	}
+	return alertConn{conn}, nil
+}
+
+// alertConn is a TLS connection whose failed writes look for the alert the
+// server sent before closing.
+type alertConn struct{ net.Conn }
+
+func (c alertConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	if err == nil || !(errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
+		return n, err
+	}
+	_ = c.Conn.SetReadDeadline(time.Now().Add(time.Second))
+	var one [1]byte
+	_, rerr := c.Conn.Read(one[:])
+	if remoteAlert(rerr) != nil {
+		return n, fmt.Errorf("%w (the server had sent %w)", err, rerr)
+	}
+	return n, err
+}
+
+// remoteAlert is the first TLS alert received from the server found in
+// err's tree, nil when there is none. (errors.As would stop at the first
+// *net.OpError, which may be a failed write's.)
+func remoteAlert(err error) *net.OpError {
+	if op, ok := err.(*net.OpError); ok && op.Op == "remote error" {
+		return op
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return remoteAlert(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if op := remoteAlert(e); op != nil {
+				return op
+			}
+		}
+	}
+	return nil
 }

@@ -149,6 +149,9 @@ func (ss *session) config(db string) (*pgx.ConnConfig, error) {
 		return nil, err
 	}
 	cfg.TLSConfig = tc
+	if s.hasClientCert() {
+		cfg.AfterNetConnect = keepCertAlert
+	}
 	cfg.Fallbacks = nil
 	if s.SSLMode == SSLPrefer { // TLS first, then the same server in plain text
 		cfg.Fallbacks = []*pgconn.FallbackConfig{{Host: cfg.Host, Port: cfg.Port}}
