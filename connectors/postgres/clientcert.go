@@ -94,15 +94,20 @@ func certificateBlocks(text string) ([]byte, error) {
 
 // keyBlock is the private key block of the client_key setting, checked to
 // parse; an encrypted key is refused. OpenSSL's "EC PARAMETERS" block, which
-// may precede an EC key, is skipped.
+// may precede an EC key, and certificates (a file holding the certificate
+// and its key, which libpq also reads) are skipped.
 func keyBlock(text string) (*pem.Block, error) {
 	rest := []byte(text)
+	sawCert := false
 	for {
 		var b *pem.Block
-		if b, rest = pem.Decode(rest); b == nil {
+		if b, rest = pem.Decode(rest); b == nil && sawCert {
+			return nil, errs.New(errs.BadRequest, "Invalid settings: client_key holds a certificate but no private key; it takes the certificate's private key (the certificate goes in client_certificate).")
+		} else if b == nil {
 			return nil, errs.New(errs.BadRequest, "Invalid settings: client_key holds no PEM private key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY).")
 		}
-		if b.Type == "EC PARAMETERS" {
+		if b.Type == "EC PARAMETERS" || b.Type == "CERTIFICATE" {
+			sawCert = sawCert || b.Type == "CERTIFICATE"
 			continue
 		}
 		if b.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED") {
@@ -121,8 +126,6 @@ func keyBlock(text string) (*pem.Block, error) {
 		case "EC PRIVATE KEY":
 			form = "SEC 1 EC"
 			_, err = x509.ParseECPrivateKey(b.Bytes)
-		case "CERTIFICATE":
-			return nil, errs.New(errs.BadRequest, "Invalid settings: client_key holds a certificate; it takes the certificate's private key (the certificate goes in client_certificate).")
 		default:
 			return nil, errs.Newf(errs.BadRequest, "Invalid settings: client_key holds a PEM block of type %q; it takes a PRIVATE KEY (PKCS#8), RSA PRIVATE KEY (PKCS#1) or EC PRIVATE KEY (SEC 1) block.", b.Type)
 		}
@@ -134,23 +137,44 @@ func keyBlock(text string) (*pem.Block, error) {
 	}
 }
 
-// addKeySecrets registers the client key as a call secret: its text as
-// given and the base64 body of each of its PEM blocks on one line, so that
-// neither is written anywhere.
+// addKeySecrets registers the client key as a call secret, so that it is
+// written nowhere: its text as given, and for each PEM block the body on one
+// line and each line of the body. A private key pasted into the
+// client_certificate setting (which is refused) is registered too.
 func addKeySecrets(ctx context.Context, s Settings) {
-	key := strings.TrimSpace(s.ClientKey)
-	if key == "" {
-		return
+	if key := strings.TrimSpace(s.ClientKey); key != "" {
+		toolkit.AddSecret(ctx, s.ClientKey)
+		toolkit.AddSecret(ctx, key)
+		addBlockSecrets(ctx, key, func(string) bool { return true })
 	}
-	toolkit.AddSecret(ctx, s.ClientKey)
-	toolkit.AddSecret(ctx, key)
-	rest := []byte(key)
+	addBlockSecrets(ctx, s.ClientCertificate, func(typ string) bool { return strings.Contains(typ, "PRIVATE KEY") })
+}
+
+// addBlockSecrets registers the PEM blocks of text whose type is kept: the
+// body as one base64 line, and each line of at least 24 characters of the
+// body as written in text.
+func addBlockSecrets(ctx context.Context, text string, keep func(typ string) bool) {
+	inside := false
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "-----BEGIN "):
+			inside = keep(strings.TrimSuffix(strings.TrimPrefix(line, "-----BEGIN "), "-----"))
+		case strings.HasPrefix(line, "-----END "):
+			inside = false
+		case inside && len(line) >= 24 && !strings.Contains(line, ":"):
+			toolkit.AddSecret(ctx, line)
+		}
+	}
+	rest := []byte(text)
 	for {
 		var b *pem.Block
 		if b, rest = pem.Decode(rest); b == nil {
 			return
 		}
-		toolkit.AddSecret(ctx, base64.StdEncoding.EncodeToString(b.Bytes))
+		if keep(b.Type) {
+			toolkit.AddSecret(ctx, base64.StdEncoding.EncodeToString(b.Bytes))
+		}
 	}
 }
 
