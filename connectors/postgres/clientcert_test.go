@@ -19,8 +19,8 @@ import (
 // TestClientCertificates logs in with client certificates to a server
 // whose pg_hba.conf asks for them (pgtest.HBA): with the cert method (no
 // password) and with scram-sha-256 clientcert=verify-full, in each sslmode
-// and key form; and checks every way of getting it wrong. No answer or log
-// record holds any part of any private key.
+// and key form; and checks every way of getting it wrong. No answer, log
+// record or line of the server's log holds any part of any private key.
 func TestClientCertificates(t *testing.T) {
 	srv, c := pgtest.StartClientCert(t)
 	plain := pgtest.Shared(t) // a server without TLS
@@ -103,6 +103,16 @@ func TestClientCertificates(t *testing.T) {
 			"bad_request", []string{"PKCS#8", "cannot be read"}},
 	}
 	keys := []string{c.Key, c.KeyPKCS8, c.RSAKey, c.ChainKey, c.ScramKey, c.OtherCAKey, c.EncryptedKey, c.LegacyEncryptedKey, damage(c.KeyPKCS8)}
+	t.Cleanup(func() { // nor is any in the server's log
+		serverLog := pgtest.ReadLog(t, srv)
+		for _, key := range keys {
+			for _, part := range keyParts(key) {
+				if strings.Contains(serverLog, part) {
+					t.Errorf("a part of a key is in the server's log: %.20s…", part)
+				}
+			}
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			is := is.New(t)
