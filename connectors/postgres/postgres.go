@@ -13,7 +13,9 @@
 //     "<resource id>:<PRIVILEGE>" (a privilege on that object), e.g.
 //     "db:16390:CONNECT" or "table:16390:16412:SELECT".
 //
-// The one credential is basic: a PostgreSQL role name and its password.
+// The one credential is basic: a PostgreSQL role name and its password
+// (empty when the server authenticates the role by the TLS client
+// certificate of the client_certificate and client_key settings).
 package postgres
 
 import (
@@ -28,7 +30,8 @@ import (
 // Version is the connector's version.
 const Version = "0.1.0"
 
-// CredentialBasic is the id of the one credential: a role name and password.
+// CredentialBasic is the id of the one credential: a role name and password
+// (the password may be empty with client-certificate authentication).
 const CredentialBasic = "basic"
 
 // Resource types.
@@ -77,6 +80,8 @@ type Settings struct {
 	ExtraDatabases        []string `json:"extra_databases" title:"Other databases to inspect" description:"Names of further databases whose schemas and tables are listed (each needs a connection of its own)."`
 	SSLMode               string   `json:"sslmode" default:"prefer" enum:"disable,prefer,require,verify-ca,verify-full" title:"SSL mode" description:"As libpq's sslmode: disable, prefer (TLS when the server offers it), require (TLS, certificate not checked unless a CA is given), verify-ca (certificate checked against the CA), verify-full (certificate and host name checked)."`
 	CACertificate         string   `json:"ca_certificate" title:"CA certificate (PEM)" description:"The PEM certificate(s) of the CA that signed the server's certificate, for verify-ca and verify-full (the system's CAs when empty)."`
+	ClientCertificate     string   `json:"client_certificate" title:"Client certificate (PEM)" description:"The PEM certificate the connector presents to the server (libpq's sslcert), optionally followed by its intermediate CA certificates; for servers whose pg_hba.conf asks for a client certificate (the cert method, or clientcert=verify-ca/verify-full). Needs client_key, and an sslmode other than disable."`
+	ClientKey             string   `json:"client_key" secret:"true" title:"Client private key (PEM)" description:"The unencrypted PEM private key of client_certificate (libpq's sslkey): PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 RSA (BEGIN RSA PRIVATE KEY) or SEC 1 EC (BEGIN EC PRIVATE KEY). A key protected by a passphrase is refused."`
 	ObjectKinds           []string `json:"object_kinds" title:"Object kinds" description:"Which objects are resources with privilege entitlements: any of databases, schemas, tables. Default databases and schemas."`
 	IncludeSystemRoles    bool     `json:"include_system_roles" title:"Include system roles" description:"List PostgreSQL's predefined roles (names starting with pg_) as accounts and entitlements."`
 	ListNoLoginRoles      bool     `json:"list_nologin_roles" title:"List roles that cannot log in" description:"List every role as an account, those without LOGIN as suspended; by default only roles that can log in are accounts."`
@@ -101,7 +106,7 @@ func build() *toolkit.Integration {
 		AppID:   "postgres",
 		Version: Version,
 		Credentials: []toolkit.CredentialConfig{
-			{ID: CredentialBasic, Type: toolkit.AuthBasic, Description: "A PostgreSQL role name and its password (see README.md for the privileges it needs)."},
+			{ID: CredentialBasic, Type: toolkit.AuthBasic, Description: "A PostgreSQL role name and its password (see README.md for the privileges it needs); the password may be empty when the server logs the role in by its client certificate (settings client_certificate and client_key)."},
 		},
 		Settings:    Settings{},
 		MaxPageSize: MaxPageSize,

@@ -33,6 +33,7 @@ type session struct {
 // to nothing yet.
 func newSession[P any](ctx context.Context, req toolkit.Request[P]) (*session, error) {
 	s, err := decodeSettings(req.Settings)
+	addKeySecrets(ctx, s) // before any error: a refused key is a secret too
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +100,9 @@ func decodeSettings(raw []byte) (Settings, error) {
 			return s, err
 		}
 	}
+	if err := checkClientCert(s); err != nil {
+		return s, err
+	}
 	if s.ConnectTimeoutSeconds <= 0 {
 		s.ConnectTimeoutSeconds = 10
 	}
@@ -145,6 +149,9 @@ func (ss *session) config(db string) (*pgx.ConnConfig, error) {
 		return nil, err
 	}
 	cfg.TLSConfig = tc
+	if s.hasClientCert() {
+		cfg.AfterNetConnect = keepCertAlert
+	}
 	cfg.Fallbacks = nil
 	if s.SSLMode == SSLPrefer { // TLS first, then the same server in plain text
 		cfg.Fallbacks = []*pgconn.FallbackConfig{{Host: cfg.Host, Port: cfg.Port}}
@@ -154,8 +161,19 @@ func (ss *session) config(db string) (*pgx.ConnConfig, error) {
 
 // tlsConfig is the TLS configuration of the sslmode setting: prefer and
 // require check no certificate (unless a CA is given, as libpq does),
-// verify-ca checks the chain, verify-full the chain and the host name.
+// verify-ca checks the chain, verify-full the chain and the host name. In
+// every mode the client certificate, when configured, is presented.
 func (ss *session) tlsConfig() (*tls.Config, error) {
+	tc, err := ss.serverCheck()
+	if err != nil {
+		return nil, err
+	}
+	return withClientCert(tc, ss.s)
+}
+
+// serverCheck is the part of the TLS configuration that checks the
+// server's certificate, as the sslmode setting says.
+func (ss *session) serverCheck() (*tls.Config, error) {
 	s := ss.s
 	var roots *x509.CertPool
 	if strings.TrimSpace(s.CACertificate) != "" {
@@ -216,6 +234,9 @@ func (ss *session) conn(ctx context.Context, db string) (*pgx.Conn, error) {
 	}
 	c, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
+		if refused := certRefused(err, ss.s); refused != nil {
+			return nil, refused
+		}
 		return nil, connectError(err, ss.s, db)
 	}
 	ss.conns[db] = c
