@@ -89,15 +89,22 @@ const passwordModifyOID = "1.3.6.1.4.1.4203.1.11.1"
 // initialPassword is the payload's password ("" when absent), registered
 // as a secret of the call before anything else can log or fail.
 func initialPassword(ctx context.Context, p CreateAccountPayload) (string, error) {
-	if p.Password == nil {
+	return payloadPassword(ctx, p.Password,
+		"create_account: password is empty; leave it out to create the account without a password.")
+}
+
+// payloadPassword is a payload's password ("" when absent), registered as
+// a secret of the call first; an empty one is refused with ifEmpty, since
+// Password Modify with no new password asks the server to make one up.
+func payloadPassword(ctx context.Context, pw *string, ifEmpty string) (string, error) {
+	if pw == nil {
 		return "", nil
 	}
-	toolkit.AddSecret(ctx, *p.Password)
-	if *p.Password == "" {
-		// Password Modify with no new password asks the server to make one up.
-		return "", errs.New(errs.BadRequest, "create_account: password is empty; leave it out to create the account without a password.")
+	toolkit.AddSecret(ctx, *pw)
+	if *pw == "" {
+		return "", errs.New(errs.BadRequest, ifEmpty)
 	}
-	return *p.Password, nil
+	return *pw, nil
 }
 
 // checkPasswordTransport refuses a password for Active Directory over a

@@ -58,15 +58,7 @@ func (c *config) changes(p AccountUpdate, out *AccountFields) []attrChange {
 // newPassword is the payload's password ("" when absent), registered as a
 // secret of the call before anything else can log or fail.
 func newPassword(ctx context.Context, p AccountUpdate) (string, error) {
-	if p.Password == nil {
-		return "", nil
-	}
-	toolkit.AddSecret(ctx, *p.Password)
-	if *p.Password == "" {
-		// Password Modify with no new password asks the server to make one up.
-		return "", errs.New(errs.BadRequest, "update_account: password is empty; leave it out to keep the current password.")
-	}
-	return *p.Password, nil
+	return payloadPassword(ctx, p.Password, "update_account: password is empty; leave it out to keep the current password.")
 }
 
 // checkUpdate refuses, before anything is sent, an update that asks for
