@@ -38,7 +38,7 @@ func TestConformanceOnTheMock(t *testing.T) {
 		"PASS  hostile envelopes ",
 		"SKIP  writes: assign_entitlement twice ", "writes are not allowed",
 		"Limits: page size 50; at most 10000 items and 1000 pages per listing; time budget 5m0s\n",
-		"\nPASS: 28 checks, 25 passed, 0 failed, 3 skipped in ",
+		"\nPASS: 38 checks, 34 passed, 0 failed, 4 skipped in ",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("the report lacks %q:\n%s", want, r.stdout)
@@ -66,7 +66,7 @@ func TestConformanceWrites(t *testing.T) {
 		is.Equal(r.code, cli.ExitFatal)
 		is.True(strings.Contains(r.stdout, "FAIL  writes: assign_entitlement twice"))
 		is.True(strings.Contains(r.stdout, "use StatelessWrites (--stateless-writes)"))
-		is.Equal(r.stderr, "lumos: conformance: 1 of 28 checks failed: writes: assign_entitlement twice\n")
+		is.Equal(r.stderr, "lumos: conformance: 1 of 38 checks failed: writes: assign_entitlement twice\n")
 	})
 }
 
@@ -100,8 +100,8 @@ func TestConformanceFailures(t *testing.T) {
 		is.True(strings.Contains(r.stdout, "validate_credentials failed: unauthorized: The mock rejects an empty username or password."))
 		is.True(regexp.MustCompile(`\nSKIP  list_accounts: drain +not run: validate_credentials failed\n`).MatchString(r.stdout))
 		is.True(strings.Contains(r.stdout, "PASS  hostile envelopes ")) // checks needing no credentials still run
-		is.True(strings.Contains(r.stdout, "\nFAIL: 28 checks, 5 passed, 1 failed, 22 skipped in "))
-		is.Equal(r.stderr, "lumos: conformance: 1 of 28 checks failed: validate_credentials\n")
+		is.True(strings.Contains(r.stdout, "\nFAIL: 38 checks, 5 passed, 1 failed, 32 skipped in "))
+		is.Equal(r.stderr, "lumos: conformance: 1 of 38 checks failed: validate_credentials\n")
 	})
 	t.Run("bad auth skips the writes", func(t *testing.T) {
 		t.Parallel()
@@ -118,7 +118,7 @@ func TestConformanceFailures(t *testing.T) {
 		r := run("", "lumos", "conformance", "mock", "--json", `{"auth":{"basic":{"username":"foo","password":"bar"}}}`, "--skip", "hostile envelopes")
 		is.Equal(r.code, cli.ExitFatal)
 		is.True(strings.Contains(r.stdout, "validate_credentials failed: bad_request: No settings passed on request: mock requires Settings"))
-		is.Equal(r.stderr, "lumos: conformance: 1 of 28 checks failed: validate_credentials\n") // the listings are skipped, not failed again
+		is.Equal(r.stderr, "lumos: conformance: 1 of 38 checks failed: validate_credentials\n") // the listings are skipped, not failed again
 	})
 }
 

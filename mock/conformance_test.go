@@ -39,9 +39,10 @@ func TestConformance(t *testing.T) {
 			t.Errorf("%s is not fully validated: %s", name, res.Summary)
 		}
 	}
-	// Only list_custom_attributes_schema, which is not paged, has no token to tamper with.
+	// Only list_custom_attributes_schema, which is not paged, has no token to
+	// tamper with or to resume from with smaller pages.
 	for _, res := range report.Checks {
-		if res.Status == conformance.Skip && res.Name != "list_custom_attributes_schema: tampered token" {
+		if res.Status == conformance.Skip && !strings.HasPrefix(res.Name, "list_custom_attributes_schema: ") {
 			t.Errorf("%s skipped: %s", res.Name, res.Summary)
 		}
 	}

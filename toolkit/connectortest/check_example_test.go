@@ -39,6 +39,7 @@ func ExampleCheck() {
 	// pass validate_credentials
 	// pass list_accounts: drain
 	// skip list_accounts: tampered token
+	// skip list_accounts: smaller pages
 	// pass hostile envelopes
 	// skip writes: assign_entitlement twice
 	// skip writes: unassign_entitlement twice

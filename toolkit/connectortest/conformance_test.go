@@ -73,17 +73,20 @@ func TestConformanceFailsABrokenConnector(t *testing.T) {
 		`duplicate id integration_specific_id="r2": on page 2, first seen on page 1`,
 		"conformance of broken: list_resources: tampered token: 4 of 4 altered tokens not answered invalid_page_token",
 		"a token that was never issued is accepted (a page came back), want invalid_page_token",
+		"conformance of broken: list_accounts: smaller pages",
+		`call 2 repeats integration_specific_id="u3", already returned before`,
+		"conformance of broken: list_resources: smaller pages",
 		"conformance of broken: list_entitlements: drain",
 		"page 1: the connector answered an error: unexpected_error: The capability failed unexpectedly: panic: entitlements are not ready",
 	)
-	if report.OK() || report.Failed != 4 {
-		t.Errorf("report: OK %v, %d failed, want 4 failures:\n%s", report.OK(), report.Failed, report.Text())
+	if report.OK() || report.Failed != 6 {
+		t.Errorf("report: OK %v, %d failed, want 6 failures:\n%s", report.OK(), report.Failed, report.Text())
 	}
 	want := map[string]conformance.Status{
 		"info": conformance.Pass, "schemas": conformance.Pass, "app_info": conformance.Pass, "validate_credentials": conformance.Pass,
-		"list_accounts: drain": conformance.Fail, "list_accounts: tampered token": conformance.Pass,
-		"list_resources: drain": conformance.Fail, "list_resources: tampered token": conformance.Fail,
-		"list_entitlements: drain": conformance.Fail, "list_entitlements: tampered token": conformance.Skip,
+		"list_accounts: drain": conformance.Fail, "list_accounts: tampered token": conformance.Pass, "list_accounts: smaller pages": conformance.Fail,
+		"list_resources: drain": conformance.Fail, "list_resources: tampered token": conformance.Fail, "list_resources: smaller pages": conformance.Fail,
+		"list_entitlements: drain": conformance.Fail, "list_entitlements: tampered token": conformance.Skip, "list_entitlements: smaller pages": conformance.Skip,
 		"hostile envelopes": conformance.Pass, "secrets": conformance.Pass,
 		"writes: assign_entitlement twice": conformance.Skip, "writes: unassign_entitlement twice": conformance.Skip,
 	}
@@ -97,7 +100,7 @@ func TestConformanceFailsABrokenConnector(t *testing.T) {
 	}
 	// The whole report is logged for go test -v.
 	if logs := strings.Join(r.logs, "\n"); !strings.Contains(logs, "Conformance of broken 0.0.1") ||
-		!strings.Contains(logs, "FAIL  list_entitlements: drain") || !strings.Contains(logs, "FAIL: 14 checks, 7 passed, 4 failed, 3 skipped") {
+		!strings.Contains(logs, "FAIL  list_entitlements: drain") || !strings.Contains(logs, "FAIL: 17 checks, 7 passed, 6 failed, 4 skipped") {
 		t.Errorf("the logged report reads:\n%s", logs)
 	}
 }

@@ -362,7 +362,11 @@ func (f Flat[E]) fill(ctx context.Context, r *run[E]) error {
 
 // next is the position of the page to fetch now, or false when the call
 // must stop before it: the page is full, or (WholePages) the page might
-// not fit.
+// not fit and the call already has entries. A call that has none reads the
+// page anyway and returns the part that fits (the token then points inside
+// it), so a caller that lowers page.size between calls, or an API whose
+// next link names a larger page than was asked for, still gets entries on
+// every call.
 func (f Flat[E]) next(r *run[E]) (string, bool) {
 	room := r.room()
 	if room <= 0 {
@@ -371,7 +375,7 @@ func (f Flat[E]) next(r *run[E]) (string, bool) {
 	at, size := r.cur.URL, r.perPage
 	switch {
 	case at == "" && r.l.WholePages && f.FirstFor != nil:
-		if room < (r.perPage+1)/2 {
+		if room < (r.perPage+1)/2 && len(r.out) > 0 {
 			return "", false // start the phase with whole pages on the next call
 		}
 		size = min(room, r.perPage)
@@ -385,7 +389,7 @@ func (f Flat[E]) next(r *run[E]) (string, bool) {
 			size = n
 		}
 	}
-	if r.l.WholePages && room < size {
+	if r.l.WholePages && room < size && len(r.out) > 0 {
 		return "", false
 	}
 	return at, true

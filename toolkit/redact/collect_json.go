@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/json"
 	"slices"
+	"unicode/utf8"
 )
 
 // CollectJSON adds to secrets every string of the JSON document doc that
@@ -136,9 +137,11 @@ func (s *jsonScanner) str(i int) (string, int) {
 			escaped = true
 			j++
 		case '"':
-			if !escaped {
-				return string(s.doc[i+1 : j]), j + 1
+			if raw := s.doc[i+1 : j]; !escaped && utf8.Valid(raw) {
+				return string(raw), j + 1
 			}
+			// Escapes and invalid UTF-8 (U+FFFD for each bad byte) read as
+			// a decoder reads them, so the secret is what a handler sees.
 			var v string
 			if json.Unmarshal(s.doc[i:j+1], &v) != nil {
 				return "", -1

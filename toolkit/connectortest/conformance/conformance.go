@@ -32,6 +32,10 @@
 //   - "<capability>: tampered token": a page token the listing issued, changed
 //     (one character, truncated, extended) or replaced by garbage, is answered
 //     with invalid_page_token.
+//   - "<capability>: smaller pages": resumed from a token it issued with a
+//     page.size a third as large, the listing answers pages with at least
+//     one item each unless it is the last, repeating no item already
+//     returned.
 //   - hostile envelopes: malformed JSON, wrong types, a missing request, a
 //     missing credential, an oversized token and an unknown capability come
 //     back as well-formed error envelopes with the right error codes.
@@ -263,6 +267,7 @@ func (r *runner) run() {
 	for _, ci := range r.listCapabilities() {
 		r.step(string(ci.Name)+": drain", ci.Name, func() Result { return r.checkDrain(ci) })
 		r.step(string(ci.Name)+": tampered token", ci.Name, func() Result { return r.checkTamperedToken(ci) })
+		r.step(string(ci.Name)+": smaller pages", ci.Name, func() Result { return r.checkSmallerPages(ci) })
 	}
 	r.step("hostile envelopes", "", r.checkHostile)
 	r.writeChecks()

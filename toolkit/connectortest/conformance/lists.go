@@ -18,6 +18,7 @@ type listing struct {
 	firstFailed bool             // the first page was an error
 	token       string           // the first page token issued
 	tokenSize   int              // the page size that came with it
+	firstIDs    map[string]bool  // the ids of the items on the first page
 }
 
 // listCapabilities returns the standard read capabilities whose result is a
@@ -111,7 +112,7 @@ func (r *runner) checkDrain(ci toolkit.CapabilityInfo) Result {
 	d := &drain{
 		r:        r,
 		name:     ci.Name,
-		l:        &listing{},
+		l:        &listing{firstIDs: map[string]bool{}},
 		keys:     uniqueKeys(ci.Result().Elem()),
 		validate: r.schemas.of(ci.Name),
 		tokens:   map[string]int{},
@@ -205,6 +206,9 @@ func (d *drain) stopSpent() {
 func (d *drain) keep(it map[string]any) {
 	if d.keys != nil {
 		id := idOf(it, d.keys)
+		if d.pages == 1 {
+			d.l.firstIDs[id] = true
+		}
 		if first, dup := d.ids[id]; dup {
 			if d.dups++; d.dups <= maxListed {
 				d.problems = append(d.problems, fmt.Sprintf("duplicate id %s: on page %d, first seen on page %d", id, d.pages, first))
