@@ -97,12 +97,17 @@ type Lister[E any] struct {
 	// PerPage is the upstream page size the phases ask for; 0 means the
 	// Lumos page size.
 	PerPage int
-	// WholePages never fetches an upstream page twice: a call stops before
+	// WholePages fetches an upstream page only once: a call stops before
 	// a page that might not fit in what is left of the Lumos page. A Flat
 	// phase with FirstFor that starts with room for at least half a page
 	// asks for pages of exactly that room; with less room it starts on the
 	// next call. Pages may then hold fewer than size entries where a phase
-	// ends. Use it where one upstream item gives one entry.
+	// ends. The exception is a call that has no entry yet and a page
+	// larger than its whole size (the caller lowered page.size since the
+	// token, or the API's next link names a larger page): it reads that
+	// page and returns the part that fits, and the next call reads it
+	// again to go on inside it, so every call makes progress. Use it where
+	// one upstream item gives one entry.
 	WholePages bool
 	// NestedBudget bounds the upstream requests of one call that reaches a
 	// Nested phase: once that many requests were made, the call returns
