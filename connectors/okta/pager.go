@@ -45,7 +45,10 @@ func limitOf(at string) int {
 	if err != nil {
 		return 0
 	}
-	n, _ := strconv.Atoi(q.Get("limit"))
+	n, err := strconv.Atoi(q.Get("limit"))
+	if err != nil {
+		return 0 // absent, not a number, or beyond an int
+	}
 	return max(n, 0)
 }
 

@@ -3,6 +3,7 @@ package scim
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -62,9 +63,10 @@ func withStart(at string, start int) string {
 // held got items out of total (nil when the server did not say), asked
 // with count; 0 when that page was the last. An empty page always ends the
 // listing; a server that ignores count is followed by what it returned; a
-// changing total is read from the latest page.
+// changing total is read from the latest page. A page ending past the
+// largest int ends the listing.
 func nextStart(start, count, got int, total *int) int {
-	if got == 0 {
+	if got == 0 || got > math.MaxInt-start {
 		return 0
 	}
 	next := start + got
