@@ -152,6 +152,9 @@ func TestMustChangePassword(t *testing.T) {
 			payload: map[string]any{"email": "mc5b@lumos.test", "must_change_password": true}, exists: true, reset: true, email: "mc5b@lumos.test", effect: "noop"},
 		{name: "clear_with_password", tg: tg, capName: "update_account", user: "u00005", payload: map[string]any{"password": "U5-Mc-12", "must_change_password": false},
 			exists: true, bind: "U5-Mc-12", effect: "updated"},
+		{name: "null_alone_is_nothing_asked", tg: tg, capName: "update_account", user: "u00005", payload: map[string]any{"must_change_password": nil},
+			code: "bad_request", want: "nothing to change; give at least one of email, given_name, family_name, display_name, password or must_change_password",
+			exists: true, bind: "U5-Mc-12"},
 		{name: "set_on_account_without_password", tg: tg, capName: "update_account", user: "u00006", payload: map[string]any{"must_change_password": true},
 			exists: true, reset: true, effect: "updated"},
 		// Under a policy with pwdMustChange, slapd sets pwdReset itself on
