@@ -160,9 +160,11 @@ func (c *config) flagChange(e *goldap.Entry, want *bool, password string) flagWr
 // modifyAD changes the attributes, the password (unicodePwd) and
 // pwdLastSet of an Active Directory entry in one modify, so that all happen
 // or none: pwdLastSet 0 expires the password (flagSet), -1 makes the server
-// store the current time (flagClear; accepted only while pwdLastSet is 0
-// or with a new password, which is when the connector sends it).
+// store the current time (flagClear; Samba ignores -1 while pwdLastSet
+// holds a time and no password is set, so flagChange sends it only when
+// pwdLastSet is 0 or with a password).
 func (ss *session) modifyAD(dn string, mod *goldap.ModifyRequest, password string, flag flagWrite) error {
+	attrs := mod != nil
 	if mod == nil {
 		mod = goldap.NewModifyRequest(dn, nil)
 	}
@@ -183,14 +185,17 @@ func (ss *session) modifyAD(dn string, mod *goldap.ModifyRequest, password strin
 		return explain(err, "update_account: Active Directory refused the change (nothing was changed); "+
 			"a password must meet the domain's password policy (length, complexity, history): ")
 	case (password != "" || flag != flagKeep) && goldap.IsErrorWithCode(err, goldap.LDAPResultInsufficientAccessRights):
-		needs := "write access to the attributes"
+		var needs []string
+		if attrs {
+			needs = append(needs, "write access to the attributes")
+		}
 		if flag != flagKeep {
-			needs += " and pwdLastSet"
+			needs = append(needs, "write access to pwdLastSet")
 		}
 		if password != "" {
-			needs += " and the Reset Password right on the user"
+			needs = append(needs, "the Reset Password right on the user")
 		}
-		return explain(err, "update_account: modifying "+dn+" failed, nothing was changed (the bind account needs "+needs+"): ")
+		return explain(err, "update_account: modifying "+dn+" failed, nothing was changed (the bind account needs "+strings.Join(needs, " and ")+"): ")
 	}
 	return explain(err, "update_account: modifying "+dn+" failed, nothing was changed: ")
 }
