@@ -20,7 +20,8 @@ const mustChangePolicyLDIF = "dn: " + mustChangePolicyDN + "\nobjectClass: organ
 	"pwdAttribute: userPassword\npwdMustChange: TRUE\n\n"
 
 // resetterDN is a bind account that may add, delete and write every
-// attribute, userPassword included, but not pwdReset.
+// attribute and manage userPassword (so that ppolicy takes its resets for
+// an administrator's), but not write pwdReset.
 const resetterDN = "cn=resetter," + ldaptest.BaseDN
 
 // changeAfterReset is ppolicy's response control error "the password must
@@ -100,7 +101,7 @@ type mustChangeCase struct {
 func TestMustChangePassword(t *testing.T) {
 	ldif := seeded("groupOfNames") + mustChangePolicyLDIF + bindAccountLDIF(resetterDN, "resetter", writerPassword)
 	access := "access to attrs=pwdReset\n  by dn.exact=\"" + ldaptest.AdminDN + "\" write\n  by * read\n" +
-		"access to attrs=userPassword\n  by dn.exact=\"" + resetterDN + "\" write\n  by anonymous auth\n  by * none\n" +
+		"access to attrs=userPassword\n  by dn.exact=\"" + resetterDN + "\" manage\n  by anonymous auth\n  by * none\n" +
 		"access to *\n  by dn.exact=\"" + resetterDN + "\" write\n  by * read\n"
 	tg := start(t, ldaptest.Options{LDIF: ldif, Access: access}, nil)
 	resetter := *tg
@@ -180,6 +181,13 @@ func TestMustChangePassword(t *testing.T) {
 		// write of pwdReset is left to make.
 		{name: "may_not_write_clear_with_password", tg: &resetter, capName: "update_account", user: "u00007",
 			payload: map[string]any{"password": "U7-Mc-15", "must_change_password": false}, exists: true, bind: "U7-Mc-15", effect: "updated"},
+		// Under a policy with pwdMustChange, slapd sets pwdReset for the
+		// reset, and this bind account may not delete it: the error says
+		// the password was set.
+		{name: "may_not_clear_with_password_under_policy", tg: &resetter, capName: "update_account", user: "u00009",
+			payload: map[string]any{"password": "U9-Mc-16", "must_change_password": false}, policy: true, code: "permission_denied",
+			want:   "update_account: the password was set, but must_change_password could not be applied: the bind account may not write pwdReset",
+			exists: true, reset: true, bind: "U9-Mc-16"},
 		{name: "update_may_not_write_pwdReset", tg: &resetter, capName: "update_account", user: "u00004",
 			payload: map[string]any{"password": "U4-Mc-10", "email": "mc4@lumos.test", "must_change_password": true}, code: "permission_denied",
 			want:   "update_account: the attributes were changed and the password was set, but must_change_password could not be applied",
