@@ -210,7 +210,7 @@ func createAccount(ctx context.Context, req toolkit.Request[CreateAccountPayload
 	if err != nil {
 		return none, err
 	}
-	mustChange, err := req.Request.mustChange("create_account", password)
+	mustChange, err := req.Request.mustChangeOnCreate(password)
 	if err != nil {
 		return none, err
 	}

@@ -20,25 +20,35 @@ type CreateAccountPayload struct {
 	Password *string `json:"password" secret:"true" description:"The new account's initial password; no password when absent. OpenLDAP and generic: set after the add with the Password Modify extended operation (RFC 3062), so the server stores it hashed with its own scheme. Active Directory: sent as unicodePwd in the add, only over TLS (ldaps:// or start_tls), and the account is then created enabled (userAccountControl 512) unless user_status says otherwise."`
 }
 
-// MustChange is the flag, shared by create_account's and update_account's
-// payloads, that asks for the password given in the same call to be
-// changed by the person at the next logon.
+// MustChange is the must_change_password field, shared by
+// create_account's and update_account's payloads: whether the person must
+// choose a new password at the next logon. Absent (nil) leaves that state
+// as it is.
 type MustChange struct {
-	MustChangePassword *bool `json:"must_change_password" description:"Only with a password in the same call (true without one is refused): the person must choose a new password at the next logon. Active Directory: pwdLastSet 0 in the same add or modify as unicodePwd. OpenLDAP, rfc2307, rfc2307bis and generic: the ppolicy operational attribute pwdReset set to TRUE right after the password (the bind account needs write access to pwdReset; a server without ppolicy, where pwdReset is unknown, makes the call unsupported_operation once the password is set, and create_account then deletes the entry again). false or absent: the server's own default."`
+	MustChangePassword *bool `json:"must_change_password" description:"Whether the person must choose a new password at the next logon. Absent or null: that state is left as it is. true: set it; on create_account only with a password in the same call (true without one is refused), on update_account with or without a new password. false: on update_account, clear it (an account not asked to change its password is left as it is); on create_account, nothing beyond the server's default. Active Directory: pwdLastSet 0 for true, -1 for false (the server then stores the current time), in the same add or modify as unicodePwd and the attributes. OpenLDAP, rfc2307, rfc2307bis and generic: ppolicy's operational attribute pwdReset, replaced with TRUE for true or deleted for false, in a modify after the attributes and the password (the bind account needs read and write access to pwdReset; a server without ppolicy, where pwdReset is unknown, makes true unsupported_operation once the rest of the call is done, and create_account then deletes the entry again). Already in the state asked for: nothing is written for it, and update_account is noop when nothing else changes."`
 }
 
-// mustChange reads the payload's must_change_password for the capability
-// capName: true only with a password (password not ""), and refused
-// without one.
-func (m MustChange) mustChange(capName, password string) (bool, error) {
+// mustChangeOnCreate reads create_account's must_change_password: true
+// only with a password (password not ""), refused without one; false and
+// absent both leave the server's default.
+func (m MustChange) mustChangeOnCreate(password string) (bool, error) {
 	if m.MustChangePassword == nil || !*m.MustChangePassword {
 		return false, nil
 	}
 	if password == "" {
-		return false, errs.Newf(errs.BadRequest, "%s: must_change_password applies to the password set by the same call, and there is none; give a password or leave must_change_password out.", capName)
+		return false, errs.New(errs.BadRequest, "create_account: must_change_password applies to the password set by the same call, and there is none; give a password or leave must_change_password out.")
 	}
 	return true, nil
 }
+
+// flagWrite is what an update writes for must_change_password.
+type flagWrite int
+
+const (
+	flagKeep  flagWrite = iota // nothing
+	flagSet                    // the person must change the password
+	flagClear                  // the person need not change it
+)
 
 // pwdReset is ppolicy's operational attribute saying that the password was
 // set by an administrator and must be changed by the person.
@@ -64,20 +74,41 @@ func (ss *session) markReset(dn string) error {
 	return ss.conn.Modify(mod)
 }
 
-// resetFailed is the error of a failed markReset on dn for the capability
-// capName, done saying what the call did before (the password was set …).
-func resetFailed(err error, capName, dn, done string) *errs.Error {
+// unmarkReset deletes pwdReset from the entry dn; an entry that no longer
+// has it (another writer was first) is no error.
+func (ss *session) unmarkReset(dn string) error {
+	mod := goldap.NewModifyRequest(dn, nil)
+	mod.Delete(pwdReset, nil)
+	err := ss.conn.Modify(mod)
+	if goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchAttribute) {
+		return nil
+	}
+	return err
+}
+
+// resetFailed is the error of a failed write of pwdReset on dn for the
+// capability capName (markReset when set, else unmarkReset), done saying
+// what the call did before ("the password was set", …; "" for nothing).
+func resetFailed(err error, capName, dn, done string, set bool) *errs.Error {
 	failed := explain(err, "")
+	lead := capName + ": " + done + ", but must_change_password could not be applied"
+	if done == "" {
+		lead = capName + ": nothing was changed: must_change_password could not be applied"
+	}
+	verb := "setting"
+	if !set {
+		verb = "deleting"
+	}
 	switch {
 	case noPPolicy(err):
 		failed.Code = errs.UnsupportedOperation
-		failed.Message = fmt.Sprintf("%s: %s, but must_change_password could not be applied: this directory does not accept pwdReset "+
-			"on %s (load the ppolicy module and overlay on OpenLDAP, or leave must_change_password out): %s", capName, done, dn, failed.Message)
+		failed.Message = fmt.Sprintf("%s: this directory does not accept pwdReset "+
+			"on %s (load the ppolicy module and overlay on OpenLDAP, or leave must_change_password out): %s", lead, dn, failed.Message)
 	case goldap.IsErrorWithCode(err, goldap.LDAPResultInsufficientAccessRights):
-		failed.Message = fmt.Sprintf("%s: %s, but must_change_password could not be applied: the bind account may not write pwdReset on %s "+
-			"(it needs write access to pwdReset, which ACLs often leave to the rootdn): %s", capName, done, dn, failed.Message)
+		failed.Message = fmt.Sprintf("%s: the bind account may not write pwdReset on %s "+
+			"(it needs write access to pwdReset, which ACLs often leave to the rootdn): %s", lead, dn, failed.Message)
 	default:
-		failed.Message = fmt.Sprintf("%s: %s, but setting pwdReset on %s for must_change_password failed: %s", capName, done, dn, failed.Message)
+		failed.Message = fmt.Sprintf("%s: %s pwdReset on %s failed: %s", lead, verb, dn, failed.Message)
 	}
 	return failed
 }
@@ -189,7 +220,7 @@ func (ss *session) addUser(ctx context.Context, add *goldap.AddRequest, password
 		return nil
 	}
 	if err := ss.markReset(add.DN); err != nil {
-		return ss.undoReset(add.DN, resetFailed(err, "create_account", add.DN, "the entry "+add.DN+" was added and its password was set"))
+		return ss.undoReset(add.DN, resetFailed(err, "create_account", add.DN, "the entry "+add.DN+" was added and its password was set", true))
 	}
 	return nil
 }

@@ -22,7 +22,8 @@ type AccountFields struct {
 }
 
 // AccountUpdate is update_account's payload: the account's id, the
-// attributes to change and a new password.
+// attributes to change, a new password and whether the person must change
+// the password at the next logon.
 type AccountUpdate struct {
 	toolkit.UpdateableAccount
 	AccountFields
@@ -65,7 +66,7 @@ func newPassword(ctx context.Context, p AccountUpdate) (string, error) {
 // nothing, deletes sn where the entry must have one, or sends an Active
 // Directory password over a connection without TLS.
 func (c *config) checkUpdate(p AccountUpdate, password string) error {
-	asked := password != ""
+	asked := password != "" || p.MustChangePassword != nil
 	for _, ch := range c.changes(p, &AccountFields{}) {
 		if ch.want == nil {
 			continue
@@ -76,7 +77,7 @@ func (c *config) checkUpdate(p AccountUpdate, password string) error {
 		}
 	}
 	if !asked {
-		return errs.New(errs.BadRequest, "update_account: nothing to change; give at least one of email, given_name, family_name, display_name or password.")
+		return errs.New(errs.BadRequest, "update_account: nothing to change; give at least one of email, given_name, family_name, display_name, password or must_change_password.")
 	}
 	if password != "" {
 		return c.passwordTransport("update_account", "Nothing was changed.")
@@ -121,18 +122,60 @@ func fieldsOf(c *config, e *goldap.Entry) AccountFields {
 	}
 }
 
-// modifyAD changes the attributes and the password (unicodePwd) of an
-// Active Directory entry in one modify, so that both happen or neither;
-// with mustChange, pwdLastSet 0 in the same modify expires the password.
-func (ss *session) modifyAD(dn string, mod *goldap.ModifyRequest, password string, mustChange bool) error {
+// flagAttr is the attribute holding must_change_password's state:
+// pwdLastSet on Active Directory, ppolicy's pwdReset elsewhere.
+func (c *config) flagAttr() string {
+	if c.ad() {
+		return "pwdLastSet"
+	}
+	return pwdReset
+}
+
+// mustChangeNow reports whether the entry e, read with flagAttr, says the
+// person must change the password at the next logon: pwdLastSet 0 on
+// Active Directory, pwdReset TRUE elsewhere.
+func (c *config) mustChangeNow(e *goldap.Entry) bool {
+	if c.ad() {
+		return e.GetAttributeValue("pwdLastSet") == "0"
+	}
+	return strings.EqualFold(e.GetAttributeValue(pwdReset), "TRUE")
+}
+
+// flagChange is what update_account writes for must_change_password (want,
+// nil when absent) on the entry e: nothing when it is absent, or when no
+// password is given and the entry is already in the state asked for. With a
+// password the flag is always written, since setting a password changes it
+// (Active Directory stores the time in pwdLastSet; ppolicy deletes
+// pwdReset, or sets it under a policy with pwdMustChange).
+func (c *config) flagChange(e *goldap.Entry, want *bool, password string) flagWrite {
+	switch {
+	case want == nil, password == "" && c.mustChangeNow(e) == *want:
+		return flagKeep
+	case *want:
+		return flagSet
+	}
+	return flagClear
+}
+
+// modifyAD changes the attributes, the password (unicodePwd) and
+// pwdLastSet of an Active Directory entry in one modify, so that all happen
+// or none: pwdLastSet 0 expires the password (flagSet), -1 makes the server
+// store the current time (flagClear; Samba ignores -1 while pwdLastSet
+// holds a time and no password is set, so flagChange sends it only when
+// pwdLastSet is 0 or with a password).
+func (ss *session) modifyAD(dn string, mod *goldap.ModifyRequest, password string, flag flagWrite) error {
+	attrs := mod != nil
+	if mod == nil {
+		mod = goldap.NewModifyRequest(dn, nil)
+	}
 	if password != "" {
-		if mod == nil {
-			mod = goldap.NewModifyRequest(dn, nil)
-		}
 		mod.Replace("unicodePwd", []string{unicodePwd(password)})
-		if mustChange {
-			mod.Replace("pwdLastSet", []string{"0"})
-		}
+	}
+	switch flag {
+	case flagSet:
+		mod.Replace("pwdLastSet", []string{"0"})
+	case flagClear:
+		mod.Replace("pwdLastSet", []string{"-1"})
 	}
 	err := ss.conn.Modify(mod)
 	switch {
@@ -141,19 +184,30 @@ func (ss *session) modifyAD(dn string, mod *goldap.ModifyRequest, password strin
 	case password != "" && (goldap.IsErrorWithCode(err, goldap.LDAPResultConstraintViolation) || goldap.IsErrorWithCode(err, goldap.LDAPResultUnwillingToPerform)):
 		return explain(err, "update_account: Active Directory refused the change (nothing was changed); "+
 			"a password must meet the domain's password policy (length, complexity, history): ")
-	case password != "" && goldap.IsErrorWithCode(err, goldap.LDAPResultInsufficientAccessRights):
-		return explain(err, "update_account: modifying "+dn+" failed, nothing was changed "+
-			"(the bind account needs write access to the attributes and the Reset Password right on the user): ")
+	case (password != "" || flag != flagKeep) && goldap.IsErrorWithCode(err, goldap.LDAPResultInsufficientAccessRights):
+		var needs []string
+		if attrs {
+			needs = append(needs, "write access to the attributes")
+		}
+		if flag != flagKeep {
+			needs = append(needs, "write access to pwdLastSet")
+		}
+		if password != "" {
+			needs = append(needs, "the Reset Password right on the user")
+		}
+		return explain(err, "update_account: modifying "+dn+" failed, nothing was changed (the bind account needs "+strings.Join(needs, " and ")+"): ")
 	}
 	return explain(err, "update_account: modifying "+dn+" failed, nothing was changed: ")
 }
 
 // modifyWithPasswordModify changes the attributes of an entry with a
 // modify, then its password with the Password Modify extended operation
-// (checked to be offered before anything is written). ppolicy unlocks an
-// entry whose password is set: a lock the entry had (lock, its
-// pwdAccountLockedTime) is put back. With mustChange, pwdReset is set last.
-func (ss *session) modifyWithPasswordModify(ctx context.Context, dn string, mod *goldap.ModifyRequest, password, lock string, mustChange bool) error {
+// (checked to be offered before anything is written), then pwdReset for
+// must_change_password (flag). ppolicy unlocks an entry whose password is
+// set: a lock the entry had (lock, its pwdAccountLockedTime) is put back.
+// ppolicy also sets or deletes pwdReset when it sets a password, so
+// flagClear after a password deletes pwdReset only if it is there then.
+func (ss *session) modifyWithPasswordModify(ctx context.Context, dn string, mod *goldap.ModifyRequest, password, lock string, flag flagWrite) error {
 	if password != "" {
 		ok, err := ss.offersPasswordModify(ctx)
 		if err != nil {
@@ -169,11 +223,56 @@ func (ss *session) modifyWithPasswordModify(ctx context.Context, dn string, mod 
 			return explain(err, "update_account: modifying "+dn+" failed, nothing was changed: ")
 		}
 	}
-	if password == "" {
-		return nil
+	done := updateDone(mod != nil, password != "")
+	if password != "" {
+		if err := ss.resetPassword(ctx, dn, password, lock, mod != nil); err != nil {
+			return err
+		}
+		if flag == flagClear {
+			set, err := ss.resetNow(ctx, dn)
+			if err != nil {
+				return explain(err, "update_account: "+done+", but reading pwdReset back for must_change_password failed: ")
+			}
+			if !set {
+				flag = flagKeep
+			}
+		}
 	}
+	var err error
+	switch flag {
+	case flagKeep:
+		return nil
+	case flagSet:
+		err = ss.markReset(dn)
+	case flagClear:
+		err = ss.unmarkReset(dn)
+	}
+	if err != nil {
+		return resetFailed(err, "update_account", dn, done, flag == flagSet)
+	}
+	return nil
+}
+
+// updateDone says what update_account has done once the attributes (when
+// attrs) and the password (when password) are written: "" for nothing.
+func updateDone(attrs, password bool) string {
+	switch {
+	case attrs && password:
+		return "the attributes were changed and the password was set"
+	case password:
+		return "the password was set"
+	case attrs:
+		return "the attributes were changed"
+	}
+	return ""
+}
+
+// resetPassword sets the password of the entry dn with the Password Modify
+// extended operation and puts its lock (pwdAccountLockedTime, "" for none)
+// back; attrs says that the attributes were changed before.
+func (ss *session) resetPassword(ctx context.Context, dn, password, lock string, attrs bool) error {
 	done := "nothing was changed"
-	if mod != nil {
+	if attrs {
 		done = "the attributes were changed, the password was not"
 	}
 	if _, err := ss.conn.PasswordModify(goldap.NewPasswordModifyRequest(dn, "", password)); err != nil {
@@ -184,21 +283,19 @@ func (ss *session) modifyWithPasswordModify(ctx context.Context, dn string, mod 
 		return explain(err, fmt.Sprintf("update_account: setting the password of %s failed, %s%s: ", dn, done, why))
 	}
 	if lock != "" {
-		if err := ss.relock(ctx, dn, lock); err != nil {
-			return err
-		}
-	}
-	if !mustChange {
-		return nil
-	}
-	if err := ss.markReset(dn); err != nil {
-		done := "the password was set"
-		if mod != nil {
-			done = "the attributes were changed and the password was set"
-		}
-		return resetFailed(err, "update_account", dn, done)
+		return ss.relock(ctx, dn, lock)
 	}
 	return nil
+}
+
+// resetNow reports whether the entry dn has pwdReset TRUE now.
+func (ss *session) resetNow(ctx context.Context, dn string) (bool, error) {
+	res, err := ss.search(ctx, goldap.NewSearchRequest(dn, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{pwdReset}, nil))
+	if err != nil {
+		return false, err
+	}
+	return len(res.Entries) == 1 && ss.mustChangeNow(res.Entries[0]), nil
 }
 
 // relock puts the entry's pwdAccountLockedTime back to lock when setting
@@ -234,19 +331,16 @@ func (ss *session) readBack(ctx context.Context, dn string) (AccountFields, erro
 	return fieldsOf(ss.config, res.Entries[0]), nil
 }
 
-// updateAccount changes the account's attributes and password: the entry
-// found by id, then one modify of the attributes that differ (with the
-// password on Active Directory), then the password elsewhere. When no
-// password is given and every attribute already has its value, nothing is
-// written and the effect is a noop.
+// updateAccount changes the account's attributes, password and
+// must-change state: the entry found by id, then one modify of the
+// attributes that differ (with the password and pwdLastSet on Active
+// Directory), then the password and pwdReset elsewhere. When no password
+// is given and every attribute and the must-change state already are as
+// asked, nothing is written and the effect is a noop.
 func updateAccount(ctx context.Context, req toolkit.Request[AccountUpdate]) (toolkit.Response[UpdatedAccount], error) {
 	var none toolkit.Response[UpdatedAccount]
 	p := req.Request
 	password, err := newPassword(ctx, p)
-	if err != nil {
-		return none, err
-	}
-	mustChange, err := p.mustChange("update_account", password)
 	if err != nil {
 		return none, err
 	}
@@ -262,18 +356,19 @@ func updateAccount(ctx context.Context, req toolkit.Request[AccountUpdate]) (too
 		return none, err
 	}
 	defer ss.close()
-	k, err := ss.findUser(ctx, p.ID, ss.accountAttrs())
+	k, err := ss.findUser(ctx, p.ID, append(ss.accountAttrs(), ss.flagAttr()))
 	if err != nil {
 		return none, err
 	}
 	mod, fields := ss.updateRequest(k.e, p)
+	flag := ss.flagChange(k.e, p.MustChangePassword, password)
 	eff := toolkit.Noop()
-	if mod != nil || password != "" {
+	if mod != nil || password != "" || flag != flagKeep {
 		eff = toolkit.Updated()
 		if ss.ad() {
-			err = ss.modifyAD(k.e.DN, mod, password, mustChange)
+			err = ss.modifyAD(k.e.DN, mod, password, flag)
 		} else {
-			err = ss.modifyWithPasswordModify(ctx, k.e.DN, mod, password, k.e.GetAttributeValue("pwdAccountLockedTime"), mustChange)
+			err = ss.modifyWithPasswordModify(ctx, k.e.DN, mod, password, k.e.GetAttributeValue("pwdAccountLockedTime"), flag)
 		}
 		if err != nil {
 			return none, err
