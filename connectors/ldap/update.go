@@ -144,12 +144,16 @@ func (c *config) mustChangeNow(e *goldap.Entry) bool {
 // flagChange is what update_account writes for must_change_password (want,
 // nil when absent) on the entry e: nothing when it is absent, or when no
 // password is given and the entry is already in the state asked for. With a
-// password the flag is always written, since setting a password changes it
-// (Active Directory stores the time in pwdLastSet; ppolicy deletes
-// pwdReset, or sets it under a policy with pwdMustChange).
+// password the flag is written, since setting a password changes it
+// (ppolicy deletes pwdReset, or sets it under a policy with pwdMustChange),
+// except false on Active Directory: the reset itself stores the time in
+// pwdLastSet, so a bind account with only the Reset Password right can
+// still clear the flag that way.
 func (c *config) flagChange(e *goldap.Entry, want *bool, password string) flagWrite {
 	switch {
 	case want == nil, password == "" && c.mustChangeNow(e) == *want:
+		return flagKeep
+	case !*want && password != "" && c.ad():
 		return flagKeep
 	case *want:
 		return flagSet
