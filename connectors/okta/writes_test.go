@@ -57,7 +57,7 @@ func TestRoleAssignment(t *testing.T) {
 	is := is.New(t)
 	e := newEnv(t, nil)
 	users, _, _ := seedOrg(e)
-	u := users[2]
+	u := users[4] // holds no admin role
 	steps := []struct {
 		capName string
 		effect  toolkit.EffectKind

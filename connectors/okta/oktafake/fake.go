@@ -1,7 +1,8 @@
 // Package oktafake is a stateful, in-process fake of the slice of Okta's
 // management API the Okta connector uses: the org, users and their
 // lifecycle, groups and memberships, applications and their users, admin
-// role assignments, and the org authorization server's token endpoint for
+// role assignments (standard and CUSTOM), custom admin roles, resource sets
+// and their bindings, and the org authorization server's token endpoint for
 // service apps (client credentials with a private-key JWT client
 // assertion).
 //
