@@ -227,9 +227,9 @@ func (ss *session) checkCustomExists(ctx context.Context, roleID, setID string) 
 	return nil
 }
 
-// changeCustomRole assigns or unassigns a custom role on a resource set;
-// a repeat is a noop, and one held only through a group cannot be
-// unassigned from the user.
+// changeCustomRole assigns or unassigns a custom role on a resource set
+// after checking that the user, the role (by id) and the resource set
+// exist; a repeat is a noop (see grantRole).
 func (ss *session) changeCustomRole(ctx context.Context, r toolkit.EntitlementRef, add bool) (toolkit.Effect, error) {
 	roleID, setID, err := parseCustomID(r.EntitlementID)
 	if err != nil {
@@ -241,32 +241,7 @@ func (ss *session) changeCustomRole(ctx context.Context, r toolkit.EntitlementRe
 	if err := ss.checkCustomExists(ctx, roleID, setID); err != nil {
 		return toolkit.Effect{}, err
 	}
-	roles, err := ss.userRoles(ctx, r.AccountID)
-	if err != nil {
-		return toolkit.Effect{}, err
-	}
-	var direct, viaGroup *role
-	for i := range roles {
-		if roles[i].Type != customType || roles[i].Role != roleID || roles[i].ResourceSet != setID {
-			continue
-		}
-		if strings.EqualFold(roles[i].AssignmentType, "GROUP") {
-			viaGroup = &roles[i]
-		} else {
-			direct = &roles[i]
-		}
-	}
-	switch {
-	case add && (direct != nil || viaGroup != nil), !add && direct == nil && viaGroup == nil:
-		return toolkit.Noop(), nil
-	case add:
-		_, err := ss.c.PostJSON(ctx, userPath(r.AccountID, "roles"), map[string]string{"type": customType, "role": roleID, "resource-set": setID}, nil)
-		return toolkit.Created(), err
-	case direct == nil:
-		return toolkit.Effect{}, errs.Newf(errs.BadRequest, "The user holds the custom admin role %s through a group only: remove it from that group's roles (or the user from the group).", r.EntitlementID)
-	}
-	if _, err := ss.c.Delete(ctx, userPath(r.AccountID, "roles", url.PathEscape(direct.ID))); statusOf(err) != http.StatusNotFound && err != nil {
-		return toolkit.Effect{}, err
-	}
-	return toolkit.Deleted(), nil
+	return ss.grantRole(ctx, r.AccountID, add, "custom admin role "+r.EntitlementID,
+		map[string]string{"type": customType, "role": roleID, "resource-set": setID},
+		func(x *role) bool { return x.Type == customType && x.Role == roleID && x.ResourceSet == setID })
 }

@@ -435,9 +435,7 @@ func (ss *session) changeGroup(ctx context.Context, r toolkit.EntitlementRef, ad
 }
 
 // changeRole assigns or unassigns a standard admin role (custom ones:
-// changeCustomRole); a repeat is a
-// noop. A role the user holds only through a group cannot be unassigned
-// from the user.
+// changeCustomRole); a repeat is a noop.
 func (ss *session) changeRole(ctx context.Context, r toolkit.EntitlementRef, add bool) (toolkit.Effect, error) {
 	if !standardRole(r.EntitlementID) {
 		return toolkit.Effect{}, errs.Newf(errs.NotFound, "Unknown admin role %q: the connector grants Okta's standard roles (SUPER_ADMIN, ORG_ADMIN, …) and custom roles (custom:<role id>:<resource set id>).", r.EntitlementID)
@@ -445,13 +443,22 @@ func (ss *session) changeRole(ctx context.Context, r toolkit.EntitlementRef, add
 	if _, err := ss.getUser(ctx, r.AccountID); err != nil {
 		return toolkit.Effect{}, err
 	}
-	roles, err := ss.userRoles(ctx, r.AccountID)
+	return ss.grantRole(ctx, r.AccountID, add, "admin role "+r.EntitlementID, map[string]string{"type": r.EntitlementID},
+		func(x *role) bool { return x.Type == r.EntitlementID })
+}
+
+// grantRole assigns (POST body) or unassigns the admin role the user holds
+// when held accepts one of its assignments; a repeat is a noop. A role the
+// user holds only through a group cannot be unassigned from the user (name
+// says which in the message).
+func (ss *session) grantRole(ctx context.Context, userID string, add bool, name string, body map[string]string, held func(*role) bool) (toolkit.Effect, error) {
+	roles, err := ss.userRoles(ctx, userID)
 	if err != nil {
 		return toolkit.Effect{}, err
 	}
 	var direct, viaGroup *role
 	for i := range roles {
-		if roles[i].Type != r.EntitlementID {
+		if !held(&roles[i]) {
 			continue
 		}
 		if strings.EqualFold(roles[i].AssignmentType, "GROUP") {
@@ -464,12 +471,12 @@ func (ss *session) changeRole(ctx context.Context, r toolkit.EntitlementRef, add
 	case add && (direct != nil || viaGroup != nil), !add && direct == nil && viaGroup == nil:
 		return toolkit.Noop(), nil
 	case add:
-		_, err := ss.c.PostJSON(ctx, userPath(r.AccountID, "roles"), map[string]string{"type": r.EntitlementID}, nil)
+		_, err := ss.c.PostJSON(ctx, userPath(userID, "roles"), body, nil)
 		return toolkit.Created(), err
 	case direct == nil:
-		return toolkit.Effect{}, errs.Newf(errs.BadRequest, "The user holds the admin role %s through a group only: remove it from that group's roles (or the user from the group).", r.EntitlementID)
+		return toolkit.Effect{}, errs.Newf(errs.BadRequest, "The user holds the %s through a group only: remove it from that group's roles (or the user from the group).", name)
 	}
-	if _, err := ss.c.Delete(ctx, userPath(r.AccountID, "roles", url.PathEscape(direct.ID))); statusOf(err) != http.StatusNotFound && err != nil {
+	if _, err := ss.c.Delete(ctx, userPath(userID, "roles", url.PathEscape(direct.ID))); statusOf(err) != http.StatusNotFound && err != nil {
 		return toolkit.Effect{}, err
 	}
 	return toolkit.Deleted(), nil
