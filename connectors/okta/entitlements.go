@@ -15,7 +15,7 @@ import (
 const appPrefix = "app:"
 
 // AdminRoles are Okta's standard admin role types, listed as admin_role
-// entitlements on the org (custom roles are not listed).
+// entitlements on the org before the custom roles (see CustomRoleID).
 var AdminRoles = []struct{ Type, Label string }{
 	{"SUPER_ADMIN", "Super Administrator"},
 	{"ORG_ADMIN", "Organization Administrator"},
@@ -70,13 +70,16 @@ type app struct {
 
 func (a *app) check() error { return hasID(a.ID) }
 
-// role is one admin role assignment of a user.
+// role is one admin role assignment of a user; a CUSTOM one names its
+// custom role and resource set.
 type role struct {
 	ID             string `json:"id"`
 	Type           string `json:"type"`
 	Label          string `json:"label"`
 	Status         string `json:"status"`
 	AssignmentType string `json:"assignmentType"`
+	Role           string `json:"role"`
+	ResourceSet    string `json:"resource-set"`
 }
 
 // idOnly is a listed user or app user, of which only the id is read.
@@ -184,12 +187,14 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 	}
 	phases := []paginate.Phase[toolkit.FoundEntitlementData]{
 		paginate.Static[toolkit.FoundEntitlementData]{Entries: roleEntitlements},
+		ss.customPhase(),
 		flat(ss, "/api/v1/groups", nil, (*group).check, groupEntitlement),
 	}
 	if ss.s.IncludeAppAssignments {
 		phases = append(phases, flat(ss, "/api/v1/apps", nil, (*app).check, appEntitlement))
 	}
-	ents, p, err := page(ctx, ss, toolkit.CapListEntitlements.Name(), req.Page, true, phases...)
+	// The scope's "+custom" retires the tokens of the listing without its custom phase.
+	ents, p, err := page(ctx, ss, toolkit.CapListEntitlements.Name()+"+custom", req.Page, true, phases...)
 	if err != nil {
 		return toolkit.ListEntitlementsResponse{}, err
 	}
@@ -264,7 +269,11 @@ func (ss *session) admins() paginate.Nested[idOnly, toolkit.FoundEntitlementAsso
 			if statusOf(err) == http.StatusNotFound {
 				return nil, "", nil
 			}
-			return roleAssociations(u.ID, roles), "", err
+			if err != nil {
+				return nil, "", err
+			}
+			as, err := roleAssociations(u.ID, roles)
+			return as, "", err
 		},
 	}
 }
@@ -284,18 +293,31 @@ func (ss *session) userRoles(ctx context.Context, id string) ([]role, error) {
 	return out, nil
 }
 
-// roleAssociations are the standard roles among roles as associations
-// (each role type once, whether assigned to the user or through a group).
-func roleAssociations(userID string, roles []role) []toolkit.FoundEntitlementAssociation {
+// roleAssociations are the standard and custom roles among roles as
+// associations (each role once, whether assigned to the user or through a
+// group). A custom assignment without a usable role or resource set id is
+// invalid_response.
+func roleAssociations(userID string, roles []role) ([]toolkit.FoundEntitlementAssociation, error) {
 	var out []toolkit.FoundEntitlementAssociation
 	seen := map[string]bool{}
 	for _, r := range roles {
-		if standardRole(r.Type) && !seen[r.Type] {
-			seen[r.Type] = true
-			out = append(out, association(userID, r.Type, ""))
+		id := r.Type
+		switch {
+		case r.Type == customType:
+			if checkIAMID(r.Role) != nil || checkIAMID(r.ResourceSet) != nil {
+				return nil, errs.Newf(errs.InvalidResponse, "Invalid response from the API: the custom role assignment %q of the user %s names the role %q and the resource set %q, not two ids.",
+					r.ID, userID, r.Role, r.ResourceSet)
+			}
+			id = CustomRoleID(r.Role, r.ResourceSet)
+		case !standardRole(r.Type):
+			continue
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, association(userID, id, ""))
 		}
 	}
-	return out
+	return out, nil
 }
 
 func findEntitlementAssociations(ctx context.Context, req toolkit.FindEntitlementAssociationsRequest) (toolkit.FindEntitlementAssociationsResponse, error) {
@@ -336,7 +358,10 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 	if err != nil {
 		return toolkit.GetAccountEntitlementAssociationsResponse{}, err
 	}
-	out := roleAssociations(u.ID, roles)
+	out, err := roleAssociations(u.ID, roles)
+	if err != nil {
+		return toolkit.GetAccountEntitlementAssociationsResponse{}, err
+	}
 	if out == nil {
 		out = []toolkit.FoundEntitlementAssociation{}
 	}
@@ -409,23 +434,31 @@ func (ss *session) changeGroup(ctx context.Context, r toolkit.EntitlementRef, ad
 	return toolkit.Deleted(), err
 }
 
-// changeRole assigns or unassigns a standard admin role; a repeat is a
-// noop. A role the user holds only through a group cannot be unassigned
-// from the user.
+// changeRole assigns or unassigns a standard admin role (custom ones:
+// changeCustomRole); a repeat is a noop.
 func (ss *session) changeRole(ctx context.Context, r toolkit.EntitlementRef, add bool) (toolkit.Effect, error) {
 	if !standardRole(r.EntitlementID) {
-		return toolkit.Effect{}, errs.Newf(errs.NotFound, "Unknown admin role %q: the connector grants Okta's standard roles (SUPER_ADMIN, ORG_ADMIN, …).", r.EntitlementID)
+		return toolkit.Effect{}, errs.Newf(errs.NotFound, "Unknown admin role %q: the connector grants Okta's standard roles (SUPER_ADMIN, ORG_ADMIN, …) and custom roles (custom:<role id>:<resource set id>).", r.EntitlementID)
 	}
 	if _, err := ss.getUser(ctx, r.AccountID); err != nil {
 		return toolkit.Effect{}, err
 	}
-	roles, err := ss.userRoles(ctx, r.AccountID)
+	return ss.grantRole(ctx, r.AccountID, add, "admin role "+r.EntitlementID, map[string]string{"type": r.EntitlementID},
+		func(x *role) bool { return x.Type == r.EntitlementID })
+}
+
+// grantRole assigns (POST body) or unassigns the admin role the user holds
+// when held accepts one of its assignments; a repeat is a noop. A role the
+// user holds only through a group cannot be unassigned from the user (name
+// says which in the message).
+func (ss *session) grantRole(ctx context.Context, userID string, add bool, name string, body map[string]string, held func(*role) bool) (toolkit.Effect, error) {
+	roles, err := ss.userRoles(ctx, userID)
 	if err != nil {
 		return toolkit.Effect{}, err
 	}
 	var direct, viaGroup *role
 	for i := range roles {
-		if roles[i].Type != r.EntitlementID {
+		if !held(&roles[i]) {
 			continue
 		}
 		if strings.EqualFold(roles[i].AssignmentType, "GROUP") {
@@ -438,12 +471,12 @@ func (ss *session) changeRole(ctx context.Context, r toolkit.EntitlementRef, add
 	case add && (direct != nil || viaGroup != nil), !add && direct == nil && viaGroup == nil:
 		return toolkit.Noop(), nil
 	case add:
-		_, err := ss.c.PostJSON(ctx, userPath(r.AccountID, "roles"), map[string]string{"type": r.EntitlementID}, nil)
+		_, err := ss.c.PostJSON(ctx, userPath(userID, "roles"), body, nil)
 		return toolkit.Created(), err
 	case direct == nil:
-		return toolkit.Effect{}, errs.Newf(errs.BadRequest, "The user holds the admin role %s through a group only: remove it from that group's roles (or the user from the group).", r.EntitlementID)
+		return toolkit.Effect{}, errs.Newf(errs.BadRequest, "The user holds the %s through a group only: remove it from that group's roles (or the user from the group).", name)
 	}
-	if _, err := ss.c.Delete(ctx, userPath(r.AccountID, "roles", url.PathEscape(direct.ID))); statusOf(err) != http.StatusNotFound && err != nil {
+	if _, err := ss.c.Delete(ctx, userPath(userID, "roles", url.PathEscape(direct.ID))); statusOf(err) != http.StatusNotFound && err != nil {
 		return toolkit.Effect{}, err
 	}
 	return toolkit.Deleted(), nil
@@ -468,6 +501,9 @@ func changeEntitlement(ctx context.Context, c toolkit.EntitlementChange) (toolki
 	case EntitlementTypeGroupMember:
 		return ss.changeGroup(ctx, r, c.Grant)
 	case EntitlementTypeAdminRole:
+		if strings.HasPrefix(r.EntitlementID, CustomRolePrefix) {
+			return ss.changeCustomRole(ctx, r, c.Grant)
+		}
 		return ss.changeRole(ctx, r, c.Grant)
 	}
 	return toolkit.Effect{}, errs.Newf(errs.BadRequest, "Entitlement type %q cannot be granted: the Okta connector grants %q and %q.", r.EntitlementType, EntitlementTypeGroupMember, EntitlementTypeAdminRole)

@@ -42,6 +42,8 @@ type env struct {
 	f        *oktafake.Fake
 	settings map[string]any
 	creds    []any
+	roles    []string // custom role ids seedOrg made
+	sets     []string // resource set ids seedOrg made
 }
 
 // newEnv starts a validated fake with the API tokens and returns an env

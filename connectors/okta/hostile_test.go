@@ -111,3 +111,144 @@ func TestHostileUpstreamEndsEveryCall(t *testing.T) {
 		}
 	}
 }
+
+// iamBody is an iam listing's answer: the entries under key, and
+// _links.next when next is set.
+func iamBody(key, next string, entries ...string) string {
+	links := "{}"
+	if next != "" {
+		links = `{"next":{"href":"` + next + `"}}`
+	}
+	return `{"` + key + `":[` + strings.Join(entries, ",") + `],"_links":` + links + `}`
+}
+
+// TestHostileIAMListings points each iam listing list_entitlements reads
+// for custom roles (resource sets, a set's bindings, the custom roles) at
+// a hostile upstream, next pages named in the Link header or in the body's
+// _links.next: every call ends within its budget with the right error.
+func TestHostileIAMListings(t *testing.T) {
+	const maxRequests = 40
+	targets := []struct {
+		name, path, key string
+		entry           func(int) string
+	}{
+		{"resource-sets", "/api/v1/iam/resource-sets", "resource-sets", func(i int) string { return fmt.Sprintf(`{"id":"iamh%d","label":"s%d"}`, i, i) }},
+		{"bindings", "/api/v1/iam/resource-sets/{set}/bindings", "roles", func(i int) string { return fmt.Sprintf(`{"id":"cr0h%d"}`, i) }},
+		{"roles", "/api/v1/iam/roles", "roles", func(i int) string { return fmt.Sprintf(`{"id":"cr0h%d","label":"r%d","description":""}`, i, i) }},
+	}
+	loop := []string{"Pagination loop", "Request loop", "Call budget exceeded", "limit of " + strconv.Itoa(maxRequests) + " upstream requests"}
+	bodyNext := func(key string, entry func(int) string, hop func(r *http.Request) (this, next int)) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			this, next := hop(r)
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, iamBody(key, fmt.Sprintf("http://%s%s?after=%d", r.Host, r.URL.Path, next), entry(this)))
+		})
+	}
+	after := func(r *http.Request) int { n, _ := strconv.Atoi(r.URL.Query().Get("after")); return n }
+	attacks := []struct {
+		name    string
+		handler func(key string, entry func(int) string) http.Handler
+		code    string
+		any     []string
+		endless bool
+	}{
+		{"self-link header", func(k string, e func(int) string) http.Handler { return hostile.SelfLink(iamBody(k, "", e(1))) }, "api_error", loop, false},
+		{"self-link body", func(k string, e func(int) string) http.Handler {
+			return bodyNext(k, e, func(r *http.Request) (int, int) { return 1, after(r) })
+		}, "api_error", loop, false},
+		{"cycle", func(k string, e func(int) string) http.Handler { return hostile.Cycle(iamBody(k, "", e(1))) }, "api_error", loop, false},
+		{"same page at new URLs", func(k string, e func(int) string) http.Handler { return hostile.Repeated(iamBody(k, "", e(1), e(2))) }, "api_error", loop, false},
+		{"empty pages at new URLs", func(k string, _ func(int) string) http.Handler { return hostile.Repeated(iamBody(k, "")) }, "api_error", loop, false},
+		{"endless in the body", func(k string, e func(int) string) http.Handler {
+			return bodyNext(k, e, func(r *http.Request) (int, int) { return after(r) + 1, after(r) + 1 })
+		}, "api_error", loop, true},
+		{"null entry", func(k string, e func(int) string) http.Handler {
+			return hostile.Static(http.StatusOK, nil, iamBody(k, "", e(1), "null"))
+		}, "invalid_response",
+			[]string{"entry 1 of the list"}, false},
+		{"missing id", func(k string, _ func(int) string) http.Handler {
+			return hostile.Static(http.StatusOK, nil, iamBody(k, "", `{"label":"x"}`))
+		}, "invalid_response", []string{"entry 0 of the list"}, false},
+		{"separator in id", func(k string, _ func(int) string) http.Handler {
+			return hostile.Static(http.StatusOK, nil, iamBody(k, "", `{"id":"cr0a:iamb","label":"x","description":""}`))
+		}, "invalid_response", []string{"entry 0 of the list"}, false},
+		{"not a list", func(k string, _ func(int) string) http.Handler {
+			return hostile.Static(http.StatusOK, nil, `{"`+k+`":{"id":"x"}}`)
+		}, "invalid_response", []string{"is not a list"}, false},
+		{"EOF mid-body", func(k string, e func(int) string) http.Handler {
+			return hostile.BreakMidBody(iamBody(k, "", e(1), e(2)), false)
+		}, "api_error",
+			[]string{"connection to the API broke"}, false},
+	}
+	for _, tg := range targets {
+		for _, at := range attacks {
+			t.Run(tg.name+"/"+at.name, func(t *testing.T) {
+				is := is.New(t)
+				t.Setenv(toolkit.EnvMaxUpstreamRequests, strconv.Itoa(maxRequests))
+				t.Setenv(toolkit.EnvMaxUpstreamBytes, strconv.Itoa(4<<20))
+				f := oktafake.New()
+				defer f.Close()
+				f.AddToken(apiToken)
+				set := f.AddResourceSet(oktafake.ResourceSet{Label: "real"})
+				f.AddBinding(set, f.AddCustomRole(oktafake.CustomRole{Label: "real"}))
+				hs := hostile.New(t, f)
+				hs.Mount("GET "+strings.ReplaceAll(tg.path, "{set}", set), at.handler(tg.key, tg.entry))
+				e := &env{t: t, f: f, settings: map[string]any{"base_url": hs.URL()}, creds: tokenCreds(apiToken)}
+				var page *toolkit.Page
+				for n := 1; ; n++ {
+					before := hs.Requests()
+					env := e.call("list_entitlements", map[string]any{}, page)
+					is.True(hs.Requests()-before <= maxRequests) // each call within its budget
+					if !env.IsError {
+						is.True(env.Page != nil) // a hostile listing never ends normally
+						if at.endless && n == 5 {
+							return
+						}
+						is.True(n < 5)
+						page = env.Page
+						continue
+					}
+					is.Equal(string(env.Error.ErrorCode), at.code)
+					found := false
+					for _, m := range at.any {
+						found = found || strings.Contains(env.Error.Message, m)
+					}
+					if !found {
+						t.Errorf("message %q names none of %q", env.Error.Message, at.any)
+					}
+					is.True(!strings.Contains(string(env.raw), apiToken))
+					return
+				}
+			})
+		}
+	}
+}
+
+// TestHostileCustomAssignments: a CUSTOM role assignment whose role or
+// resource set is missing or cannot be part of an entitlement id is
+// invalid_response in both association capabilities, never a made-up id.
+func TestHostileCustomAssignments(t *testing.T) {
+	cases := []struct {
+		name, assignment string
+	}{
+		{"separator in role", `{"id":"irb1","type":"CUSTOM","assignmentType":"USER","role":"cr0a:b","resource-set":"iam1"}`},
+		{"slash in resource set", `{"id":"irb1","type":"CUSTOM","assignmentType":"USER","role":"cr0a","resource-set":"iam/1"}`},
+		{"no role", `{"id":"irb1","type":"CUSTOM","assignmentType":"USER","resource-set":"iam1"}`},
+		{"no resource set", `{"id":"irb1","type":"CUSTOM","assignmentType":"GROUP","role":"cr0a"}`},
+	}
+	for _, c := range cases {
+		for _, capName := range []string{"find_entitlement_associations", "get_account_entitlement_associations"} {
+			t.Run(c.name+"/"+capName, func(t *testing.T) {
+				f := oktafake.New()
+				defer f.Close()
+				f.AddToken(apiToken)
+				u := f.AddUser(oktafake.User{})
+				f.AddRole(u, "ORG_ADMIN", false) // listed by /iam/assignees/users
+				hs := hostile.New(t, f)
+				hs.Mount("GET /api/v1/users/"+u+"/roles", hostile.Static(http.StatusOK, nil, `[`+c.assignment+`]`))
+				e := &env{t: t, f: f, settings: map[string]any{"base_url": hs.URL()}, creds: tokenCreds(apiToken)}
+				e.fail(capName, map[string]any{"account_id": u}, "invalid_response", "custom role assignment", "irb1")
+			})
+		}
+	}
+}

@@ -1,15 +1,16 @@
 // Package okta is the Okta connector, app id "okta": one Okta organization
 // is the tenant. Its users are the accounts; its groups, the standard admin
-// roles and (optionally) its applications' assignments are the
-// entitlements.
+// roles, the custom admin roles on resource sets and (optionally) its
+// applications' assignments are the entitlements.
 //
 // Identifiers (see README.md in this folder):
 //
 //   - accounts: the Okta user id (00u…);
 //   - resources: "" (the organization) and "app:<app id>" (an application);
 //   - entitlements: group_member with the group id (00g…) and admin_role
-//     with the role type (SUPER_ADMIN, …) on "", app_assignment "assigned"
-//     on each application.
+//     with the role type (SUPER_ADMIN, …) or, for a custom role on a
+//     resource set, custom:<role id>:<resource set id>, on ""; and
+//     app_assignment "assigned" on each application.
 //
 // Two credentials are declared; a request sends exactly one of them:
 //
@@ -47,7 +48,7 @@ const (
 // Entitlement types.
 const (
 	EntitlementTypeGroupMember   = "group_member"   // membership of an Okta group, on the org
-	EntitlementTypeAdminRole     = "admin_role"     // a standard admin role, on the org
+	EntitlementTypeAdminRole     = "admin_role"     // a standard admin role, or a custom one on a resource set, on the org
 	EntitlementTypeAppAssignment = "app_assignment" // an application assigned to the user, on the application
 )
 
@@ -116,14 +117,16 @@ func build() *toolkit.Integration {
 	toolkit.Handle(in, toolkit.CapListResources, listResources, toolkit.WithDescription(
 		"The org (id \"\"), then with include_app_assignments its applications (GET /api/v1/apps)."))
 	toolkit.Handle(in, toolkit.CapListEntitlements, listEntitlements, toolkit.WithDescription(
-		"The standard admin roles, the groups (GET /api/v1/groups) and with include_app_assignments one app_assignment per application."))
+		"The standard admin roles, one admin_role per custom role bound to a resource set (GET /api/v1/iam/resource-sets, each one's bindings, "+
+			"GET /api/v1/iam/roles for the labels), the groups (GET /api/v1/groups) and with include_app_assignments one app_assignment per application."))
 	toolkit.Handle(in, toolkit.CapFindEntitlementAssociations, findEntitlementAssociations, toolkit.WithDescription(
 		"Group memberships (GET /api/v1/groups/{id}/users per group), admin roles (GET /api/v1/iam/assignees/users, then each admin's roles) "+
 			"and with include_app_assignments application assignments (GET /api/v1/apps/{id}/users per application)."))
 	toolkit.Handle(in, toolkit.CapGetAccountEntitlementAssociations, getAccountEntitlementAssociations, toolkit.WithDescription(
 		"One user's groups, admin roles and (with include_app_assignments) applications."))
 	toolkit.HandleEntitlementChanges(in, changeEntitlement,
-		[]toolkit.CapabilityOption{toolkit.WithDescription("Add the user to the group (PUT /api/v1/groups/{g}/users/{u}) or assign the admin role (POST /api/v1/users/{u}/roles); a noop when already held.")},
+		[]toolkit.CapabilityOption{toolkit.WithDescription("Add the user to the group (PUT /api/v1/groups/{g}/users/{u}) or assign the admin role, standard or custom " +
+			"(POST /api/v1/users/{u}/roles); a noop when already held.")},
 		[]toolkit.CapabilityOption{toolkit.WithDescription("Remove the user from the group or unassign the admin role; a noop when not held.")})
 	toolkit.HandleExtended(in, toolkit.CapCreateAccount, createAccount, toolkit.WithDescription(
 		"Create an Okta user (POST /api/v1/users): activated unless user_status is PENDING or STAGED; group_member entitlements become its groupIds."))

@@ -207,7 +207,10 @@ func boolInt(b bool) int64 {
 	return 0
 }
 
-// seedOrg makes 6 users, two groups, an APP_GROUP, two apps and roles.
+// seedOrg makes 6 users, two groups, an APP_GROUP, two apps, standard
+// roles and custom roles: Help desk lite on SF IT held by user 2 directly
+// and through a group, Help desk lite on All users held by user 3 through
+// a group only, and Auditor bound to All users without members.
 func seedOrg(e *env) (users []string, groups []string, apps []string) {
 	users = e.f.AddUsers(6)
 	groups = []string{
@@ -227,6 +230,14 @@ func seedOrg(e *env) (users []string, groups []string, apps []string) {
 	e.f.AddRole(users[0], "SUPER_ADMIN", false)
 	e.f.AddRole(users[1], "HELP_DESK_ADMIN", false)
 	e.f.AddRole(users[1], "READ_ONLY_ADMIN", true)
+	e.roles = []string{e.f.AddCustomRole(oktafake.CustomRole{Label: "Help desk lite", Description: "Resets passwords"}),
+		e.f.AddCustomRole(oktafake.CustomRole{Label: "Auditor", Description: "Reads logs"})}
+	e.sets = []string{e.f.AddResourceSet(oktafake.ResourceSet{Label: "SF IT", Description: "San Francisco"}),
+		e.f.AddResourceSet(oktafake.ResourceSet{Label: "All users"})}
+	e.f.AddCustomAssignment(users[2], e.roles[0], e.sets[0], false)
+	e.f.AddCustomAssignment(users[2], e.roles[0], e.sets[0], true)
+	e.f.AddCustomAssignment(users[3], e.roles[0], e.sets[1], true)
+	e.f.AddBinding(e.sets[1], e.roles[1])
 	return users, groups, apps
 }
 
@@ -239,8 +250,8 @@ func TestResourcesAndEntitlements(t *testing.T) {
 		resources []string
 		ents      int
 	}{
-		{"without_apps", false, []string{""}, len(okta.AdminRoles) + 2},
-		{"with_apps", true, []string{"", "app:A0", "app:A1"}, len(okta.AdminRoles) + 2 + 2},
+		{"without_apps", false, []string{""}, len(okta.AdminRoles) + 3 + 2},
+		{"with_apps", true, []string{"", "app:A0", "app:A1"}, len(okta.AdminRoles) + 3 + 2 + 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -259,11 +270,20 @@ func TestResourcesAndEntitlements(t *testing.T) {
 			ents, _ := drain[toolkit.FoundEntitlementData](e, "list_entitlements", 3)
 			is.Equal(len(ents), c.ents)
 			is.Equal(ents[0].IntegrationSpecificID, "SUPER_ADMIN")
-			g := ents[len(okta.AdminRoles)]
+			custom := ents[len(okta.AdminRoles) : len(okta.AdminRoles)+3] // one per binding, after the standard roles
+			is.Equal(custom[0].IntegrationSpecificID, "custom:"+e.roles[0]+":"+e.sets[0])
+			is.Equal(custom[0].EntitlementType, okta.EntitlementTypeAdminRole)
+			is.Equal(custom[0].Label, "Help desk lite on SF IT")
+			is.True(*custom[0].IsAssignable)
+			is.Equal(custom[0].ExtraData["resource_set_description"], "San Francisco")
+			is.Equal(custom[1].IntegrationSpecificID, okta.CustomRoleID(e.roles[0], e.sets[1]))
+			is.Equal(custom[2].IntegrationSpecificID, okta.CustomRoleID(e.roles[1], e.sets[1]))
+			is.Equal(custom[2].Label, "Auditor on All users")
+			g := ents[len(okta.AdminRoles)+3]
 			is.Equal(g.IntegrationSpecificID, groups[0])
 			is.Equal(g.Label, "Engineering")
 			is.True(*g.IsAssignable)
-			is.True(!*ents[len(okta.AdminRoles)+1].IsAssignable) // BUILT_IN Everyone
+			is.True(!*ents[len(okta.AdminRoles)+4].IsAssignable) // BUILT_IN Everyone
 		})
 	}
 }
@@ -285,6 +305,8 @@ func TestAssociations(t *testing.T) {
 				}
 				want := []string{
 					users[0] + "|SUPER_ADMIN|", users[1] + "|HELP_DESK_ADMIN|", users[1] + "|READ_ONLY_ADMIN|",
+					users[2] + "|custom:" + e.roles[0] + ":" + e.sets[0] + "|", // held directly and through a group: once
+					users[3] + "|custom:" + e.roles[0] + ":" + e.sets[1] + "|",
 				}
 				for i, u := range users {
 					if i%2 == 0 {
@@ -365,6 +387,73 @@ func TestPermissionDeniedWrites(t *testing.T) {
 	e := newEnv(t, nil)
 	users, groups, _ := seedOrg(e)
 	e.creds = tokenCreds(readOnlyToken)
-	e.fail("assign_entitlement", map[string]any{"account_integration_specific_id": users[1], "resource_type": "org", "resource_integration_specific_id": "",
-		"entitlement_type": okta.EntitlementTypeGroupMember, "entitlement_integration_specific_id": groups[0]}, "permission_denied", "E0000006")
+	cases := []struct{ name, capName, entType, entID string }{
+		{"group", "assign_entitlement", okta.EntitlementTypeGroupMember, groups[0]},
+		{"custom_role", "assign_entitlement", okta.EntitlementTypeAdminRole, okta.CustomRoleID(e.roles[1], e.sets[0])},
+		{"custom_role_unassign", "unassign_entitlement", okta.EntitlementTypeAdminRole, okta.CustomRoleID(e.roles[0], e.sets[0])},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			user := users[1]
+			if c.entType == okta.EntitlementTypeAdminRole {
+				user = users[2] // holds the first custom role on the first set directly
+			}
+			e.fail(c.capName, map[string]any{"account_integration_specific_id": user, "resource_type": "org", "resource_integration_specific_id": "",
+				"entitlement_type": c.entType, "entitlement_integration_specific_id": c.entID}, "permission_denied", "E0000006")
+		})
+	}
+}
+
+// TestCustomRoleEntitlements: one admin_role entitlement per binding, in
+// resource set order, whatever the iam page size (paged by the body's
+// _links.next) and the Lumos page size; the custom roles are read once per
+// call that needs their labels, and not at all without bindings.
+func TestCustomRoleEntitlements(t *testing.T) {
+	cases := []struct {
+		name    string
+		iamPage int
+		size    int
+		bound   [][]int // per resource set, the custom roles bound to it
+	}{
+		{"iam1/size1", 1, 1, [][]int{{0, 1, 2}, {}, {4}, {0, 1, 2, 3, 4}}},
+		{"iam2/size3", 2, 3, [][]int{{0, 1, 2}, {}, {4}, {0, 1, 2, 3, 4}}},
+		{"iam20/size100", 20, 100, [][]int{{0, 1, 2}, {}, {4}, {0, 1, 2, 3, 4}}},
+		{"iam2/size4/unbound", 2, 4, [][]int{{}, {}}},
+		{"iam2/size4/no_sets", 2, 4, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			is := is.New(t)
+			e := newEnv(t, map[string]any{"page_size": 2})
+			e.f.SetIAMPageSize(c.iamPage)
+			g := e.f.AddGroup(oktafake.Group{Name: "After the roles"})
+			var roles []string
+			for i := range 5 {
+				roles = append(roles, e.f.AddCustomRole(oktafake.CustomRole{Label: fmt.Sprintf("Role %d", i), Description: "d"}))
+			}
+			var want []string
+			for i, bound := range c.bound {
+				set := e.f.AddResourceSet(oktafake.ResourceSet{Label: fmt.Sprintf("Set %d", i)})
+				for _, r := range bound {
+					e.f.AddBinding(set, roles[r])
+					want = append(want, okta.CustomRoleID(roles[r], set)+"="+fmt.Sprintf("Role %d on Set %d", r, i))
+				}
+			}
+			ents, calls := drain[toolkit.FoundEntitlementData](e, "list_entitlements", c.size)
+			var got []string
+			for _, en := range ents[len(okta.AdminRoles) : len(ents)-1] {
+				is.Equal(en.EntitlementType, okta.EntitlementTypeAdminRole)
+				got = append(got, en.IntegrationSpecificID+"="+en.Label)
+			}
+			is.Equal(got, want)
+			is.Equal(ents[len(ents)-1].IntegrationSpecificID, g)
+			reads := e.f.RouteRequests("GET /api/v1/iam/roles")
+			pages := int64((5 + c.iamPage - 1) / c.iamPage)
+			if len(want) == 0 {
+				is.Equal(reads, int64(0)) // no binding: no label needed
+			} else {
+				is.True(reads >= pages && reads <= int64(calls)*pages)
+			}
+		})
+	}
 }

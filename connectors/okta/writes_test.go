@@ -2,6 +2,7 @@ package okta_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/matryer/is"
@@ -56,7 +57,7 @@ func TestRoleAssignment(t *testing.T) {
 	is := is.New(t)
 	e := newEnv(t, nil)
 	users, _, _ := seedOrg(e)
-	u := users[2]
+	u := users[4] // holds no admin role
 	steps := []struct {
 		capName string
 		effect  toolkit.EffectKind
@@ -199,4 +200,110 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// customHeld are the user's custom assignments as "role:set:assignmentType".
+func customHeld(e *env, user string) []string {
+	var out []string
+	for _, r := range e.f.Assignments(user) {
+		if r.Type == "CUSTOM" {
+			out = append(out, r.CustomRole+":"+r.ResourceSet+":"+r.AssignmentType)
+		}
+	}
+	return out
+}
+
+// TestCustomRoleAssignment: a custom role on a resource set is assigned
+// (POST …/roles with type CUSTOM, role and resource-set) and unassigned
+// idempotently; a binding not listed yet can be assigned too.
+func TestCustomRoleAssignment(t *testing.T) {
+	e := newEnv(t, nil)
+	users, _, _ := seedOrg(e)
+	cases := []struct {
+		name string
+		role int
+		set  int
+	}{
+		{"bound_without_members", 1, 1},
+		{"not_bound_yet", 1, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			is := is.New(t)
+			u := users[4]
+			id := okta.CustomRoleID(e.roles[c.role], e.sets[c.set])
+			held := []string{e.roles[c.role] + ":" + e.sets[c.set] + ":USER"}
+			steps := []struct {
+				capName string
+				effect  toolkit.EffectKind
+				held    []string
+			}{
+				{"assign_entitlement", toolkit.EffectCreated, held},
+				{"assign_entitlement", toolkit.EffectNoop, held},
+				{"unassign_entitlement", toolkit.EffectDeleted, nil},
+				{"unassign_entitlement", toolkit.EffectNoop, nil},
+			}
+			for _, s := range steps {
+				env := e.ok(s.capName, grant(u, okta.EntitlementTypeAdminRole, id, ""), nil)
+				is.Equal(effect(t, env), s.effect)
+				is.Equal(customHeld(e, u), s.held)
+			}
+		})
+	}
+}
+
+// TestCustomRoleRefused: custom role ids that are malformed or name
+// nothing are not_found, a role held through a group only cannot be
+// unassigned from the user, and one held through a group is not assigned
+// again.
+func TestCustomRoleRefused(t *testing.T) {
+	e := newEnv(t, nil)
+	users, _, _ := seedOrg(e)
+	r0, s0, s1 := e.roles[0], e.sets[0], e.sets[1]
+	cases := []struct {
+		name    string
+		capName string
+		user    string
+		id      string
+		code    toolkit.ErrorCode // "": a success with effect
+		effect  toolkit.EffectKind
+		want    string
+	}{
+		{"group_only", "unassign_entitlement", users[3], "custom:" + r0 + ":" + s1, "bad_request", "", "through a group"},
+		{"held_through_group", "assign_entitlement", users[3], "custom:" + r0 + ":" + s1, "", toolkit.EffectNoop, ""},
+		{"direct_and_group_unassigned_once", "unassign_entitlement", users[2], "custom:" + r0 + ":" + s0, "", toolkit.EffectDeleted, ""},
+		{"unknown_role", "assign_entitlement", users[4], "custom:cr0nope:" + s0, "not_found", "", "cr0nope"},
+		{"unknown_set", "assign_entitlement", users[4], "custom:" + r0 + ":iamnope", "not_found", "", "iamnope"},
+		{"unknown_role_unassign", "unassign_entitlement", users[4], "custom:cr0nope:" + s0, "not_found", "", "cr0nope"},
+		{"label_for_id", "assign_entitlement", users[4], "custom:Auditor:" + s0, "not_found", "", "label"},
+		{"unknown_user", "assign_entitlement", "00unope", "custom:" + r0 + ":" + s0, "not_found", "", "00unope"},
+		{"no_parts", "assign_entitlement", users[4], "custom:", "not_found", "", "custom:<role id>:<resource set id>"},
+		{"one_part", "assign_entitlement", users[4], "custom:" + r0, "not_found", "", "custom:<role id>"},
+		{"three_parts", "assign_entitlement", users[4], "custom:" + r0 + ":" + s0 + ":x", "not_found", "", "custom:<role id>"},
+		{"empty_role", "assign_entitlement", users[4], "custom::" + s0, "not_found", "", "custom:<role id>"},
+		{"slash_in_role", "assign_entitlement", users[4], "custom:../" + r0 + ":" + s0, "not_found", "", "custom:<role id>"},
+		{"dot_dot_set", "unassign_entitlement", users[4], "custom:" + r0 + ":..", "not_found", "", "custom:<role id>"},
+		{"query_in_set", "assign_entitlement", users[4], "custom:" + r0 + ":" + s0 + "?x=1", "not_found", "", "custom:<role id>"},
+		{"space_in_set", "assign_entitlement", users[4], "custom:" + r0 + ": " + s0, "not_found", "", "custom:<role id>"},
+		{"upper_prefix", "assign_entitlement", users[4], "CUSTOM:" + r0 + ":" + s0, "not_found", "", "Unknown admin role"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			is := is.New(t)
+			before := e.f.Requests()
+			if c.code == "" {
+				env := e.ok(c.capName, grant(c.user, okta.EntitlementTypeAdminRole, c.id, ""), nil)
+				is.Equal(effect(t, env), c.effect)
+				return
+			}
+			e.fail(c.capName, grant(c.user, okta.EntitlementTypeAdminRole, c.id, ""), c.code, c.want)
+			if strings.Contains(c.want, "<role id>") {
+				is.Equal(e.f.Requests(), before) // refused before any request
+			}
+		})
+	}
+	is := is.New(t)
+	is.Equal(customHeld(e, users[2]), []string{r0 + ":" + s0 + ":GROUP"}) // the direct one went, the group's stays
+	is.Equal(customHeld(e, users[3]), []string{r0 + ":" + s1 + ":GROUP"})
+	is.Equal(customHeld(e, users[4]), []string(nil))
 }

@@ -58,6 +58,11 @@ var operations = []string{
 	"GET /api/v1/apps",
 	"GET /api/v1/apps/{appId}/users",
 	"GET /api/v1/iam/assignees/users",
+	"GET /api/v1/iam/roles",
+	"GET /api/v1/iam/roles/{roleIdOrLabel}",
+	"GET /api/v1/iam/resource-sets",
+	"GET /api/v1/iam/resource-sets/{resourceSetId}",
+	"GET /api/v1/iam/resource-sets/{resourceSetId}/bindings",
 }
 
 func main() {

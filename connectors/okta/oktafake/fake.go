@@ -1,7 +1,8 @@
 // Package oktafake is a stateful, in-process fake of the slice of Okta's
 // management API the Okta connector uses: the org, users and their
 // lifecycle, groups and memberships, applications and their users, admin
-// role assignments, and the org authorization server's token endpoint for
+// role assignments (standard and CUSTOM), custom admin roles, resource sets
+// and their bindings, and the org authorization server's token endpoint for
 // service apps (client credentials with a private-key JWT client
 // assertion).
 //
@@ -66,8 +67,10 @@ type App struct {
 // Role is one admin role assignment.
 type Role struct {
 	ID             string // the assignment's id
-	Type           string // SUPER_ADMIN, ORG_ADMIN, …
+	Type           string // SUPER_ADMIN, ORG_ADMIN, …, or CUSTOM
 	AssignmentType string // USER or GROUP
+	CustomRole     string // with CUSTOM: the custom role's id (cr0…)
+	ResourceSet    string // with CUSTOM: the resource set's id (iam…)
 }
 
 // Fake is the fake Okta org. Its methods are safe for concurrent use.
@@ -85,6 +88,10 @@ type Fake struct {
 	apps     map[string]*App
 	appUsers map[string]map[string]bool // app id → user ids
 	roles    map[string][]Role          // user id → role assignments
+	iamRoles map[string]*CustomRole     // custom role id → role
+	sets     map[string]*ResourceSet    // resource set id → resource set
+	bindings map[string]map[string]bool // resource set id → ids of the custom roles bound to it
+	iamPage  int                        // page size of the iam listings
 	tokens   map[string]tokenInfo       // SSWS token → rights
 	bearers  map[string][]string        // minted access token → scopes
 	clients  map[string]client          // service app client id → key and scopes
@@ -135,7 +142,8 @@ func NewForTest(tb testing.TB) *Fake {
 func newFake() *Fake {
 	return &Fake{OrgID: "00o1fakeorg0000000", seqOf: map[string]int{}, users: map[string]*User{}, groups: map[string]*Group{},
 		members: map[string]map[string]bool{}, apps: map[string]*App{}, appUsers: map[string]map[string]bool{},
-		roles: map[string][]Role{}, tokens: map[string]tokenInfo{}, bearers: map[string][]string{}, clients: map[string]client{}, jtis: map[string]bool{}}
+		roles: map[string][]Role{}, iamRoles: map[string]*CustomRole{}, sets: map[string]*ResourceSet{}, bindings: map[string]map[string]bool{},
+		iamPage: DefaultIAMPage, tokens: map[string]tokenInfo{}, bearers: map[string][]string{}, clients: map[string]client{}, jtis: map[string]bool{}}
 }
 
 // URL is the org's base URL (http://127.0.0.1:port).
@@ -175,7 +183,7 @@ func (f *Fake) MintedTokens() []string {
 	return out
 }
 
-// newID makes an Okta-looking id with prefix (00u, 00g, 0oa, ra1).
+// newID makes an Okta-looking id with prefix (00u, 00g, 0oa, ra1, cr0, iam).
 func (f *Fake) newID(prefix string) string {
 	f.seq++
 	id := fmt.Sprintf("%s%017d", prefix, f.seq)

@@ -37,6 +37,11 @@ var routes = []route{
 	{"GET", "/api/v1/apps", "okta.apps.read", false, (*Fake).listApps},
 	{"GET", "/api/v1/apps/{appId}/users", "okta.apps.read", false, (*Fake).appUsersList},
 	{"GET", "/api/v1/iam/assignees/users", "okta.roles.read", false, (*Fake).roleAssignees},
+	{"GET", "/api/v1/iam/roles", "okta.roles.read", false, (*Fake).listCustomRoles},
+	{"GET", "/api/v1/iam/roles/{roleIdOrLabel}", "okta.roles.read", false, (*Fake).getCustomRole},
+	{"GET", "/api/v1/iam/resource-sets", "okta.roles.read", false, (*Fake).listResourceSets},
+	{"GET", "/api/v1/iam/resource-sets/{resourceSetId}", "okta.roles.read", false, (*Fake).getResourceSet},
+	{"GET", "/api/v1/iam/resource-sets/{resourceSetId}/bindings", "okta.roles.read", false, (*Fake).listBindings},
 }
 
 // match finds the route of a request and its path parameters.
@@ -173,9 +178,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // pageOf cuts ids (in creation order) at the request's after cursor and
 // limit, and sets the Link headers: self, and next when more follow.
 func (f *Fake) pageOf(w http.ResponseWriter, r *http.Request, ids []string, defLimit int) ([]string, bool) {
+	return f.cut(w, r, ids, defLimit, true)
+}
+
+// cut is pageOf; without limited, the request's limit is not read and the
+// next link carries none (the iam listings, which document only after).
+func (f *Fake) cut(w http.ResponseWriter, r *http.Request, ids []string, defLimit int, limited bool) ([]string, bool) {
 	q := r.URL.Query()
 	limit := defLimit
-	if v := q.Get("limit"); v != "" {
+	if v := q.Get("limit"); v != "" && limited {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			f.fail(w, http.StatusBadRequest, "E0000001", "Api validation failed: limit", "limit: must be a positive integer")
@@ -202,7 +213,9 @@ func (f *Fake) pageOf(w http.ResponseWriter, r *http.Request, ids []string, defL
 		next := *r.URL
 		nq := r.URL.Query()
 		nq.Set("after", out[len(out)-1])
-		nq.Set("limit", strconv.Itoa(limit))
+		if limited {
+			nq.Set("limit", strconv.Itoa(limit))
+		}
 		next.RawQuery = nq.Encode()
 		links = append(links, fmt.Sprintf("<%s>; rel=\"next\"", f.absolute(&next)))
 	}

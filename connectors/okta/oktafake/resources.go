@@ -391,9 +391,18 @@ func (f *Fake) appUsersList(w http.ResponseWriter, r *http.Request, p []string) 
 	writeJSON(w, http.StatusOK, out)
 }
 
-func renderRole(r Role) map[string]any {
-	return map[string]any{"id": r.ID, "type": r.Type, "label": r.Type, "status": "ACTIVE", "assignmentType": r.AssignmentType,
+// renderRole is a role assignment as Okta answers it; a CUSTOM one names
+// its role and resource set and carries the role's label.
+func (f *Fake) renderRole(r Role) map[string]any {
+	out := map[string]any{"id": r.ID, "type": r.Type, "label": r.Type, "status": "ACTIVE", "assignmentType": r.AssignmentType,
 		"created": "2020-01-01T00:00:00.000Z", "lastUpdated": "2020-01-01T00:00:00.000Z"}
+	if r.Type == "CUSTOM" {
+		out["role"], out["resource-set"] = r.CustomRole, r.ResourceSet
+		if cr := f.iamRoles[r.CustomRole]; cr != nil {
+			out["label"] = cr.Label
+		}
+	}
+	return out
 }
 
 func (f *Fake) userRoles(w http.ResponseWriter, r *http.Request, p []string) {
@@ -405,14 +414,16 @@ func (f *Fake) userRoles(w http.ResponseWriter, r *http.Request, p []string) {
 	}
 	out := []map[string]any{}
 	for _, role := range f.roles[p[0]] {
-		out = append(out, renderRole(role))
+		out = append(out, f.renderRole(role))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 func (f *Fake) assignRole(w http.ResponseWriter, r *http.Request, p []string) {
 	var body struct {
-		Type string `json:"type"`
+		Type        string `json:"type"`
+		Role        string `json:"role"`
+		ResourceSet string `json:"resource-set"`
 	}
 	data, _ := io.ReadAll(r.Body)
 	_ = json.Unmarshal(data, &body)
@@ -422,21 +433,25 @@ func (f *Fake) assignRole(w http.ResponseWriter, r *http.Request, p []string) {
 		f.notFound(w, p[0], "User")
 		return
 	}
-	if body.Type == "" {
-		f.fail(w, http.StatusBadRequest, "E0000001", "Api validation failed: type", "type: The field cannot be left blank")
+	if !f.checkAssignment(w, body.Type, body.Role, body.ResourceSet) {
 		return
 	}
 	for _, role := range f.roles[p[0]] {
-		if role.Type == body.Type && role.AssignmentType == "USER" {
+		if role.Type == body.Type && role.AssignmentType == "USER" && role.CustomRole == body.Role && role.ResourceSet == body.ResourceSet {
 			f.fail(w, http.StatusBadRequest, "E0000090", "Duplicate role assignment exception.")
 			return
 		}
 	}
-	id := f.addRole(p[0], body.Type, false)
+	var id string
+	if body.Type == "CUSTOM" {
+		id = f.addCustom(p[0], body.Role, body.ResourceSet, false)
+	} else {
+		id = f.addRole(p[0], body.Type, false)
+	}
 	roles := f.roles[p[0]]
 	for _, role := range roles {
 		if role.ID == id {
-			writeJSON(w, http.StatusCreated, renderRole(role))
+			writeJSON(w, http.StatusCreated, f.renderRole(role))
 		}
 	}
 }

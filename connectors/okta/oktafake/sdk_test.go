@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -120,4 +121,96 @@ func TestOfficialSDKPrivateKey(t *testing.T) {
 	is.NoErr(err)
 	is.Equal(len(users), 3)
 	is.Equal(len(f.MintedTokens()), 1)
+}
+
+// afterOf is the after cursor of an iam listing's _links.next, "" when
+// there is none.
+func afterOf(t *testing.T, href string) string {
+	t.Helper()
+	if href == "" {
+		return ""
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		t.Fatalf("next link %q: %v", href, err)
+	}
+	return u.Query().Get("after")
+}
+
+// TestOfficialSDKCustomRoles: Okta's SDK lists the fake's custom roles and
+// resource sets page by page (after, from the body's _links.next), a
+// set's bindings, assigns a CUSTOM role with role and resource-set, and
+// reads it back among the user's roles.
+func TestOfficialSDKCustomRoles(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	f := oktafake.NewForTest(t)
+	f.AddToken(sdkToken)
+	f.SetIAMPageSize(2)
+	u := f.AddUser(oktafake.User{})
+	var roles, sets []string
+	for i := range 3 {
+		roles = append(roles, f.AddCustomRole(oktafake.CustomRole{Label: fmt.Sprintf("role%d", i), Description: "d"}))
+		sets = append(sets, f.AddResourceSet(oktafake.ResourceSet{Label: fmt.Sprintf("set%d", i)}))
+	}
+	f.AddBinding(sets[1], roles[2])
+	c := sdkClient(t, f)
+
+	var gotRoles []string
+	for after, pages := "", 0; pages == 0 || after != ""; pages++ {
+		req := c.RoleAPI.ListRoles(ctx)
+		if after != "" {
+			req = req.After(after)
+		}
+		page, _, err := req.Execute()
+		is.NoErr(err)
+		for _, r := range page.GetRoles() {
+			gotRoles = append(gotRoles, r.GetId()+"="+r.GetLabel())
+		}
+		links := page.GetLinks()
+		next := links.GetNext()
+		after = afterOf(t, next.GetHref())
+		is.True(pages < 5)
+	}
+	is.Equal(gotRoles, []string{roles[0] + "=role0", roles[1] + "=role1", roles[2] + "=role2"})
+
+	var gotSets []string
+	for after, pages := "", 0; pages == 0 || after != ""; pages++ {
+		req := c.ResourceSetAPI.ListResourceSets(ctx)
+		if after != "" {
+			req = req.After(after)
+		}
+		page, _, err := req.Execute()
+		is.NoErr(err)
+		for _, s := range page.GetResourceSets() {
+			gotSets = append(gotSets, s.GetId())
+		}
+		links := page.GetLinks()
+		next := links.GetNext()
+		after = afterOf(t, next.GetHref())
+		is.True(pages < 5)
+	}
+	is.Equal(gotSets, sets)
+
+	body := okta.AssignRoleRequest{Type: okta.PtrString("CUSTOM"), AdditionalProperties: map[string]any{"role": roles[0], "resource-set": sets[1]}}
+	assigned, _, err := c.RoleAssignmentAPI.AssignRoleToUser(ctx, u).AssignRoleRequest(body).Execute()
+	is.NoErr(err)
+	is.Equal(assigned.GetType(), "CUSTOM")
+	is.Equal(assigned.GetLabel(), "role0")
+	is.Equal(assigned.AdditionalProperties["role"], roles[0])
+	is.Equal(assigned.AdditionalProperties["resource-set"], sets[1])
+
+	bindings, _, err := c.ResourceSetAPI.ListBindings(ctx, sets[1]).Execute()
+	is.NoErr(err)
+	var bound []string
+	for _, b := range bindings.GetRoles() {
+		bound = append(bound, b.GetId())
+	}
+	is.Equal(bound, []string{roles[0], roles[2]}) // the assignment bound its pair
+
+	held, _, err := c.RoleAssignmentAPI.ListAssignedRolesForUser(ctx, u).Execute()
+	is.NoErr(err)
+	is.Equal(len(held), 1)
+	is.Equal(held[0].GetId(), assigned.GetId())
+	is.Equal(held[0].AdditionalProperties["resource-set"], sets[1])
 }
