@@ -77,6 +77,13 @@ func connectError(err error, s Settings, db string) error {
 		}
 		return err
 	}
+	var rev *revocationError
+	if errors.As(err, &rev) {
+		return errs.Wrap(err, errs.APIError, fmt.Sprintf("PostgreSQL: the TLS connection to %s failed (sslmode %s): the server's certificate chain is refused by the crl setting: %s.", hostPort(s), s.SSLMode, rev.reason))
+	}
+	if strings.Contains(err.Error(), "sslcertmode check failed") {
+		return errs.Wrap(err, errs.APIError, fmt.Sprintf("PostgreSQL: sslcertmode is require and the connection to %s was refused: %s (the server must ask for the client certificate and receive it).", hostPort(s), tlsReason(err)))
+	}
 	var ne net.Error
 	var ue x509.UnknownAuthorityError
 	var he x509.HostnameError

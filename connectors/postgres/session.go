@@ -100,8 +100,15 @@ func decodeSettings(raw []byte) (Settings, error) {
 			return s, err
 		}
 	}
-	if err := checkClientCert(s); err != nil {
+	if err := checkClientCert(&s); err != nil {
 		return s, err
+	}
+	if strings.TrimSpace(s.CRL) != "" {
+		crls, err := parseCRLs(s.CRL)
+		if err != nil {
+			return s, err
+		}
+		s.crls = crls
 	}
 	if s.ConnectTimeoutSeconds <= 0 {
 		s.ConnectTimeoutSeconds = 10
@@ -149,7 +156,8 @@ func (ss *session) config(db string) (*pgx.ConnConfig, error) {
 		return nil, err
 	}
 	cfg.TLSConfig = tc
-	if s.hasClientCert() {
+	cfg.SSLCertMode = s.SSLCertMode
+	if s.sendsClientCert() {
 		cfg.AfterNetConnect = keepCertAlert
 	}
 	cfg.Fallbacks = nil
@@ -168,7 +176,7 @@ func (ss *session) tlsConfig() (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withClientCert(tc, ss.s)
+	return withClientCert(tc, ss.s), nil
 }
 
 // serverCheck is the part of the TLS configuration that checks the
@@ -183,32 +191,45 @@ func (ss *session) serverCheck() (*tls.Config, error) {
 		}
 		roots = pool
 	}
+	crls := s.crls
 	if s.SSLMode == SSLVerifyFull {
-		return &tls.Config{ServerName: s.Host, RootCAs: roots, MinVersion: tls.VersionTLS12}, nil
+		tc := &tls.Config{ServerName: s.Host, RootCAs: roots, MinVersion: tls.VersionTLS12}
+		if len(crls) > 0 { // the chains crypto/tls verified, against the revocation lists
+			tc.VerifyPeerCertificate = func(_ [][]byte, chains [][]*x509.Certificate) error {
+				return checkRevocation(chains, crls, time.Now())
+			}
+		}
+		return tc, nil
 	}
 	if roots == nil && s.SSLMode != SSLVerifyCA {
-		return &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}, nil //nolint:gosec // sslmode prefer/require without a CA: libpq's meaning
+		// sslmode prefer/require without a CA: libpq's meaning, nothing is checked (not crl either)
+		return &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}, nil //nolint:gosec // see above
 	}
 	return &tls.Config{
 		InsecureSkipVerify: true, // the chain is checked below, the host name is not (verify-ca)
 		MinVersion:         tls.VersionTLS12,
 		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-			return verifyChain(raw, roots)
+			chains, err := verifyChain(raw, roots)
+			if err != nil || len(crls) == 0 {
+				return err
+			}
+			return checkRevocation(chains, crls, time.Now())
 		},
 	}, nil
 }
 
 // verifyChain checks the server's certificate chain against roots (the
-// system's when nil), ignoring the host name.
-func verifyChain(raw [][]byte, roots *x509.CertPool) error {
+// system's when nil), ignoring the host name, and returns the verified
+// chains.
+func verifyChain(raw [][]byte, roots *x509.CertPool) ([][]*x509.Certificate, error) {
 	if len(raw) == 0 {
-		return errors.New("the server sent no certificate")
+		return nil, errors.New("the server sent no certificate")
 	}
 	certs := make([]*x509.Certificate, len(raw))
 	for i, b := range raw {
 		c, err := x509.ParseCertificate(b)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		certs[i] = c
 	}
@@ -216,8 +237,7 @@ func verifyChain(raw [][]byte, roots *x509.CertPool) error {
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	_, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
-	return err
+	return certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
 }
 
 // conn returns the connection to database db, opening it on first use.
