@@ -196,6 +196,8 @@ func decryptKey(b *pem.Block, password string) (*pem.Block, error) {
 	}
 	var unsupported unsupportedError
 	switch {
+	case errors.As(err, &unsupported) && unsupported.damaged:
+		return nil, errs.New(errs.BadRequest, "Invalid settings: client_key cannot be decrypted: "+unsupported.what+".")
 	case errors.As(err, &unsupported):
 		return nil, errs.New(errs.BadRequest, "Invalid settings: client_key cannot be decrypted: "+unsupported.what+"; "+reencrypt+".")
 	case err != nil:

@@ -103,7 +103,10 @@ var errWrongPassword = errors.New("wrong password")
 
 // unsupportedError is an encrypted key in a form the connector does not
 // decrypt; its text names the form, never any of the key.
-type unsupportedError struct{ what string }
+type unsupportedError struct {
+	what    string
+	damaged bool // the key cannot be read, rather than read in a form not supported
+}
 
 func (e unsupportedError) Error() string { return e.what }
 
@@ -114,18 +117,18 @@ func (e unsupportedError) Error() string { return e.what }
 func decryptPKCS8(der []byte, password string) ([]byte, error) {
 	var info encryptedPrivateKeyInfo
 	if rest, err := asn1.Unmarshal(der, &info); err != nil || len(rest) > 0 {
-		return nil, unsupportedError{"its ENCRYPTED PRIVATE KEY block is not a PKCS#8 encrypted key (it is damaged)"}
+		return nil, unsupportedError{what: "its ENCRYPTED PRIVATE KEY block is not a PKCS#8 encrypted key (it is damaged)", damaged: true}
 	}
 	if !info.Algorithm.Algorithm.Equal(oidPBES2) {
 		name := olderSchemes[info.Algorithm.Algorithm.String()]
 		if name == "" {
 			name = "the scheme " + info.Algorithm.Algorithm.String()
 		}
-		return nil, unsupportedError{"it is encrypted with " + name + ", which the connector does not read (only PBES2)"}
+		return nil, unsupportedError{what: "it is encrypted with " + name + ", which the connector does not read (only PBES2)"}
 	}
 	var params pbes2Parameters
 	if _, err := asn1.Unmarshal(info.Algorithm.Parameters.FullBytes, &params); err != nil {
-		return nil, unsupportedError{"its PBES2 parameters cannot be read (it is damaged)"}
+		return nil, unsupportedError{what: "its PBES2 parameters cannot be read (it is damaged)", damaged: true}
 	}
 	var c = -1
 	for i := range pbes2Ciphers {
@@ -134,11 +137,11 @@ func decryptPKCS8(der []byte, password string) ([]byte, error) {
 		}
 	}
 	if c < 0 {
-		return nil, unsupportedError{fmt.Sprintf("it is encrypted with the cipher %s, which the connector does not read (only AES-128, AES-192 and AES-256 in CBC mode, and triple DES)", params.EncryptionScheme.Algorithm)}
+		return nil, unsupportedError{what: fmt.Sprintf("it is encrypted with the cipher %s, which the connector does not read (only AES-128, AES-192 and AES-256 in CBC mode, and triple DES)", params.EncryptionScheme.Algorithm)}
 	}
 	var iv []byte
 	if _, err := asn1.Unmarshal(params.EncryptionScheme.Parameters.FullBytes, &iv); err != nil {
-		return nil, unsupportedError{"its cipher's IV cannot be read (it is damaged)"}
+		return nil, unsupportedError{what: "its cipher's IV cannot be read (it is damaged)", damaged: true}
 	}
 	key, err := deriveKey(params.KeyDerivationFunc, password, pbes2Ciphers[c].keyLen)
 	if err != nil {
@@ -155,20 +158,20 @@ func decryptPKCS8(der []byte, password string) ([]byte, error) {
 // parameters kdf say.
 func deriveKey(kdf algorithmID, password string, n int) ([]byte, error) {
 	if kdf.Algorithm.Equal(oidScrypt) {
-		return nil, unsupportedError{"its key is derived with scrypt, which the connector does not read (only PBKDF2)"}
+		return nil, unsupportedError{what: "its key is derived with scrypt, which the connector does not read (only PBKDF2)"}
 	}
 	if !kdf.Algorithm.Equal(oidPBKDF2) {
-		return nil, unsupportedError{fmt.Sprintf("its key is derived with %s, which the connector does not read (only PBKDF2)", kdf.Algorithm)}
+		return nil, unsupportedError{what: fmt.Sprintf("its key is derived with %s, which the connector does not read (only PBKDF2)", kdf.Algorithm)}
 	}
 	var p pbkdf2Parameters
 	if _, err := asn1.Unmarshal(kdf.Parameters.FullBytes, &p); err != nil || p.Salt.Tag != asn1.TagOctetString || p.Salt.Class != asn1.ClassUniversal {
-		return nil, unsupportedError{"its PBKDF2 parameters cannot be read (it is damaged, or its salt is not given inline)"}
+		return nil, unsupportedError{what: "its PBKDF2 parameters cannot be read (it is damaged, or its salt is not given inline)", damaged: true}
 	}
 	if p.IterationCount < 1 || p.IterationCount > maxPBKDF2Iterations {
-		return nil, unsupportedError{fmt.Sprintf("its PBKDF2 iteration count %d is outside 1 to %d", p.IterationCount, maxPBKDF2Iterations)}
+		return nil, unsupportedError{what: fmt.Sprintf("its PBKDF2 iteration count %d is outside 1 to %d", p.IterationCount, maxPBKDF2Iterations)}
 	}
 	if p.KeyLength != 0 && p.KeyLength != n {
-		return nil, unsupportedError{fmt.Sprintf("its PBKDF2 key length %d does not fit its cipher (%d bytes)", p.KeyLength, n)}
+		return nil, unsupportedError{what: fmt.Sprintf("its PBKDF2 key length %d does not fit its cipher (%d bytes)", p.KeyLength, n)}
 	}
 	prf := sha1.New // the default PRF, when none is named
 	if len(p.PRF.Algorithm) > 0 {
@@ -179,7 +182,7 @@ func deriveKey(kdf algorithmID, password string, n int) ([]byte, error) {
 			}
 		}
 		if prf == nil {
-			return nil, unsupportedError{fmt.Sprintf("its PBKDF2 PRF %s is not one the connector reads (HMAC with SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512)", p.PRF.Algorithm)}
+			return nil, unsupportedError{what: fmt.Sprintf("its PBKDF2 PRF %s is not one the connector reads (HMAC with SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512)", p.PRF.Algorithm)}
 		}
 	}
 	return pbkdf2.Key(prf, password, p.Salt.Bytes, p.IterationCount, n)
@@ -190,7 +193,7 @@ func deriveKey(kdf algorithmID, password string, n int) ([]byte, error) {
 func cbcDecrypt(block cipher.Block, iv, data []byte) ([]byte, error) {
 	bs := block.BlockSize()
 	if len(iv) != bs {
-		return nil, unsupportedError{"its cipher's IV has the wrong length (it is damaged)"}
+		return nil, unsupportedError{what: "its cipher's IV has the wrong length (it is damaged)", damaged: true}
 	}
 	if len(data) == 0 || len(data)%bs != 0 {
 		return nil, errWrongPassword
@@ -227,5 +230,5 @@ func decryptLegacyPEM(b *pem.Block, password string) ([]byte, error) {
 	}
 	// The other errors of DecryptPEMBlock name the header that is wrong
 	// (the cipher, the IV), never key material.
-	return nil, unsupportedError{"its traditional encryption headers cannot be used (" + err.Error() + ")"}
+	return nil, unsupportedError{what: "its traditional encryption headers cannot be used (" + err.Error() + ")"}
 }
