@@ -3,7 +3,6 @@ package postgres
 import (
 	"bytes"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
 	"strings"
@@ -11,11 +10,6 @@ import (
 
 	"github.com/lumosgo/lumos/errs"
 )
-
-// oidDeltaCRLIndicator marks a delta CRL (RFC 5280, 5.2.4), which lists
-// only the changes since a base CRL: it is skipped, as OpenSSL does unless
-// asked to use deltas (libpq does not ask).
-var oidDeltaCRLIndicator = asn1.ObjectIdentifier{2, 5, 29, 27}
 
 // parseCRLs reads the crl setting: one or more PEM "X509 CRL" blocks, each
 // checked to parse. Signatures and validity are checked when a chain is.
@@ -53,7 +47,8 @@ func (e *revocationError) Error() string { return e.reason }
 // certificate to a trusted root) against crls at time now, as OpenSSL
 // does with CRL checks over the whole chain (libpq's setting): every
 // certificate but the root must be unrevoked according to a CRL signed by
-// its issuer that is in its validity window. One chain passing is enough;
+// its issuer that is in its validity window, and not listed by the newest
+// of them. One chain passing is enough;
 // otherwise the first chain's failure is returned.
 func checkRevocation(chains [][]*x509.Certificate, crls []*x509.RevocationList, now time.Time) error {
 	var first error
@@ -91,16 +86,18 @@ func checkChainRevocation(chain []*x509.Certificate, crls []*x509.RevocationList
 	return nil
 }
 
-// crlOf is the CRL of issuer to use at now: among the crl setting's CRLs
-// that name issuer and that it signed, not delta CRLs, the newest in its
-// validity window. Without one the error says why, in OpenSSL's words:
-// no CRL of that issuer, a CRL whose signature fails, a CRL that has
-// expired or is not yet valid.
+// crlOf is the CRL of issuer that decides at now, as OpenSSL picks it:
+// among the crl setting's CRLs that name issuer, that it signed and that
+// are in their validity window, the newest (a delta CRL counts as a full
+// one, as OpenSSL reads it without its option to use deltas, which libpq
+// does not set). Without one the error says why, in OpenSSL's words: no
+// CRL of that issuer, a CRL whose signature fails, a CRL that has expired
+// or is not yet valid.
 func crlOf(issuer *x509.Certificate, crls []*x509.RevocationList, now time.Time) (*x509.RevocationList, error) {
 	var best, expired, early *x509.RevocationList
 	var badSig error
 	for _, crl := range crls {
-		if !bytes.Equal(crl.RawIssuer, issuer.RawSubject) || isDelta(crl) {
+		if !bytes.Equal(crl.RawIssuer, issuer.RawSubject) {
 			continue
 		}
 		if err := crl.CheckSignatureFrom(issuer); err != nil {
@@ -131,16 +128,6 @@ func crlOf(issuer *x509.Certificate, crls []*x509.RevocationList, now time.Time)
 	}
 	return nil, &revocationError{fmt.Sprintf("unable to get certificate CRL: the crl setting has no CRL of %q, a CA of the server's chain; "+
 		"when crl is set, every CA of the chain (the root and each intermediate) needs its CRL there, as with libpq's sslcrl", name)}
-}
-
-// isDelta reports whether crl is a delta CRL.
-func isDelta(crl *x509.RevocationList) bool {
-	for _, e := range crl.Extensions {
-		if e.Id.Equal(oidDeltaCRLIndicator) {
-			return true
-		}
-	}
-	return false
 }
 
 // serialText is a certificate's serial number as OpenSSL prints it: hex.

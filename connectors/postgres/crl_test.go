@@ -157,6 +157,7 @@ func TestCRL(t *testing.T) {
 		{"server certificate revoked, require with the CA", with(full(leafRevoked), "sslmode", "require"),
 			"api_error", []string{"certificate revoked", "sslmode require"}},
 		{"server certificate revoked, require without a CA: nothing checked", map[string]any{"sslmode": "require", "crl": leafRevoked}, "", nil},
+		{"server certificate revoked, prefer with the CA: the plain retry connects, as libpq's", with(full(leafRevoked), "sslmode", "prefer"), "", nil},
 		{"intermediate revoked", full(interRevoked),
 			"api_error", []string{"certificate revoked", "the intermediate CA certificate", `"CN=pgtls intermediate CA"`, "pgtls root CA"}},
 		{"root's CRL missing", full(interCRL),
@@ -176,7 +177,9 @@ func TestCRL(t *testing.T) {
 		{"an expired CRL and a current one", full(rootCRL + inter.crl(t, nil, valid(-48*time.Hour, -24*time.Hour)) + interCRL), "", nil},
 		{"a current CRL and a newer one revoking", full(rootCRL + interCRL + inter.crl(t, []*x509.Certificate{leaf}, valid(-time.Minute, time.Hour))),
 			"api_error", []string{"certificate revoked"}},
-		{"delta CRL revoking: ignored, as libpq does", full(good + inter.crl(t, []*x509.Certificate{leaf}, delta)), "", nil},
+		{"a newer delta CRL revoking: read as a full one, as OpenSSL does", full(good + inter.crl(t, []*x509.Certificate{leaf}, delta, valid(-time.Minute, time.Hour))),
+			"api_error", []string{"certificate revoked"}},
+		{"an older current CRL revoking, a newer one not: the newest decides, as in OpenSSL", full(rootCRL + inter.crl(t, []*x509.Certificate{leaf}, valid(-2*time.Hour, time.Hour)) + interCRL), "", nil},
 
 		// refused before connecting
 		{"not PEM", full("MIIB not a CRL"), "bad_request", []string{"crl holds no PEM certificate revocation list"}},

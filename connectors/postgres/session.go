@@ -88,32 +88,42 @@ func decodeSettings(raw []byte) (Settings, error) {
 			return s, errs.Newf(errs.BadRequest, "Invalid settings: object_kinds holds %q; the kinds are %q, %q and %q.", k, KindDatabases, KindSchemas, KindTables)
 		}
 	}
-	switch s.SSLMode {
-	case "":
-		s.SSLMode = SSLPrefer
-	case SSLDisable, SSLPrefer, SSLRequire, SSLVerifyCA, SSLVerifyFull:
-	default:
-		return s, errs.Newf(errs.BadRequest, "Invalid settings: sslmode %q is not disable, prefer, require, verify-ca or verify-full.", s.SSLMode)
-	}
-	if strings.TrimSpace(s.CACertificate) != "" {
-		if _, err := caPool(s.CACertificate); err != nil {
-			return s, err
-		}
-	}
-	if err := checkClientCert(&s); err != nil {
+	if err := checkTLSSettings(&s); err != nil {
 		return s, err
-	}
-	if strings.TrimSpace(s.CRL) != "" {
-		crls, err := parseCRLs(s.CRL)
-		if err != nil {
-			return s, err
-		}
-		s.crls = crls
 	}
 	if s.ConnectTimeoutSeconds <= 0 {
 		s.ConnectTimeoutSeconds = 10
 	}
 	return s, nil
+}
+
+// checkTLSSettings checks the TLS settings (sslmode, ca_certificate, the
+// client certificate's, crl), applies their defaults, and keeps what they
+// hold ready for the connections: the client certificate, the CRLs.
+func checkTLSSettings(s *Settings) error {
+	switch s.SSLMode {
+	case "":
+		s.SSLMode = SSLPrefer
+	case SSLDisable, SSLPrefer, SSLRequire, SSLVerifyCA, SSLVerifyFull:
+	default:
+		return errs.Newf(errs.BadRequest, "Invalid settings: sslmode %q is not disable, prefer, require, verify-ca or verify-full.", s.SSLMode)
+	}
+	if strings.TrimSpace(s.CACertificate) != "" {
+		if _, err := caPool(s.CACertificate); err != nil {
+			return err
+		}
+	}
+	if err := checkClientCert(s); err != nil {
+		return err
+	}
+	if strings.TrimSpace(s.CRL) != "" {
+		crls, err := parseCRLs(s.CRL)
+		if err != nil {
+			return err
+		}
+		s.crls = crls
+	}
+	return nil
 }
 
 // kind reports whether objects of kind k are exposed.
