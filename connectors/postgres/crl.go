@@ -64,10 +64,17 @@ func checkRevocation(chains [][]*x509.Certificate, crls []*x509.RevocationList, 
 	return first
 }
 
-// checkChainRevocation checks one chain, leaf first.
+// checkChainRevocation checks one chain, leaf first. The root, when it
+// is self-issued, is checked against its own CRL too, as OpenSSL does; a
+// trusted certificate issued by another is not (its issuer is unknown).
 func checkChainRevocation(chain []*x509.Certificate, crls []*x509.RevocationList, now time.Time) error {
-	for i := 0; i+1 < len(chain); i++ {
-		cert, issuer := chain[i], chain[i+1]
+	for i, cert := range chain {
+		issuer := cert
+		if i+1 < len(chain) {
+			issuer = chain[i+1]
+		} else if !bytes.Equal(cert.RawIssuer, cert.RawSubject) {
+			break
+		}
 		crl, err := crlOf(issuer, crls, now)
 		if err != nil {
 			return err
@@ -75,7 +82,10 @@ func checkChainRevocation(chain []*x509.Certificate, crls []*x509.RevocationList
 		for _, r := range crl.RevokedCertificateEntries {
 			if r.SerialNumber != nil && r.SerialNumber.Cmp(cert.SerialNumber) == 0 {
 				what := "the server's certificate"
-				if i > 0 {
+				switch {
+				case i > 0 && issuer == cert:
+					what = "the root CA certificate"
+				case i > 0:
 					what = "the intermediate CA certificate"
 				}
 				return &revocationError{fmt.Sprintf("certificate revoked: %s %q (serial 0x%s) is revoked by the CRL of %q in the crl setting (revoked %s%s)",

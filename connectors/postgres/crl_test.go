@@ -160,6 +160,8 @@ func TestCRL(t *testing.T) {
 		{"server certificate revoked, prefer with the CA: the plain retry connects, as libpq's", with(full(leafRevoked), "sslmode", "prefer"), "", nil},
 		{"intermediate revoked", full(interRevoked),
 			"api_error", []string{"certificate revoked", "the intermediate CA certificate", `"CN=pgtls intermediate CA"`, "pgtls root CA"}},
+		{"root revoked in its own CRL", full(root.crl(t, []*x509.Certificate{root.cert}) + interCRL),
+			"api_error", []string{"certificate revoked", "the root CA certificate", `"CN=pgtls root CA"`}},
 		{"root's CRL missing", full(interCRL),
 			"api_error", []string{"unable to get certificate CRL", "pgtls root CA"}},
 		{"intermediate's CRL missing", full(rootCRL),
