@@ -165,7 +165,7 @@ func keyBlock(text, password string) (b *pem.Block, plain []byte, err error) {
 	switch {
 	case err != nil && encrypted:
 		// Decrypting with a wrong password yields valid padding now and then, and then garbage.
-		return nil, plain, errWrongKeyPassword
+		return nil, plain, wrongKeyPassword()
 	case err != nil:
 		// The parser's own error is left out: only its kind is given, so that no part of the key can be quoted.
 		return nil, nil, errs.Newf(errs.BadRequest, "Invalid settings: client_key's %s private key cannot be read (it is damaged or not of that form).", form)
@@ -173,8 +173,10 @@ func keyBlock(text, password string) (b *pem.Block, plain []byte, err error) {
 	return &pem.Block{Type: b.Type, Bytes: b.Bytes}, plain, nil
 }
 
-// errWrongKeyPassword is the answer to a client_key that client_key_password does not decrypt.
-var errWrongKeyPassword = errs.New(errs.BadRequest, "Invalid settings: client_key_password does not decrypt client_key: the password is wrong (or the key is damaged).")
+// wrongKeyPassword is the answer to a client_key that client_key_password does not decrypt.
+func wrongKeyPassword() error {
+	return errs.New(errs.BadRequest, "Invalid settings: client_key_password does not decrypt client_key: the password is wrong (or the key is damaged).")
+}
 
 // decryptKey decrypts an encrypted key block with password: PKCS#8
 // (ENCRYPTED PRIVATE KEY, PBES2) or OpenSSL's traditional encryption
@@ -201,7 +203,7 @@ func decryptKey(b *pem.Block, password string) (*pem.Block, error) {
 	case errors.As(err, &unsupported):
 		return nil, errs.New(errs.BadRequest, "Invalid settings: client_key cannot be decrypted: "+unsupported.what+"; "+reencrypt+".")
 	case err != nil:
-		return nil, errWrongKeyPassword
+		return nil, wrongKeyPassword()
 	}
 	return &pem.Block{Type: typ, Bytes: der}, nil
 }
