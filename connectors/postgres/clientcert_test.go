@@ -85,9 +85,9 @@ func TestClientCertificates(t *testing.T) {
 		{"key without certificate", srv, pgtest.CertUser, "", map[string]any{"client_key": c.Key, "sslmode": "require"},
 			"bad_request", []string{"client_certificate is missing"}},
 		{"encrypted PKCS#8 key", srv, pgtest.CertUser, "", pair(c.Cert, c.EncryptedKey),
-			"bad_request", []string{"client_key is encrypted", "passphrase"}},
+			"bad_request", []string{"client_key is encrypted", "passphrase", "client_key_password is empty"}},
 		{"traditionally encrypted key", srv, pgtest.CertUser, "", pair(c.Cert, c.LegacyEncryptedKey),
-			"bad_request", []string{"client_key is encrypted", "passphrase"}},
+			"bad_request", []string{"client_key is encrypted", "passphrase", "client_key_password is empty"}},
 		{"sslmode disable", srv, pgtest.CertUser, "", with(pair(c.Cert, c.Key), "sslmode", "disable"),
 			"bad_request", []string{"sslmode is disable"}},
 		{"key given as the certificate", srv, pgtest.CertUser, "", pair(c.Key, c.Key),
@@ -177,6 +177,9 @@ func TestClientKeyIsSecret(t *testing.T) {
 		secret  bool
 	}{
 		{"client_key", true},
+		{"client_key_password", true},
+		{"crl", false},
+		{"sslcertmode", false},
 		{"client_certificate", false},
 		{"ca_certificate", false},
 	} {

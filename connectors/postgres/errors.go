@@ -77,6 +77,14 @@ func connectError(err error, s Settings, db string) error {
 		}
 		return err
 	}
+	var rev *revocationError
+	if errors.As(err, &rev) {
+		return errs.Wrap(err, errs.APIError, fmt.Sprintf("PostgreSQL: the TLS connection to %s failed (sslmode %s): the server's certificate chain is refused by the crl setting: %s.", hostPort(s), s.SSLMode, rev.reason))
+	}
+	if cause := certModeCause(err); cause != "" {
+		return errs.Wrap(err, errs.APIError, fmt.Sprintf("PostgreSQL: sslcertmode is require, and the connection to %s (sslmode %s) is refused: %s; "+
+			"the server must ask for the client certificate (pg_hba.conf's cert method or clientcert, and ssl_ca_file).", hostPort(s), s.SSLMode, cause))
+	}
 	var ne net.Error
 	var ue x509.UnknownAuthorityError
 	var he x509.HostnameError
@@ -104,4 +112,28 @@ func tlsReason(err error) string {
 		}
 		err = u
 	}
+}
+
+// certModeCause is why pgx refused a connection for sslcertmode require
+// (its check's error, "server did not request an SSL certificate"), ""
+// when err holds no such refusal.
+func certModeCause(err error) string {
+	if err == nil {
+		return ""
+	}
+	const check = "sslcertmode check failed: "
+	if msg := err.Error(); strings.HasPrefix(msg, check) {
+		return strings.TrimPrefix(msg, check)
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return certModeCause(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if c := certModeCause(e); c != "" {
+				return c
+			}
+		}
+	}
+	return ""
 }

@@ -19,6 +19,8 @@
 package postgres
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -66,6 +68,13 @@ const (
 	SSLVerifyFull = "verify-full"
 )
 
+// Values of the sslcertmode setting (libpq's, PostgreSQL 16).
+const (
+	CertModeDisable = "disable" // never present the client certificate
+	CertModeAllow   = "allow"   // present it when the server asks for one
+	CertModeRequire = "require" // present it, and fail when the server does not ask for one
+)
+
 // MaxPageSize is the largest Lumos page size served.
 const MaxPageSize = 10_000
 
@@ -81,11 +90,18 @@ type Settings struct {
 	SSLMode               string   `json:"sslmode" default:"prefer" enum:"disable,prefer,require,verify-ca,verify-full" title:"SSL mode" description:"As libpq's sslmode: disable, prefer (TLS when the server offers it), require (TLS, certificate not checked unless a CA is given), verify-ca (certificate checked against the CA), verify-full (certificate and host name checked)."`
 	CACertificate         string   `json:"ca_certificate" title:"CA certificate (PEM)" description:"The PEM certificate(s) of the CA that signed the server's certificate, for verify-ca and verify-full (the system's CAs when empty)."`
 	ClientCertificate     string   `json:"client_certificate" title:"Client certificate (PEM)" description:"The PEM certificate the connector presents to the server (libpq's sslcert), optionally followed by its intermediate CA certificates; for servers whose pg_hba.conf asks for a client certificate (the cert method, or clientcert=verify-ca/verify-full). Needs client_key, and an sslmode other than disable."`
-	ClientKey             string   `json:"client_key" secret:"true" title:"Client private key (PEM)" description:"The unencrypted PEM private key of client_certificate (libpq's sslkey): PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 RSA (BEGIN RSA PRIVATE KEY) or SEC 1 EC (BEGIN EC PRIVATE KEY). A key protected by a passphrase is refused."`
+	ClientKey             string   `json:"client_key" secret:"true" title:"Client private key (PEM)" description:"The PEM private key of client_certificate (libpq's sslkey): PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 RSA (BEGIN RSA PRIVATE KEY) or SEC 1 EC (BEGIN EC PRIVATE KEY); or encrypted, with client_key_password: PKCS#8 with PBES2 (BEGIN ENCRYPTED PRIVATE KEY) or OpenSSL's traditional encryption (Proc-Type: 4,ENCRYPTED)."`
+	ClientKeyPassword     string   `json:"client_key_password" secret:"true" title:"Client private key password" description:"The passphrase that decrypts an encrypted client_key (libpq's sslpassword); ignored when the key is not encrypted. Needs client_key."`
+	SSLCertMode           string   `json:"sslcertmode" default:"allow" enum:"disable,allow,require" title:"Client certificate mode" description:"As libpq's sslcertmode (PostgreSQL 16): disable (never present client_certificate), allow (present it when the server asks for one), require (present it, and fail when the server does not ask for a certificate)."`
+	CRL                   string   `json:"crl" title:"Certificate revocation lists (PEM)" description:"PEM certificate revocation lists (BEGIN X509 CRL), libpq's sslcrl: checked whenever the server's chain is (verify-ca, verify-full, or prefer and require with ca_certificate); each CA of the chain then needs a current CRL here, signed by it, and a revoked certificate fails the connection."`
 	ObjectKinds           []string `json:"object_kinds" title:"Object kinds" description:"Which objects are resources with privilege entitlements: any of databases, schemas, tables. Default databases and schemas."`
 	IncludeSystemRoles    bool     `json:"include_system_roles" title:"Include system roles" description:"List PostgreSQL's predefined roles (names starting with pg_) as accounts and entitlements."`
 	ListNoLoginRoles      bool     `json:"list_nologin_roles" title:"List roles that cannot log in" description:"List every role as an account, those without LOGIN as suspended; by default only roles that can log in are accounts."`
 	ConnectTimeoutSeconds int      `json:"connect_timeout_seconds" default:"10" title:"Connect timeout (seconds)" description:"How long connecting to the server may take."`
+
+	pair     *tls.Certificate       // the client certificate and its key, read by decodeSettings
+	plainKey []byte                 // the DER of client_key decrypted with client_key_password (a secret)
+	crls     []*x509.RevocationList // the crl setting, parsed by decodeSettings
 }
 
 // CreateAccountPayload is create_account's payload: the standard fields

@@ -88,25 +88,42 @@ func decodeSettings(raw []byte) (Settings, error) {
 			return s, errs.Newf(errs.BadRequest, "Invalid settings: object_kinds holds %q; the kinds are %q, %q and %q.", k, KindDatabases, KindSchemas, KindTables)
 		}
 	}
-	switch s.SSLMode {
-	case "":
-		s.SSLMode = SSLPrefer
-	case SSLDisable, SSLPrefer, SSLRequire, SSLVerifyCA, SSLVerifyFull:
-	default:
-		return s, errs.Newf(errs.BadRequest, "Invalid settings: sslmode %q is not disable, prefer, require, verify-ca or verify-full.", s.SSLMode)
-	}
-	if strings.TrimSpace(s.CACertificate) != "" {
-		if _, err := caPool(s.CACertificate); err != nil {
-			return s, err
-		}
-	}
-	if err := checkClientCert(s); err != nil {
+	if err := checkTLSSettings(&s); err != nil {
 		return s, err
 	}
 	if s.ConnectTimeoutSeconds <= 0 {
 		s.ConnectTimeoutSeconds = 10
 	}
 	return s, nil
+}
+
+// checkTLSSettings checks the TLS settings (sslmode, ca_certificate, the
+// client certificate's, crl), applies their defaults, and keeps what they
+// hold ready for the connections: the client certificate, the CRLs.
+func checkTLSSettings(s *Settings) error {
+	switch s.SSLMode {
+	case "":
+		s.SSLMode = SSLPrefer
+	case SSLDisable, SSLPrefer, SSLRequire, SSLVerifyCA, SSLVerifyFull:
+	default:
+		return errs.Newf(errs.BadRequest, "Invalid settings: sslmode %q is not disable, prefer, require, verify-ca or verify-full.", s.SSLMode)
+	}
+	if strings.TrimSpace(s.CACertificate) != "" {
+		if _, err := caPool(s.CACertificate); err != nil {
+			return err
+		}
+	}
+	if err := checkClientCert(s); err != nil {
+		return err
+	}
+	if strings.TrimSpace(s.CRL) != "" {
+		crls, err := parseCRLs(s.CRL)
+		if err != nil {
+			return err
+		}
+		s.crls = crls
+	}
+	return nil
 }
 
 // kind reports whether objects of kind k are exposed.
@@ -149,7 +166,8 @@ func (ss *session) config(db string) (*pgx.ConnConfig, error) {
 		return nil, err
 	}
 	cfg.TLSConfig = tc
-	if s.hasClientCert() {
+	cfg.SSLCertMode = s.SSLCertMode
+	if s.sendsClientCert() {
 		cfg.AfterNetConnect = keepCertAlert
 	}
 	cfg.Fallbacks = nil
@@ -168,7 +186,7 @@ func (ss *session) tlsConfig() (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withClientCert(tc, ss.s)
+	return withClientCert(tc, ss.s), nil
 }
 
 // serverCheck is the part of the TLS configuration that checks the
@@ -183,32 +201,45 @@ func (ss *session) serverCheck() (*tls.Config, error) {
 		}
 		roots = pool
 	}
+	crls := s.crls
 	if s.SSLMode == SSLVerifyFull {
-		return &tls.Config{ServerName: s.Host, RootCAs: roots, MinVersion: tls.VersionTLS12}, nil
+		tc := &tls.Config{ServerName: s.Host, RootCAs: roots, MinVersion: tls.VersionTLS12}
+		if len(crls) > 0 { // the chains crypto/tls verified, against the revocation lists
+			tc.VerifyPeerCertificate = func(_ [][]byte, chains [][]*x509.Certificate) error {
+				return checkRevocation(chains, crls, time.Now())
+			}
+		}
+		return tc, nil
 	}
 	if roots == nil && s.SSLMode != SSLVerifyCA {
-		return &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}, nil //nolint:gosec // sslmode prefer/require without a CA: libpq's meaning
+		// sslmode prefer/require without a CA: libpq's meaning, nothing is checked (not crl either)
+		return &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}, nil //nolint:gosec // see above
 	}
 	return &tls.Config{
 		InsecureSkipVerify: true, // the chain is checked below, the host name is not (verify-ca)
 		MinVersion:         tls.VersionTLS12,
 		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-			return verifyChain(raw, roots)
+			chains, err := verifyChain(raw, roots)
+			if err != nil || len(crls) == 0 {
+				return err
+			}
+			return checkRevocation(chains, crls, time.Now())
 		},
 	}, nil
 }
 
 // verifyChain checks the server's certificate chain against roots (the
-// system's when nil), ignoring the host name.
-func verifyChain(raw [][]byte, roots *x509.CertPool) error {
+// system's when nil), ignoring the host name, and returns the verified
+// chains.
+func verifyChain(raw [][]byte, roots *x509.CertPool) ([][]*x509.Certificate, error) {
 	if len(raw) == 0 {
-		return errors.New("the server sent no certificate")
+		return nil, errors.New("the server sent no certificate")
 	}
 	certs := make([]*x509.Certificate, len(raw))
 	for i, b := range raw {
 		c, err := x509.ParseCertificate(b)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		certs[i] = c
 	}
@@ -216,8 +247,7 @@ func verifyChain(raw [][]byte, roots *x509.CertPool) error {
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	_, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
-	return err
+	return certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
 }
 
 // conn returns the connection to database db, opening it on first use.

@@ -344,3 +344,10 @@ func cbcEncrypt(key, iv, data []byte) ([]byte, error) {
 	cipher.NewCBCEncrypter(block, iv).CryptBlocks(out, plain)
 	return out, nil
 }
+
+// MakeClientCerts makes material like StartClientCert's, for tests that
+// need the certificates and keys but no server asking for them.
+func MakeClientCerts() (ClientCerts, error) {
+	c, _, err := makeClientCerts()
+	return c, err
+}

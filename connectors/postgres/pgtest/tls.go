@@ -83,3 +83,26 @@ func makeCerts() (caPEM, certPEM, keyPEM []byte, err error) {
 		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER}),
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }
+
+// StartWithCertificate is Start with TLS on, the server presenting
+// certPEM (its certificate, optionally followed by intermediate CA
+// certificates, sent with it) and keyPEM, unencrypted; it asks for no
+// client certificate, and plain connections are still accepted.
+func StartWithCertificate(tb testing.TB, certPEM, keyPEM string) *Server {
+	tb.Helper()
+	s, err := startWith(func(s *Server) ([]string, error) {
+		crt, key := filepath.Join(s.Dir, "server.crt"), filepath.Join(s.Dir, "server.key")
+		if err := os.WriteFile(crt, []byte(certPEM), 0o600); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(key, []byte(keyPEM), 0o600); err != nil {
+			return nil, err
+		}
+		return []string{"-c", "ssl=on", "-c", "ssl_cert_file=" + crt, "-c", "ssl_key_file=" + key}, nil
+	}, "server.crt", "server.key")
+	if err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
+}
