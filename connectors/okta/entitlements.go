@@ -185,16 +185,19 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 	if err != nil {
 		return toolkit.ListEntitlementsResponse{}, err
 	}
-	phases := []paginate.Phase[toolkit.FoundEntitlementData]{
-		paginate.Static[toolkit.FoundEntitlementData]{Entries: roleEntitlements},
-		ss.customPhase(),
-		flat(ss, "/api/v1/groups", nil, (*group).check, groupEntitlement),
+	phases := []paginate.Phase[toolkit.FoundEntitlementData]{paginate.Static[toolkit.FoundEntitlementData]{Entries: roleEntitlements}}
+	// The scope's "+custom" keeps the tokens of the listing with its custom
+	// phase and those of the listing without it apart.
+	scope := toolkit.CapListEntitlements.Name()
+	if ss.s.IncludeCustomRoles {
+		phases = append(phases, ss.customPhase())
+		scope += "+custom"
 	}
+	phases = append(phases, flat(ss, "/api/v1/groups", nil, (*group).check, groupEntitlement))
 	if ss.s.IncludeAppAssignments {
 		phases = append(phases, flat(ss, "/api/v1/apps", nil, (*app).check, appEntitlement))
 	}
-	// The scope's "+custom" retires the tokens of the listing without its custom phase.
-	ents, p, err := page(ctx, ss, toolkit.CapListEntitlements.Name()+"+custom", req.Page, true, phases...)
+	ents, p, err := page(ctx, ss, scope, req.Page, true, phases...)
 	if err != nil {
 		return toolkit.ListEntitlementsResponse{}, err
 	}
@@ -272,7 +275,7 @@ func (ss *session) admins() paginate.Nested[idOnly, toolkit.FoundEntitlementAsso
 			if err != nil {
 				return nil, "", err
 			}
-			as, err := roleAssociations(u.ID, roles)
+			as, err := roleAssociations(u.ID, roles, ss.s.IncludeCustomRoles)
 			return as, "", err
 		},
 	}
@@ -295,14 +298,16 @@ func (ss *session) userRoles(ctx context.Context, id string) ([]role, error) {
 
 // roleAssociations are the standard and custom roles among roles as
 // associations (each role once, whether assigned to the user or through a
-// group). A custom assignment without a usable role or resource set id is
-// invalid_response.
-func roleAssociations(userID string, roles []role) ([]toolkit.FoundEntitlementAssociation, error) {
+// group), custom ones only when custom is set. A custom assignment without
+// a usable role or resource set id is invalid_response.
+func roleAssociations(userID string, roles []role, custom bool) ([]toolkit.FoundEntitlementAssociation, error) {
 	var out []toolkit.FoundEntitlementAssociation
 	seen := map[string]bool{}
 	for _, r := range roles {
 		id := r.Type
 		switch {
+		case r.Type == customType && !custom:
+			continue
 		case r.Type == customType:
 			if checkIAMID(r.Role) != nil || checkIAMID(r.ResourceSet) != nil {
 				return nil, errs.Newf(errs.InvalidResponse, "Invalid response from the API: the custom role assignment %q of the user %s names the role %q and the resource set %q, not two ids.",
@@ -358,7 +363,7 @@ func getAccountEntitlementAssociations(ctx context.Context, req toolkit.GetAccou
 	if err != nil {
 		return toolkit.GetAccountEntitlementAssociationsResponse{}, err
 	}
-	out, err := roleAssociations(u.ID, roles)
+	out, err := roleAssociations(u.ID, roles, ss.s.IncludeCustomRoles)
 	if err != nil {
 		return toolkit.GetAccountEntitlementAssociationsResponse{}, err
 	}
@@ -501,6 +506,9 @@ func changeEntitlement(ctx context.Context, c toolkit.EntitlementChange) (toolki
 	case EntitlementTypeGroupMember:
 		return ss.changeGroup(ctx, r, c.Grant)
 	case EntitlementTypeAdminRole:
+		if strings.HasPrefix(r.EntitlementID, CustomRolePrefix) && !ss.s.IncludeCustomRoles {
+			return toolkit.Effect{}, errs.Newf(errs.BadRequest, "Custom admin role %q: custom admin roles are turned off (the include_custom_roles setting).", r.EntitlementID)
+		}
 		if strings.HasPrefix(r.EntitlementID, CustomRolePrefix) {
 			return ss.changeCustomRole(ctx, r, c.Grant)
 		}
