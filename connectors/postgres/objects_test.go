@@ -9,8 +9,11 @@ import (
 
 	"github.com/matryer/is"
 
+	"github.com/lumosgo/lumos/connectors/postgres"
 	"github.com/lumosgo/lumos/connectors/postgres/pgtest"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/connectortest"
+	"github.com/lumosgo/lumos/toolkit/connectortest/conformance"
 )
 
 // allKinds is every value of the object_kinds setting.
@@ -202,7 +205,7 @@ func TestObjectReads(t *testing.T) {
 }
 
 // TestObjectWrites grants and revokes each sequence privilege and EXECUTE
-// on one overload of a function, twice each (the second a noop), with
+// on each overload of a name (functions, a procedure, an aggregate), twice each (the second a noop), with
 // hostile schema, object, type and role names: the catalogs show the
 // change on that object only, and no other statement ran (the sentinel
 // role x survives).
@@ -224,6 +227,7 @@ func TestObjectWrites(t *testing.T) {
 				CREATE FUNCTION %[1]s.%[1]s(%[1]s.%[1]s) RETURNS int LANGUAGE sql AS 'SELECT 1';
 				CREATE FUNCTION %[1]s.%[1]s(int) RETURNS int LANGUAGE sql AS 'SELECT 2';
 				CREATE PROCEDURE %[1]s.%[1]s(text, OUT int) LANGUAGE sql AS 'SELECT 3';
+				CREATE AGGREGATE %[1]s.%[1]s(bigint) (sfunc = int8pl, stype = bigint);
 				REVOKE EXECUTE ON FUNCTION %[1]s.%[1]s(%[1]s.%[1]s) FROM PUBLIC`, n, q(name+".seq")))
 			member, schema := roleOID(t, srv, role), oidOf(t, srv, db, "SELECT oid FROM pg_namespace WHERE nspname = $1", name)
 			seq := oidOf(t, srv, db, "SELECT oid FROM pg_class WHERE relnamespace = $1 AND relkind = 'S'", schema)
@@ -231,8 +235,8 @@ func TestObjectWrites(t *testing.T) {
 			overload := func(arg uint32) uint32 { // the routine of the schema whose one argument has the type arg
 				return oidOf(t, srv, db, "SELECT oid FROM pg_proc WHERE pronamespace = $1 AND pronargs = 1 AND proargtypes[0] = $2", schema, arg)
 			}
-			typed, integer, proc := overload(typ), overload(23), overload(25)
-			overloads := map[uint32]bool{typed: true, integer: true, proc: true}
+			typed, integer, proc, agg := overload(typ), overload(23), overload(25), overload(20)
+			overloads := map[uint32]bool{typed: true, integer: true, proc: true, agg: true}
 			direct := func(oid uint32, priv string) bool { // an ACL entry naming the role
 				return query1[bool](t, srv, db, `SELECT EXISTS (SELECT 1 FROM pg_proc p, aclexplode(p.proacl) a WHERE p.oid = $1 AND a.grantee = $2 AND a.privilege_type = $3)
 					OR EXISTS (SELECT 1 FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = $1 AND a.grantee = $2 AND a.privilege_type = $3)`, oid, member, priv)
@@ -249,6 +253,7 @@ func TestObjectWrites(t *testing.T) {
 				{funcID(dbOID, typed), "function_privilege", "EXECUTE", typed, "has_function_privilege"}, // PUBLIC revoked
 				{funcID(dbOID, integer), "function_privilege", "EXECUTE", integer, ""},                   // PUBLIC holds it
 				{funcID(dbOID, proc), "function_privilege", "EXECUTE", proc, ""},                         // a procedure
+				{funcID(dbOID, agg), "function_privilege", "EXECUTE", agg, ""},                           // an aggregate
 			} {
 				payload := change(account, c.resource, c.etype, c.resource+":"+strings.ToLower(c.priv))
 				has := func() bool {
@@ -391,4 +396,31 @@ func TestObjectDrain(t *testing.T) {
 	resources := drain[resource](t, tg, "list_resources", map[string]any{}, 10_000)
 	funcs := slices.DeleteFunc(resources, func(r resource) bool { return r.Type != "function" })
 	is.New(t).Equal(len(funcs), n)
+}
+
+// TestObjectConformance runs the toolkit's conformance suite, writes
+// included, on a cluster of its own whose only entitlements are sequence
+// and function privileges (a fresh cluster has no group role), so that the
+// write round trip is made on one of them.
+func TestObjectConformance(t *testing.T) {
+	is := is.New(t)
+	srv := pgtest.Start(t)
+	srv.Exec(t, "postgres", "CREATE ROLE member LOGIN")
+	srv.Exec(t, "postgres", `CREATE SCHEMA app; CREATE SEQUENCE app.s; CREATE FUNCTION app.f(int) RETURNS int LANGUAGE sql AS 'SELECT 1';
+		CREATE FUNCTION app.f(text) RETURNS int LANGUAGE sql AS 'SELECT 2'; GRANT EXECUTE ON FUNCTION app.f(text) TO member`)
+	report := connectortest.Conformance(t, postgres.Integration(), connectortest.Options{
+		Request: map[string]any{"auth": map[string]any{"basic": map[string]any{"username": pgtest.Superuser, "password": pgtest.SuperPassword}},
+			"settings": map[string]any{"host": srv.Host, "port": srv.Port, "object_kinds": routineKinds}},
+		AllowWrites: true,
+		PageSize:    2,
+	})
+	writes := 0
+	for _, c := range report.Checks {
+		if strings.HasPrefix(c.Name, "writes: ") {
+			writes++
+			is.Equal(c.Status, conformance.Pass)
+			is.True(strings.Contains(c.Summary, `"sequence:`) || strings.Contains(c.Summary, `"function:`)) // the grant is a new kind's
+		}
+	}
+	is.Equal(writes, 2)
 }
