@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -237,8 +238,16 @@ func TestObjectWrites(t *testing.T) {
 			}
 			typed, integer, proc, agg := overload(typ), overload(23), overload(25), overload(20)
 			overloads := map[uint32]bool{typed: true, integer: true, proc: true, agg: true}
+			conn := srv.Connect(t, db) // one connection for the checks
+			ask := func(sql string, args ...any) bool {
+				var v bool
+				if err := conn.QueryRow(context.Background(), sql, args...).Scan(&v); err != nil {
+					t.Fatalf("%s: %v", sql, err)
+				}
+				return v
+			}
 			direct := func(oid uint32, priv string) bool { // an ACL entry naming the role
-				return query1[bool](t, srv, db, `SELECT EXISTS (SELECT 1 FROM pg_proc p, aclexplode(p.proacl) a WHERE p.oid = $1 AND a.grantee = $2 AND a.privilege_type = $3)
+				return ask(`SELECT EXISTS (SELECT 1 FROM pg_proc p, aclexplode(p.proacl) a WHERE p.oid = $1 AND a.grantee = $2 AND a.privilege_type = $3)
 					OR EXISTS (SELECT 1 FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = $1 AND a.grantee = $2 AND a.privilege_type = $3)`, oid, member, priv)
 			}
 			account := id(member)
@@ -260,7 +269,7 @@ func TestObjectWrites(t *testing.T) {
 					if c.check == "" {
 						return true
 					}
-					return query1[bool](t, srv, db, "SELECT "+c.check+"($1::oid, $2::oid, $3)", member, c.oid, c.priv)
+					return ask("SELECT "+c.check+"($1::oid, $2::oid, $3)", member, c.oid, c.priv)
 				}
 				is.True(!direct(c.oid, c.priv))
 				is.Equal(has(), c.check == "")
