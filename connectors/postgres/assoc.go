@@ -110,8 +110,8 @@ func accountCond(s Settings, a string, who uint32) string {
 }
 
 // associationPhases are the phases of the association listings: role
-// memberships, then grants on databases, schemas and tables as the
-// settings expose them; who, when not 0, keeps one account's.
+// memberships, then grants on databases, schemas, tables, sequences and
+// functions as the settings expose them; who, when not 0, keeps one account's.
 func (ss *session) associationPhases(size int, who uint32) []paginate.Phase[association] {
 	phases := []paginate.Phase[association]{keyset(size, ss.membershipRows(who))}
 	if ss.s.kind(KindDatabases) {
@@ -119,6 +119,8 @@ func (ss *session) associationPhases(size int, who uint32) []paginate.Phase[asso
 	}
 	phases = append(phases, perDatabase(ss, KindSchemas, size, func(db string) keyQuery[association] { return ss.grantRows(schemaACL, db, who) })...)
 	phases = append(phases, perDatabase(ss, KindTables, size, func(db string) keyQuery[association] { return ss.grantRows(tableACL, db, who) })...)
+	phases = append(phases, perDatabase(ss, KindSequences, size, func(db string) keyQuery[association] { return ss.grantRows(sequenceACL, db, who) })...)
+	phases = append(phases, perDatabase(ss, KindFunctions, size, func(db string) keyQuery[association] { return ss.grantRows(functionACL, db, who) })...)
 	return phases
 }
 

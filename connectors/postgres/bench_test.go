@@ -93,7 +93,7 @@ func BenchmarkDrainBinary(b *testing.B) {
 }
 
 // key3 is the keyset position of the plain loop.
-type key3 struct{ a, b uint32 }
+type key3 struct{ a, b, c uint32 }
 
 // drainPage runs the plain queries of one Lumos page from after: pages of
 // size rows until one comes back short (the phase ended) or size rows

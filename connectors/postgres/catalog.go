@@ -108,6 +108,8 @@ func listResources(ctx context.Context, req toolkit.ListResourcesRequest) (toolk
 	}
 	phases = append(phases, perDatabase(ss, KindSchemas, size, ss.schemaResources)...)
 	phases = append(phases, perDatabase(ss, KindTables, size, ss.tableResources)...)
+	phases = append(phases, perDatabase(ss, KindSequences, size, ss.sequenceResources)...)
+	phases = append(phases, perDatabase(ss, KindFunctions, size, ss.functionResources)...)
 	out, p, err := page(ctx, ss.scope(toolkit.CapListResources.Name(), ""), req.Page, phases...)
 	if err != nil {
 		return toolkit.ListResourcesResponse{}, err
@@ -204,6 +206,8 @@ func listEntitlements(ctx context.Context, req toolkit.ListEntitlementsRequest) 
 	}
 	phases = append(phases, perDatabase(ss, KindSchemas, size, ss.schemaEntitlements)...)
 	phases = append(phases, perDatabase(ss, KindTables, size, ss.tableEntitlements)...)
+	phases = append(phases, perDatabase(ss, KindSequences, size, ss.sequenceEntitlements)...)
+	phases = append(phases, perDatabase(ss, KindFunctions, size, ss.functionEntitlements)...)
 	out, p, err := page(ctx, ss.scope(toolkit.CapListEntitlements.Name(), ""), req.Page, phases...)
 	if err != nil {
 		return toolkit.ListEntitlementsResponse{}, err

@@ -13,14 +13,22 @@ var (
 	databasePrivileges = []string{"CONNECT", "CREATE", "TEMPORARY"}
 	schemaPrivileges   = []string{"CREATE", "USAGE"}
 	tablePrivileges    = []string{"DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE"}
+	sequencePrivileges = []string{"SELECT", "UPDATE", "USAGE"}
+	functionPrivileges = []string{"EXECUTE"}
 )
 
+// oidKinds are the kinds of object whose id is "<prefix>:<db oid>:<oid>",
+// by prefix.
+var oidKinds = map[string]string{
+	"schema": ResourceTypeSchema, "table": ResourceTypeTable, "sequence": ResourceTypeSequence, "function": ResourceTypeFunction,
+}
+
 // object is a resource of the cluster: the cluster itself (Kind ""), a
-// database (DB), a schema or a table (DB and OID).
+// database (DB), or a schema, table, sequence or function (DB and OID).
 type object struct {
-	Kind string // "", ResourceTypeDatabase, ResourceTypeSchema, ResourceTypeTable
+	Kind string // "", ResourceTypeDatabase, ResourceTypeSchema, ResourceTypeTable, ResourceTypeSequence, ResourceTypeFunction
 	DB   uint32 // the database's OID
-	OID  uint32 // the schema's or table's OID (0 for a database)
+	OID  uint32 // the object's OID in that database (0 for a database)
 }
 
 // id is the object's resource id.
@@ -28,10 +36,8 @@ func (o object) id() string {
 	switch o.Kind {
 	case ResourceTypeDatabase:
 		return "db:" + u32(o.DB)
-	case ResourceTypeSchema:
-		return "schema:" + u32(o.DB) + ":" + u32(o.OID)
-	case ResourceTypeTable:
-		return "table:" + u32(o.DB) + ":" + u32(o.OID)
+	case ResourceTypeSchema, ResourceTypeTable, ResourceTypeSequence, ResourceTypeFunction:
+		return o.Kind + ":" + u32(o.DB) + ":" + u32(o.OID)
 	}
 	return ""
 }
@@ -45,6 +51,10 @@ func (o object) privileges() []string {
 		return schemaPrivileges
 	case ResourceTypeTable:
 		return tablePrivileges
+	case ResourceTypeSequence:
+		return sequencePrivileges
+	case ResourceTypeFunction:
+		return functionPrivileges
 	}
 	return nil
 }
@@ -58,6 +68,10 @@ func (o object) entitlementType() string {
 		return EntitlementTypeSchemaPrivilege
 	case ResourceTypeTable:
 		return EntitlementTypeTablePrivilege
+	case ResourceTypeSequence:
+		return EntitlementTypeSequencePrivilege
+	case ResourceTypeFunction:
+		return EntitlementTypeFunctionPrivilege
 	}
 	return EntitlementTypeRoleMember
 }
@@ -76,7 +90,8 @@ func parseResourceID(id string) (object, error) {
 		return object{}, nil
 	}
 	parts := strings.Split(id, ":")
-	bad := errs.Newf(errs.NotFound, "Unknown resource id %q: resources are \"\", db:<oid>, schema:<db oid>:<oid> or table:<db oid>:<oid>.", id)
+	bad := errs.Newf(errs.NotFound, "Unknown resource id %q: resources are \"\", db:<oid>, or schema:, table:, sequence: or function: followed by <db oid>:<oid>.", id)
+	kind, ok := oidKinds[parts[0]]
 	switch {
 	case parts[0] == "db" && len(parts) == 2:
 		db, ok := parseOID(parts[1])
@@ -84,15 +99,11 @@ func parseResourceID(id string) (object, error) {
 			return object{}, bad
 		}
 		return object{Kind: ResourceTypeDatabase, DB: db}, nil
-	case (parts[0] == "schema" || parts[0] == "table") && len(parts) == 3:
+	case ok && len(parts) == 3:
 		db, ok1 := parseOID(parts[1])
 		oid, ok2 := parseOID(parts[2])
 		if !ok1 || !ok2 {
 			return object{}, bad
-		}
-		kind := ResourceTypeSchema
-		if parts[0] == "table" {
-			kind = ResourceTypeTable
 		}
 		return object{Kind: kind, DB: db, OID: oid}, nil
 	}

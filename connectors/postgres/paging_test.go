@@ -19,7 +19,7 @@ func TestPagingExact(t *testing.T) {
 	srv.Exec(t, "postgres", fmt.Sprintf(`DO $$ BEGIN FOR i IN 1..40 LOOP
 		EXECUTE format('CREATE ROLE %%I LOGIN IN ROLE %%I', '%[1]su' || i, CASE WHEN i %% 2 = 0 THEN '%[1]sreaders' ELSE '%[1]swriters' END);
 		END LOOP; END $$`, prefix))
-	tg := superTarget(t, map[string]any{"extra_databases": []string{f.db}, "object_kinds": []string{"databases", "schemas", "tables"}})
+	tg := superTarget(t, map[string]any{"extra_databases": []string{f.db}, "object_kinds": allKinds})
 	for _, c := range []struct {
 		capName string
 		request map[string]any

@@ -1,14 +1,17 @@
 // Package postgres is the PostgreSQL connector, app id "postgres": one
 // PostgreSQL cluster is a tenant. Roles are accounts, role memberships and
-// object privileges (on databases, schemas and tables) are entitlements,
-// read from the system catalogs and granted or revoked with GRANT/REVOKE.
+// object privileges (on databases, schemas, tables, sequences and
+// functions) are entitlements, read from the system catalogs and granted or
+// revoked with GRANT/REVOKE.
 //
 // Identifiers (see README.md in this folder) are built from object OIDs,
 // which survive renames:
 //
 //   - accounts: the role's OID, e.g. "16384";
 //   - resources: "" (the cluster), "db:<oid>", "schema:<db oid>:<oid>",
-//     "table:<db oid>:<oid>";
+//     "table:<db oid>:<oid>", "sequence:<db oid>:<oid>",
+//     "function:<db oid>:<oid>" (a function, procedure or aggregate: its
+//     OID tells overloads apart);
 //   - entitlements: "role:<oid>" (membership of that role, on the cluster),
 //     "<resource id>:<PRIVILEGE>" (a privilege on that object), e.g.
 //     "db:16390:CONNECT" or "table:16390:16412:SELECT".
@@ -42,6 +45,8 @@ const (
 	ResourceTypeDatabase = "database" // a database, "db:<oid>"
 	ResourceTypeSchema   = "schema"   // a schema, "schema:<db oid>:<oid>"
 	ResourceTypeTable    = "table"    // a table, view, materialized view or foreign table, "table:<db oid>:<oid>"
+	ResourceTypeSequence = "sequence" // a sequence, "sequence:<db oid>:<oid>"
+	ResourceTypeFunction = "function" // a function, procedure, aggregate or window function, "function:<db oid>:<oid>"
 )
 
 // Entitlement types.
@@ -50,6 +55,8 @@ const (
 	EntitlementTypeDatabasePrivilege = "database_privilege" // "db:<oid>:<PRIVILEGE>"
 	EntitlementTypeSchemaPrivilege   = "schema_privilege"   // "schema:<db oid>:<oid>:<PRIVILEGE>"
 	EntitlementTypeTablePrivilege    = "table_privilege"    // "table:<db oid>:<oid>:<PRIVILEGE>"
+	EntitlementTypeSequencePrivilege = "sequence_privilege" // "sequence:<db oid>:<oid>:<PRIVILEGE>"
+	EntitlementTypeFunctionPrivilege = "function_privilege" // "function:<db oid>:<oid>:EXECUTE"
 )
 
 // Values of the object_kinds setting.
@@ -57,6 +64,8 @@ const (
 	KindDatabases = "databases"
 	KindSchemas   = "schemas"
 	KindTables    = "tables"
+	KindSequences = "sequences"
+	KindFunctions = "functions" // functions, procedures, aggregates and window functions
 )
 
 // Values of the sslmode setting (libpq's, but allow).
@@ -94,7 +103,7 @@ type Settings struct {
 	ClientKeyPassword     string   `json:"client_key_password" secret:"true" title:"Client private key password" description:"The passphrase that decrypts an encrypted client_key (libpq's sslpassword); ignored when the key is not encrypted. Needs client_key."`
 	SSLCertMode           string   `json:"sslcertmode" default:"allow" enum:"disable,allow,require" title:"Client certificate mode" description:"As libpq's sslcertmode (PostgreSQL 16): disable (never present client_certificate), allow (present it when the server asks for one), require (present it, and fail when the server does not ask for a certificate)."`
 	CRL                   string   `json:"crl" title:"Certificate revocation lists (PEM)" description:"PEM certificate revocation lists (BEGIN X509 CRL), libpq's sslcrl: checked whenever the server's chain is (verify-ca, verify-full, or prefer and require with ca_certificate); each CA of the chain then needs a current CRL here, signed by it, and a revoked certificate fails the connection."`
-	ObjectKinds           []string `json:"object_kinds" title:"Object kinds" description:"Which objects are resources with privilege entitlements: any of databases, schemas, tables. Default databases and schemas."`
+	ObjectKinds           []string `json:"object_kinds" title:"Object kinds" description:"Which objects are resources with privilege entitlements: any of databases, schemas, tables, sequences, functions (functions include procedures, aggregates and window functions). Default databases and schemas."`
 	IncludeSystemRoles    bool     `json:"include_system_roles" title:"Include system roles" description:"List PostgreSQL's predefined roles (names starting with pg_) as accounts and entitlements."`
 	ListNoLoginRoles      bool     `json:"list_nologin_roles" title:"List roles that cannot log in" description:"List every role as an account, those without LOGIN as suspended; by default only roles that can log in are accounts."`
 	ConnectTimeoutSeconds int      `json:"connect_timeout_seconds" default:"10" title:"Connect timeout (seconds)" description:"How long connecting to the server may take."`
@@ -128,7 +137,7 @@ func build() *toolkit.Integration {
 		MaxPageSize: MaxPageSize,
 		Description: toolkit.DescriptionData{
 			UserFriendlyName: "PostgreSQL",
-			Description:      "A PostgreSQL cluster: roles as accounts, role memberships and privileges on databases, schemas and tables as entitlements.",
+			Description:      "A PostgreSQL cluster: roles as accounts, role memberships and privileges on databases, schemas, tables, sequences and functions as entitlements.",
 			Categories:       []toolkit.AppCategory{toolkit.CategoryITAndSecurity},
 		},
 		ResourceTypes: []toolkit.ResourceType{
@@ -136,12 +145,16 @@ func build() *toolkit.Integration {
 			{TypeID: ResourceTypeDatabase, TypeLabel: "Database"},
 			{TypeID: ResourceTypeSchema, TypeLabel: "Schema"},
 			{TypeID: ResourceTypeTable, TypeLabel: "Table"},
+			{TypeID: ResourceTypeSequence, TypeLabel: "Sequence"},
+			{TypeID: ResourceTypeFunction, TypeLabel: "Function"},
 		},
 		EntitlementTypes: []toolkit.EntitlementType{
 			{TypeID: EntitlementTypeRoleMember, TypeLabel: "Role member", ResourceTypeID: "", Min: 0},
 			{TypeID: EntitlementTypeDatabasePrivilege, TypeLabel: "Database privilege", ResourceTypeID: ResourceTypeDatabase, Min: 0},
 			{TypeID: EntitlementTypeSchemaPrivilege, TypeLabel: "Schema privilege", ResourceTypeID: ResourceTypeSchema, Min: 0},
 			{TypeID: EntitlementTypeTablePrivilege, TypeLabel: "Table privilege", ResourceTypeID: ResourceTypeTable, Min: 0},
+			{TypeID: EntitlementTypeSequencePrivilege, TypeLabel: "Sequence privilege", ResourceTypeID: ResourceTypeSequence, Min: 0},
+			{TypeID: EntitlementTypeFunctionPrivilege, TypeLabel: "Function privilege", ResourceTypeID: ResourceTypeFunction, Min: 0},
 		},
 		ErrorHandlers: []errs.Rule{{Match: errs.Is[*pgconn.PgError](), Handler: errs.HandlerFunc(describePgError)}},
 	})
@@ -153,7 +166,7 @@ func build() *toolkit.Integration {
 		"List roles that can log in (or every role with list_nologin_roles), by OID, one catalog query per page."))
 	toolkit.Handle(in, toolkit.CapGetAccount, getAccount, toolkit.WithDescription("Read one role by OID, with its direct and inherited role memberships."))
 	toolkit.Handle(in, toolkit.CapListResources, listResources, toolkit.WithDescription(
-		"List the cluster (id \"\"), then the databases, schemas and tables of the object_kinds setting, by OID."))
+		"List the cluster (id \"\"), then the databases, schemas, tables, sequences and functions of the object_kinds setting, by OID."))
 	toolkit.Handle(in, toolkit.CapListEntitlements, listEntitlements, toolkit.WithDescription(
 		"List one role_member entitlement per group role, then one privilege entitlement per object and privilege."))
 	toolkit.Handle(in, toolkit.CapFindEntitlementAssociations, findEntitlementAssociations, toolkit.WithDescription(

@@ -157,6 +157,9 @@ func FuzzParseIDs(f *testing.F) {
 		{"db:+1:CONNECT", "db:+1"}, {"schema:1::USAGE", "schema:1:"}, {"table:1:2:3:SELECT", "table:1:2:3"}, {":", ""},
 		{"db:16384:CONNECT", "db:16385"}, {"db:1:ſelect", "db:1"}, {"10/0/0/0/", "100/16384/2200/0/SELECT"}, {"0/1/2/3/x", "10001/1/2/3/x"},
 		{"10/-1/0/0/", "+10/4294967295/0/0/a/b"},
+		{"sequence:16384:16500:usage", "sequence:16384:16500"}, {"function:16384:16501:EXECUTE", "function:16384:16501"},
+		{"function:1:2:SELECT", "function:1:2"}, {"sequence:1:2:EXECUTE", "sequence:1:2"}, {"function:1:2(int4):EXECUTE", "function:1:2(int4)"},
+		{`function:1:"f"(integer):EXECUTE`, `function:1:"f"(integer)`}, {"function:1:2:EXECUTE", "sequence:1:2"}, {"function:1:2", "function:1"},
 	} {
 		f.Add(seed[0], seed[1])
 	}

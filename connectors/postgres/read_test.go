@@ -11,8 +11,8 @@ import (
 	"github.com/lumosgo/lumos/connectors/postgres/pgtest"
 )
 
-// fixture is a seeded set of roles, memberships, a database with a schema
-// and a table, and grants.
+// fixture is a seeded set of roles, memberships, a database with a schema,
+// a table, a view, a sequence and two overloads of a function, and grants.
 type fixture struct {
 	prefix                  string
 	db                      string // the extra database
@@ -37,8 +37,12 @@ func seed(t testing.TB, srv *pgtest.Server, prefix string) fixture {
 		q(f.db), n("alice"), n("bob")))
 	srv.Exec(t, f.db, fmt.Sprintf(`
 		CREATE SCHEMA app; CREATE TABLE app.items (id int); CREATE VIEW app.items_view AS SELECT * FROM app.items;
-		GRANT USAGE ON SCHEMA app TO %[1]s; GRANT SELECT ON app.items TO %[1]s; GRANT INSERT, UPDATE ON app.items TO %[2]s;`,
-		n("readers"), n("writers")))
+		GRANT USAGE ON SCHEMA app TO %[1]s; GRANT SELECT ON app.items TO %[1]s; GRANT INSERT, UPDATE ON app.items TO %[2]s;
+		CREATE SEQUENCE app.items_seq; CREATE FUNCTION app.touch(int) RETURNS int LANGUAGE sql AS 'SELECT 1';
+		CREATE FUNCTION app.touch(text) RETURNS int LANGUAGE sql AS 'SELECT 2';
+		GRANT USAGE ON SEQUENCE app.items_seq TO %[1]s; GRANT SELECT, UPDATE ON SEQUENCE app.items_seq TO %[3]s;
+		GRANT EXECUTE ON FUNCTION app.touch(int) TO %[2]s; GRANT EXECUTE ON FUNCTION app.touch(text) TO %[4]s;`,
+		n("readers"), n("writers"), n("alice"), n("bob")))
 	for _, u := range []string{"alice", "bob", "carol", "dave"} {
 		f.users = append(f.users, roleOID(t, srv, prefix+u))
 	}

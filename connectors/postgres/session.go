@@ -83,9 +83,10 @@ func decodeSettings(raw []byte) (Settings, error) {
 	if len(s.ObjectKinds) == 0 {
 		s.ObjectKinds = []string{KindDatabases, KindSchemas}
 	}
+	kinds := []string{KindDatabases, KindSchemas, KindTables, KindSequences, KindFunctions}
 	for _, k := range s.ObjectKinds {
-		if k != KindDatabases && k != KindSchemas && k != KindTables {
-			return s, errs.Newf(errs.BadRequest, "Invalid settings: object_kinds holds %q; the kinds are %q, %q and %q.", k, KindDatabases, KindSchemas, KindTables)
+		if !slices.Contains(kinds, k) {
+			return s, errs.Newf(errs.BadRequest, "Invalid settings: object_kinds holds %q; the kinds are %s.", k, strings.Join(kinds, ", "))
 		}
 	}
 	if err := checkTLSSettings(&s); err != nil {

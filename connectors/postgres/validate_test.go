@@ -45,7 +45,7 @@ func TestReadsWithoutSuperuser(t *testing.T) {
 	srv := pgtest.Shared(t)
 	f := seed(t, srv, uniq("plain"))
 	srv.Exec(t, "postgres", fmt.Sprintf("CREATE ROLE %s LOGIN PASSWORD 'plain-password'", q(f.prefix+"plain")))
-	settings := map[string]any{"extra_databases": []string{f.db}, "object_kinds": []string{"databases", "schemas", "tables"}}
+	settings := map[string]any{"extra_databases": []string{f.db}, "object_kinds": allKinds}
 	plain := target{srv: srv, user: f.prefix + "plain", password: "plain-password", settings: settings}
 	super := superTarget(t, settings)
 	for _, capName := range []string{"list_accounts", "list_resources", "list_entitlements", "find_entitlement_associations"} {
@@ -61,7 +61,7 @@ func TestConformance(t *testing.T) {
 	f := seed(t, srv, uniq("conformance"))
 	connectortest.Conformance(t, postgres.Integration(), connectortest.Options{
 		Request: map[string]any{"auth": map[string]any{"basic": map[string]any{"username": pgtest.Superuser, "password": pgtest.SuperPassword}},
-			"settings": map[string]any{"host": srv.Host, "port": srv.Port, "extra_databases": []string{f.db}, "object_kinds": []string{"databases", "schemas", "tables"}}},
+			"settings": map[string]any{"host": srv.Host, "port": srv.Port, "extra_databases": []string{f.db}, "object_kinds": allKinds}},
 		AllowWrites: true,
 		PageSize:    7,
 	})

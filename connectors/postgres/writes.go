@@ -60,15 +60,31 @@ func checkName(name string) error {
 // ---- entitlements -----------------------------------------------------------------------
 
 // privilegeTarget is an object as GRANT names it ("DATABASE x", "SCHEMA
-// x", "TABLE s.t"), the database whose connection grants on it, and the
-// query that tells whether grantee $2 holds privilege $3 on it directly.
+// x", "TABLE s.t", "SEQUENCE s.q", "ROUTINE s.f(types)"), the database
+// whose connection grants on it, and the query that tells whether grantee
+// $2 holds privilege $3 on it directly.
 type privilegeTarget struct {
 	clause string
 	db     string
 	held   string
 }
 
-// target resolves o by OID.
+// relationTargets are the kinds of object read by their schema's and
+// their own name: the query of the two by OID, GRANT's keyword, and the
+// object's ACL.
+var relationTargets = map[string]struct {
+	sql, keyword string
+	acl          aclSource
+}{
+	ResourceTypeSchema: {"SELECT nspname, '' FROM pg_namespace WHERE oid = $1", "SCHEMA", schemaACL},
+	ResourceTypeTable: {"SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1 AND " +
+		listedTable, "TABLE", tableACL},
+	ResourceTypeSequence: {"SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1 AND " +
+		listedSequence, "SEQUENCE", sequenceACL},
+}
+
+// target resolves o by OID: names are read from the catalogs, never taken
+// from the caller.
 func (ss *session) target(ctx context.Context, o object) (privilegeTarget, error) {
 	if o.Kind == ResourceTypeDatabase {
 		name, err := ss.anyDatabaseName(ctx, o.DB)
@@ -81,12 +97,13 @@ func (ss *session) target(ctx context.Context, o object) (privilegeTarget, error
 	if err != nil {
 		return privilegeTarget{}, err
 	}
-	// names are read as parts (schema, table) so that a dot in a name stays in it
-	sql := "SELECT nspname, '' FROM pg_namespace WHERE oid = $1"
-	if o.Kind == ResourceTypeTable {
-		sql = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+	if o.Kind == ResourceTypeFunction {
+		clause, err := ss.functionClause(ctx, db, o)
+		return privilegeTarget{clause: clause, db: db, held: heldSQL(functionACL)}, err
 	}
-	names, err := collect(ctx, ss, db, sql, []any{o.OID}, func(rows pgx.Rows) ([2]string, error) {
+	rt := relationTargets[o.Kind]
+	// names are read as parts (schema, object) so that a dot in a name stays in it
+	names, err := collect(ctx, ss, db, rt.sql, []any{o.OID}, func(rows pgx.Rows) ([2]string, error) {
 		var p [2]string
 		err := rows.Scan(&p[0], &p[1])
 		return p, err
@@ -97,10 +114,11 @@ func (ss *session) target(ctx context.Context, o object) (privilegeTarget, error
 	if len(names) == 0 {
 		return privilegeTarget{}, errs.Newf(errs.NotFound, "PostgreSQL: the %s %q does not exist in the database %q.", o.Kind, o.id(), db)
 	}
+	name := ident(names[0][0], names[0][1])
 	if o.Kind == ResourceTypeSchema {
-		return privilegeTarget{clause: "SCHEMA " + ident(names[0][0]), db: db, held: heldSQL(schemaACL)}, nil
+		name = ident(names[0][0])
 	}
-	return privilegeTarget{clause: "TABLE " + ident(names[0][0], names[0][1]), db: db, held: heldSQL(tableACL)}, nil
+	return privilegeTarget{clause: rt.keyword + " " + name, db: db, held: heldSQL(rt.acl)}, nil
 }
 
 // heldSQL is the query of whether grantee $2 holds privilege $3 on the
