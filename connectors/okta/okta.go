@@ -70,6 +70,7 @@ type Settings struct {
 	IncludeCustomRoles    bool   `json:"include_custom_roles" default:"true" title:"Include custom admin roles" description:"List each custom admin role bound to a resource set as an admin_role entitlement custom:<role id>:<resource set id>, report who holds it and grant it (reads the resource sets, their bindings and the roles). Turn it off when the credential may not read resource sets."`
 	OAuthScopes           string `json:"oauth_scopes" title:"OAuth scopes" description:"With the service_app credential: the space-separated scopes asked for (default okta.users.read okta.groups.read okta.apps.read okta.roles.read okta.orgs.read; add okta.users.manage and okta.groups.manage, okta.roles.manage to write)."`
 	OAuthKeyID            string `json:"oauth_key_id" title:"OAuth key id" description:"With the service_app credential: the kid of the public key registered on the service app, sent in the client assertion's header (optional when the app has one key)."`
+	OAuthDPoP             string `json:"oauth_dpop" default:"auto" enum:"auto,always,never" title:"DPoP" description:"With the service_app credential: auto asks for a bearer token and, when Okta answers that the app requires DPoP, for a DPoP-bound token (one more token request per call); always asks for a DPoP-bound token at once; never sends bearer tokens only."`
 }
 
 // Integration returns the Okta connector, built on first use and registered under the app id "okta".
