@@ -40,6 +40,10 @@ const (
 	dpopNonceHeader = "DPoP-Nonce"
 )
 
+// onDPoPKey lets the leak tests see each ephemeral key (to look for it in
+// every output); nil in production.
+var onDPoPKey func(*ecdsa.PrivateKey)
+
 // b64 is base64url without padding, the encoding of every JWS part.
 var b64 = base64.RawURLEncoding
 
@@ -65,6 +69,9 @@ func newDPoPKey(ctx context.Context) (*dpopKey, error) {
 	if d, err := priv.Bytes(); err == nil {
 		toolkit.AddSecret(ctx, b64.EncodeToString(d))
 		toolkit.AddSecret(ctx, hex.EncodeToString(d))
+	}
+	if onDPoPKey != nil {
+		onDPoPKey(priv)
 	}
 	jwk, err := publicJWK(&priv.PublicKey)
 	if err != nil {

@@ -34,7 +34,7 @@ type dpopState struct {
 	rsNonce     string // the API's nonce, when demanded
 	demand      bool   // the API demands rsNonce in every proof
 	rotateEvery int    // the API rotates rsNonce every n-th request (0: never)
-	apiProofs   int
+	apiProofs   int // API proofs accepted
 	accepted    int
 	refused     int
 }
@@ -55,8 +55,8 @@ func (f *Fake) RequireDPoP(clientID string) {
 // DemandDPoPNonce makes the API (not only the token endpoint) demand a
 // nonce of its own in every proof, answering a proof without it with 401,
 // WWW-Authenticate: DPoP error="use_dpop_nonce" and a DPoP-Nonce header;
-// every is how often (every n-th API request) it changes that nonce, 0
-// never.
+// every is how often it changes that nonce (after every n-th proof it
+// accepted at the API), 0 never.
 func (f *Fake) DemandDPoPNonce(on bool, every int) {
 	d := &f.dpop
 	d.mu.Lock()
@@ -66,7 +66,8 @@ func (f *Fake) DemandDPoPNonce(on bool, every int) {
 }
 
 // DPoPStats are the proofs the fake accepted and refused (token endpoint
-// and API), and the distinct jti values it has seen.
+// and API; a request without a proof is not counted), and the distinct jti
+// values of the signed proofs it has seen.
 func (f *Fake) DPoPStats() (accepted, refused, jtis int) {
 	d := &f.dpop
 	d.mu.Lock()
@@ -146,6 +147,9 @@ func (d *dpopState) check(proofs []string, method string, target *url.URL, acces
 	r := d.verify(proofs, method, target, accessToken, nonce)
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if len(proofs) == 0 {
+		return "", r.why // not a proof: not counted
+	}
 	if r.why != nil {
 		d.refused++
 		return "", r.why
@@ -366,10 +370,6 @@ func (f *Fake) apiAuthz(r *http.Request, token string) authz {
 		return authz{}
 	}
 	d.mu.Lock()
-	d.apiProofs++
-	if d.demand && d.rotateEvery > 0 && d.apiProofs%d.rotateEvery == 0 {
-		d.rsNonce = newNonce()
-	}
 	nonce := ""
 	if d.demand {
 		nonce = d.rsNonce
@@ -381,6 +381,12 @@ func (f *Fake) apiAuthz(r *http.Request, token string) authz {
 		why = refuse("invalid_dpop_proof", "The DPoP proof JWT was not signed with the key the access token is bound to.")
 	}
 	if why == nil {
+		d.mu.Lock()
+		d.apiProofs++
+		if d.demand && d.rotateEvery > 0 && d.apiProofs%d.rotateEvery == 0 {
+			d.rsNonce = newNonce() // the next request is challenged
+		}
+		d.mu.Unlock()
 		return authz{ok: true, scopes: scopes, bearer: true}
 	}
 	return authz{refuse: func(w http.ResponseWriter) {
