@@ -153,8 +153,8 @@ func TestDPoPDrain(t *testing.T) {
 			}
 			accepted, refused, jtis := e.f.DPoPStats()
 			is.Equal(int64(accepted), listings-int64(refused-calls)+int64(calls)) // every listing attempt but the challenged ones, and each call's token
-			is.Equal(jtis, accepted+refused)                                       // never a proof twice
-			is.Equal(refused > calls, c.wantRefusal)                               // beyond each call's first token proof: the API's nonce challenges
+			is.Equal(jtis, accepted+refused)                                      // never a proof twice
+			is.Equal(refused > calls, c.wantRefusal)                              // beyond each call's first token proof: the API's nonce challenges
 		})
 	}
 }

@@ -34,7 +34,7 @@ type dpopState struct {
 	rsNonce     string // the API's nonce, when demanded
 	demand      bool   // the API demands rsNonce in every proof
 	rotateEvery int    // the API rotates rsNonce every n-th request (0: never)
-	apiProofs   int // API proofs accepted
+	apiProofs   int    // API proofs accepted
 	accepted    int
 	refused     int
 }
