@@ -20,7 +20,8 @@
 // The first is sent as "Authorization: SSWS <token>"; the second is an
 // OAuth 2.0 service app: each call mints an access token at the org's
 // /oauth2/v1/token with a private-key JWT client assertion (RS256) and
-// sends it as a bearer token.
+// sends it as a bearer token or, for an app that requires DPoP (RFC 9449,
+// the oauth_dpop setting), as a DPoP-bound token with a proof per request.
 package okta
 
 import (
