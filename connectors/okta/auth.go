@@ -263,5 +263,5 @@ func dpopTokenError(err error, msg, mode string, proved bool) error {
 		return errs.Wrap(err, errs.BadRequest, "Okta refused the service app's token request ("+msg+"): the app requires DPoP "+
 			"(\"Require Demonstrating Proof of Possession (DPoP) header in token requests\") and oauth_dpop is "+mode+": set oauth_dpop to auto or always.")
 	}
-	return errs.Wrap(err, errs.Unauthorized, "Okta refused the DPoP proof of the service app's token request ("+msg+").")
+	return errs.Wrap(err, errs.Unauthorized, "Okta refused the DPoP proof of the service app's token request ("+msg+"); a proof lives a short time: check this machine's clock.")
 }

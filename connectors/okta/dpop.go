@@ -186,13 +186,35 @@ func htuOf(u *url.URL) string {
 // challenge, and its error and error_description parameters.
 func dpopChallenge(h http.Header) (isDPoP bool, code, desc string) {
 	for _, v := range h.Values("WWW-Authenticate") {
-		scheme, params, _ := strings.Cut(strings.TrimSpace(v), " ")
-		if !strings.EqualFold(scheme, "DPoP") {
+		params, ok := dpopParams(v)
+		if !ok {
 			continue
 		}
 		return true, authParam(params, "error"), authParam(params, "error_description")
 	}
 	return false, "", ""
+}
+
+// dpopParams finds the DPoP challenge in one WWW-Authenticate value (which
+// may list several schemes) and returns its parameters (and what follows
+// them).
+func dpopParams(v string) (string, bool) {
+	lower := strings.ToLower(v)
+	for from := 0; from < len(lower); {
+		i := strings.Index(lower[from:], "dpop")
+		if i < 0 {
+			return "", false
+		}
+		i += from
+		end := i + len("dpop")
+		before := i == 0 || lower[i-1] == ' ' || lower[i-1] == ','
+		after := end == len(lower) || lower[end] == ' '
+		if before && after && !strings.HasSuffix(strings.TrimRight(lower[:i], " "), "=") {
+			return v[end:], true
+		}
+		from = end
+	}
+	return "", false
 }
 
 // authParam is the value of one name="value" (or name=token) parameter of

@@ -291,7 +291,8 @@ func keyForms(t *testing.T, k *ecdsa.PrivateKey) []string {
 	}
 	forms := []string{base64.RawURLEncoding.EncodeToString(d), base64.StdEncoding.EncodeToString(d), hex.EncodeToString(d)}
 	for _, der := range [][]byte{p8, sec1} {
-		forms = append(forms, base64.StdEncoding.EncodeToString(der)[:60], strings.Split(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), "\n")[1])
+		lines := strings.Split(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), "\n")
+		forms = append(forms, base64.StdEncoding.EncodeToString(der), lines[2]) // the second line of base64 holds the scalar
 	}
 	return forms
 }
