@@ -175,7 +175,7 @@ func requestToken(ctx context.Context, s Settings, a *serviceApp, key *dpopKey) 
 		"client_assertion_type": {assertionType}, "client_assertion": {jwt}}
 	var dp *dpopTransport
 	if key != nil {
-		dp = &dpopTransport{key: key, call: ctx}
+		dp = &dpopTransport{key: key}
 	}
 	c := httpclient.New(ctx, clientOptions(s.BaseURL, nil, dp))
 	req, err := c.NewRequest(ctx, http.MethodPost, tokenPath, strings.NewReader(form.Encode()))

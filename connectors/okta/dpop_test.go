@@ -228,8 +228,9 @@ type dpopEcho struct {
 	echo   bool
 	failOn string
 
-	mu   sync.Mutex
-	seen []string
+	mu     sync.Mutex
+	seen   []string
+	proofs []string
 }
 
 func (g *dpopEcho) serve(next http.Handler) http.HandlerFunc {
@@ -238,6 +239,9 @@ func (g *dpopEcho) serve(next http.Handler) http.HandlerFunc {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		quoted := r.Header.Get("Authorization") + " " + r.Header.Get("DPoP")
 		g.mu.Lock()
+		if p := r.Header.Get("DPoP"); p != "" {
+			g.proofs = append(g.proofs, p)
+		}
 		for _, v := range []string{r.Header.Get("DPoP"), strings.TrimPrefix(r.Header.Get("Authorization"), "DPoP ")} {
 			if v != "" {
 				g.seen = append(g.seen, v)
@@ -298,10 +302,11 @@ func keyForms(t *testing.T, k *ecdsa.PrivateKey) []string {
 }
 
 // TestDPoPSecretsNeverLeak: with a DPoP-bound token, the access token, the
-// client assertions, every DPoP proof, the app's private key and the
-// ephemeral DPoP key never reach stdout, stderr (trace and log) or the log
-// file, even when Okta echoes the proofs and tokens, in any JSON spelling,
-// into raw data or error messages.
+// client assertions, every DPoP proof (not even its JOSE header, which the
+// connector masks in every proof of the call), the app's private key and
+// the ephemeral DPoP key never reach stdout, stderr (trace and log) or the
+// log file, even when Okta echoes the proofs and tokens, in any JSON
+// spelling, into raw data or error messages.
 func TestDPoPSecretsNeverLeak(t *testing.T) {
 	key, pemKey := newKey(t)
 	cases := []struct {
@@ -354,6 +359,12 @@ func TestDPoPSecretsNeverLeak(t *testing.T) {
 				secrets = append(secrets, f.MintedTokens()...)
 				secrets = append(secrets, keyForms(t, keys[0])...)
 				is.True(len(g.secrets()) >= 2) // a proof and an assertion, at least
+				g.mu.Lock()
+				is.True(len(g.proofs) > 0)
+				for _, p := range g.proofs {
+					secrets = append(secrets, strings.Split(p, ".")[0]) // no part of a proof its signature covers
+				}
+				g.mu.Unlock()
 				for _, secret := range secrets {
 					for _, form := range []string{secret, hostile.Spell(secret, how), hostile.Spell(secret, hostile.Literal)} {
 						is.True(!strings.Contains(stdout.String(), form))

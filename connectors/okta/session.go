@@ -70,7 +70,7 @@ func newSession[P any](ctx context.Context, req toolkit.Request[P]) (*session, e
 		auth = httpclient.Bearer(tok)
 		if key != nil { // a DPoP-bound token: "Authorization: DPoP <token>" and a proof per attempt
 			auth = httpclient.APIKey("Authorization", "DPoP "+tok)
-			dp = &dpopTransport{key: key, token: tok, call: ctx}
+			dp = &dpopTransport{key: key, token: tok}
 		}
 	}
 	return &session{s: s, c: httpclient.New(ctx, clientOptions(s.BaseURL, auth, dp))}, nil
