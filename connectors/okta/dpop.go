@@ -295,7 +295,7 @@ func (t *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err // the token endpoint's answers are read by mintToken
 	}
 	isDPoP, code, desc := dpopChallenge(resp.Header)
-	if !isDPoP {
+	if !isDPoP || resp.StatusCode < 400 {
 		return resp, nil
 	}
 	switch {
