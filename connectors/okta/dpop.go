@@ -205,20 +205,17 @@ func dpopChallenge(h http.Header) (isDPoP bool, code, desc string) {
 // may list several schemes) and returns its parameters (and what follows
 // them).
 func dpopParams(v string) (string, bool) {
-	lower := strings.ToLower(v)
-	for from := 0; from < len(lower); {
-		i := strings.Index(lower[from:], "dpop")
-		if i < 0 {
-			return "", false
+	const scheme = "dpop"
+	for i := 0; i+len(scheme) <= len(v); i++ {
+		end := i + len(scheme)
+		if !strings.EqualFold(v[i:end], scheme) { // byte by byte: ASCII only, so indices stay v's
+			continue
 		}
-		i += from
-		end := i + len("dpop")
-		before := i == 0 || lower[i-1] == ' ' || lower[i-1] == ','
-		after := end == len(lower) || lower[end] == ' '
-		if before && after && !strings.HasSuffix(strings.TrimRight(lower[:i], " "), "=") {
+		before := i == 0 || v[i-1] == ' ' || v[i-1] == ','
+		after := end == len(v) || v[end] == ' '
+		if before && after && !strings.HasSuffix(strings.TrimRight(v[:i], " "), "=") {
 			return v[end:], true
 		}
-		from = end
 	}
 	return "", false
 }

@@ -111,7 +111,7 @@ func TestDPoPProof(t *testing.T) {
 // FuzzDPoPChallenge: any WWW-Authenticate value is read without a panic
 // or an endless loop, and what is read out of it is no longer than it.
 func FuzzDPoPChallenge(f *testing.F) {
-	for _, s := range []string{`DPoP error="use_dpop_nonce"`, `Bearer realm="x", DPoP algs="ES256", error=invalid_dpop_proof`, `DPoP error="a\"b`, `DPoP ,,=,"`, `dpop`} {
+	for _, s := range []string{`DPoP error="use_dpop_nonce"`, `Bearer realm="x", DPoP algs="ES256", error=invalid_dpop_proof`, `DPoP error="a\"b`, `DPoP ,,=,"`, `dpop`, "\u0130\u0130 DPoP error=x", "\u0130dpop"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
