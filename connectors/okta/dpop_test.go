@@ -25,6 +25,7 @@ import (
 	"github.com/lumosgo/lumos/connectors/okta"
 	"github.com/lumosgo/lumos/connectors/okta/oktafake"
 	"github.com/lumosgo/lumos/toolkit"
+	"github.com/lumosgo/lumos/toolkit/connectortest"
 	"github.com/lumosgo/lumos/toolkit/connectortest/hostile"
 	"github.com/lumosgo/lumos/toolkit/httpclient"
 )
@@ -411,4 +412,31 @@ func TestDPoPWritesUnderNonceChallenges(t *testing.T) {
 	accepted, refused, jtis := e.f.DPoPStats()
 	is.True(refused >= 4) // the token's nonce round trip, then a challenge per request
 	is.Equal(jtis, accepted+refused)
+}
+
+// TestConformanceDPoP runs the toolkit's conformance suite (every listing
+// drained with tampered tokens, writes, secrets) with a service app that
+// requires DPoP, the API changing its nonce every seven requests.
+func TestConformanceDPoP(t *testing.T) {
+	scopes := append([]string{"okta.users.manage", "okta.groups.manage", "okta.roles.manage"}, readScopes...)
+	key, pemKey := newKey(t)
+	e := newEnv(t, map[string]any{"include_app_assignments": true, "include_deprovisioned": true, "page_size": 5, "oauth_scopes": strings.Join(scopes, " ")})
+	e.f.AddServiceApp(clientID, &key.PublicKey, "", scopes...)
+	e.f.RequireDPoP(clientID)
+	e.f.DemandDPoPNonce(true, 7)
+	e.creds = appCreds(clientID, pemKey)
+	users, _, _ := seedOrg(e)
+	g := e.f.AddGroup(oktafake.Group{Name: "Large"})
+	for _, u := range append(users, e.f.AddUsers(20)...) {
+		e.f.AddMember(g, u)
+	}
+	connectortest.Conformance(t, okta.Integration(), connectortest.Options{
+		Request:     map[string]any{"credentials": e.creds, "settings": e.settings},
+		AllowWrites: true,
+		PageSize:    7,
+	})
+	accepted, refused, jtis := e.f.DPoPStats()
+	if accepted < 50 || jtis != accepted+refused {
+		t.Fatalf("DPoP proofs: %d accepted, %d refused, %d distinct jti", accepted, refused, jtis)
+	}
 }
