@@ -440,3 +440,87 @@ func TestConformanceDPoP(t *testing.T) {
 		t.Fatalf("DPoP proofs: %d accepted, %d refused, %d distinct jti", accepted, refused, jtis)
 	}
 }
+
+// challenger is the fake behind a front that answers with nonce challenges
+// of its own: at the token endpoint (a request with a proof) or at the API,
+// with the nonce nonce returns for the n-th challenge ("" sends none).
+type challenger struct {
+	next  http.Handler
+	token bool
+	nonce func(n int) string
+
+	mu sync.Mutex
+	n  int
+}
+
+func (c *challenger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	isToken := r.URL.Path == "/oauth2/v1/token"
+	if isToken != c.token || (isToken && r.Header.Get("DPoP") == "") {
+		c.next.ServeHTTP(w, r)
+		return
+	}
+	c.mu.Lock()
+	c.n++
+	nonce := c.nonce(c.n)
+	c.mu.Unlock()
+	if nonce != "" {
+		w.Header().Set("DPoP-Nonce", nonce)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if isToken {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"error":"use_dpop_nonce","error_description":"Authorization server requires nonce in DPoP proof."}`)
+		return
+	}
+	w.Header().Set("WWW-Authenticate", `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`)
+	w.WriteHeader(http.StatusUnauthorized)
+	_, _ = io.WriteString(w, `{"errorCode":"E0000011","errorSummary":"Invalid token provided","errorCauses":[]}`)
+}
+
+// TestDPoPHostileNonces: an org that keeps asking for a nonce, hands out
+// none, or one that is not a nonce, ends the call (unauthorized) after a
+// bounded number of requests: one nonce round trip per request, never a
+// loop.
+func TestDPoPHostileNonces(t *testing.T) {
+	fresh := func(n int) string { return fmt.Sprintf("nonce-%d", n) }
+	cases := []struct {
+		name       string
+		token      bool
+		nonce      func(int) string
+		tokenCalls int64 // requests at the token endpoint
+		apiCalls   int64 // requests at GET /api/v1/users
+		want       string
+	}{
+		{"token_always_new", true, fresh, 3, 0, "use_dpop_nonce"},
+		{"token_same", true, func(int) string { return "same" }, 3, 0, "use_dpop_nonce"},
+		{"token_none", true, func(int) string { return "" }, 2, 0, "use_dpop_nonce"},
+		{"token_not_a_nonce", true, func(int) string { return `bad "nonce"` }, 2, 0, "use_dpop_nonce"},
+		{"token_huge", true, func(int) string { return strings.Repeat("n", 5000) }, 2, 0, "use_dpop_nonce"},
+		{"api_always_new", false, fresh, 3, 2, "Invalid token"},
+		{"api_none", false, func(int) string { return "" }, 3, 1, "Invalid token"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			is := is.New(t)
+			e := newAppEnv(t, true, nil)
+			e.f.AddUsers(1)
+			front := &challenger{next: e.f, token: c.token, nonce: c.nonce}
+			srv := httptest.NewServer(front)
+			defer srv.Close()
+			e.settings["base_url"] = srv.URL
+			tokens := func() int64 {
+				if c.token {
+					return int64(front.n) + e.f.RouteRequests("POST /oauth2/v1/token")
+				}
+				return e.f.RouteRequests("POST /oauth2/v1/token")
+			}
+			e.fail("list_accounts", map[string]any{}, toolkit.ErrorCode("unauthorized"), c.want)
+			is.Equal(tokens(), c.tokenCalls)
+			api := e.f.RouteRequests("GET /api/v1/users")
+			if !c.token {
+				api = int64(front.n)
+			}
+			is.Equal(api, c.apiCalls)
+		})
+	}
+}

@@ -89,7 +89,7 @@ func build() *toolkit.Integration {
 				"it acts with the rights of the admin who created it. Send exactly one of the two credentials."},
 			{ID: CredentialServiceApp, Type: toolkit.AuthKeyPair, Optional: true, Validate: validateServiceApp, Description: "An OAuth 2.0 service app (API Services) " +
 				"using public key / private key client authentication: key_identifier is its client id, private_key the PEM RSA private key (PKCS#1 or PKCS#8) " +
-				"whose public key is registered on the app. Grant the app the okta.* scopes of the oauth_scopes setting. Send exactly one of the two credentials."},
+				"whose public key is registered on the app. Grant the app the okta.* scopes of the oauth_scopes setting. An app that requires DPoP is served too (oauth_dpop). Send exactly one of the two credentials."},
 		},
 		Settings:    Settings{},
 		MaxPageSize: MaxPageSize,
