@@ -118,8 +118,9 @@ type tokenResponse struct {
 // mintToken runs the client-credentials grant with a private-key JWT client
 // assertion at the org's token endpoint and returns the access token and,
 // for a DPoP-bound token, the key it is bound to (nil for a bearer token).
-// The private key, every assertion, every DPoP proof and the token are
-// secrets of the call from the moment they exist (toolkit.AddSecret).
+// The private key, every assertion, the DPoP key (and with it the header
+// every proof starts with, see newDPoPKey) and the token are secrets of the
+// call from the moment they exist (toolkit.AddSecret).
 //
 // With oauth_dpop auto the first request carries no proof, as for an app
 // that does not require DPoP (nothing more is sent for one); Okta's answer
@@ -210,7 +211,7 @@ func acceptToken(tok tokenResponse, key *dpopKey) (string, *dpopKey, error) {
 	case tt == "dpop" && key != nil:
 		return tok.AccessToken, key, nil
 	case key == nil:
-		return "", nil, errs.Newf(errs.APIError, "Okta issued a %q token to a token request without a DPoP proof; this connector sends bearer tokens then.", tok.TokenType)
+		return "", nil, errs.Newf(errs.APIError, "Okta issued a %q token, though the token request carried no DPoP proof to bind it to.", tok.TokenType)
 	default:
 		return "", nil, errs.Newf(errs.APIError, "Okta issued a %q token; this connector uses Bearer and DPoP tokens.", tok.TokenType)
 	}
