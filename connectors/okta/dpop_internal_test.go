@@ -121,3 +121,39 @@ func FuzzDPoPChallenge(f *testing.F) {
 		}
 	})
 }
+
+// TestAcceptToken: the token's type decides how it is sent; a type the
+// connector cannot send is an api_error.
+func TestAcceptToken(t *testing.T) {
+	key, err := newDPoPKey(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		typ      string
+		key      *dpopKey
+		token    string
+		wantKey  bool
+		wantFail bool
+	}{
+		{"bearer", "Bearer", nil, "t", false, false},
+		{"untyped", "", nil, "t", false, false},
+		{"bearer_after_proof", "bearer", key, "t", false, false},
+		{"dpop", "DPoP", key, "t", true, false},
+		{"dpop_without_proof", "DPoP", nil, "t", false, true},
+		{"unknown_type", "N_A", key, "t", false, true},
+		{"no_token", "DPoP", key, "", false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			is := is.New(t)
+			tok, k, err := acceptToken(tokenResponse{TokenType: c.typ, AccessToken: c.token}, c.key)
+			is.Equal(err != nil, c.wantFail)
+			is.Equal(k != nil, c.wantKey)
+			if !c.wantFail {
+				is.Equal(tok, c.token)
+			}
+		})
+	}
+}
