@@ -116,30 +116,72 @@ type tokenResponse struct {
 }
 
 // mintToken runs the client-credentials grant with a private-key JWT client
-// assertion at the org's token endpoint and returns the access token. The
-// private key, the assertion and the token are secrets of the call from
-// the moment they exist (toolkit.AddSecret).
-func mintToken(ctx context.Context, s Settings, kp *toolkit.KeyPairCredential) (string, error) {
+// assertion at the org's token endpoint and returns the access token and,
+// for a DPoP-bound token, the key it is bound to (nil for a bearer token).
+// The private key, every assertion, the DPoP key (and with it the header
+// every proof starts with, see newDPoPKey) and the token are secrets of the
+// call from the moment they exist (toolkit.AddSecret).
+//
+// With oauth_dpop auto the first request carries no proof, as for an app
+// that does not require DPoP (nothing more is sent for one); Okta's answer
+// invalid_dpop_proof (an app that requires it) makes a key and asks again
+// with a proof. With always, the first request carries one. Okta answers
+// a first proof with use_dpop_nonce and a DPoP-Nonce: the request is made
+// once more with the nonce in the proof. Each request has a new client
+// assertion (and jti), so no assertion is presented twice.
+func mintToken(ctx context.Context, s Settings, kp *toolkit.KeyPairCredential) (string, *dpopKey, error) {
 	toolkit.AddSecret(ctx, kp.PrivateKey)
 	if k := strings.TrimSpace(kp.PrivateKey); k != kp.PrivateKey {
 		toolkit.AddSecret(ctx, k)
 	}
 	a, err := parseServiceApp(kp)
 	if err != nil {
-		return "", errs.Wrap(err, errs.BadRequest, "Invalid Okta service_app credential: "+err.Error()+".")
+		return "", nil, errs.Wrap(err, errs.BadRequest, "Invalid Okta service_app credential: "+err.Error()+".")
 	}
-	aud := s.BaseURL + tokenPath
-	jwt, err := a.assertion(aud, s.OAuthKeyID)
+	var key *dpopKey
+	if s.OAuthDPoP == DPoPAlways {
+		if key, err = newDPoPKey(ctx); err != nil {
+			return "", nil, err
+		}
+	}
+	nonceAsked := false
+	for {
+		tok, err := requestToken(ctx, s, a, key)
+		if err == nil {
+			return acceptToken(tok, key)
+		}
+		switch refusal := oauthRefusal(err); {
+		case key == nil && s.OAuthDPoP == DPoPAuto && refusal == "invalid_dpop_proof":
+			if key, err = newDPoPKey(ctx); err != nil {
+				return "", nil, err
+			}
+		case key != nil && refusal == "use_dpop_nonce" && !nonceAsked && key.currentNonce() != "":
+			nonceAsked = true
+		default:
+			return "", nil, tokenError(err, s.OAuthDPoP, key != nil)
+		}
+	}
+}
+
+// requestToken makes one token request (with a new client assertion, and
+// a DPoP proof when key is set) and decodes the answer.
+func requestToken(ctx context.Context, s Settings, a *serviceApp, key *dpopKey) (tokenResponse, error) {
+	var tok tokenResponse
+	jwt, err := a.assertion(s.BaseURL+tokenPath, s.OAuthKeyID)
 	if err != nil {
-		return "", errs.Wrap(err, errs.BadRequest, "Invalid Okta service_app credential: "+err.Error()+".")
+		return tok, errs.Wrap(err, errs.BadRequest, "Invalid Okta service_app credential: "+err.Error()+".")
 	}
 	toolkit.AddSecret(ctx, jwt)
 	form := url.Values{"grant_type": {"client_credentials"}, "scope": {s.OAuthScopes},
 		"client_assertion_type": {assertionType}, "client_assertion": {jwt}}
-	c := httpclient.New(ctx, clientOptions(s.BaseURL, nil))
+	var dp *dpopTransport
+	if key != nil {
+		dp = &dpopTransport{key: key}
+	}
+	c := httpclient.New(ctx, clientOptions(s.BaseURL, nil, dp))
 	req, err := c.NewRequest(ctx, http.MethodPost, tokenPath, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", err
+		return tok, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := c.Do(req)
@@ -148,25 +190,49 @@ func mintToken(ctx context.Context, s Settings, kp *toolkit.KeyPairCredential) (
 		defer resp.Body.Close()
 		body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	}
-	var tok tokenResponse
 	if len(body) > 0 {
 		_ = json.Unmarshal(body, &tok)
 		toolkit.AddSecret(ctx, tok.AccessToken) // before anything can print it
 	}
-	if err != nil {
-		return "", tokenError(err)
-	}
-	if tok.AccessToken == "" {
-		return "", errs.New(errs.APIError, "Okta's token endpoint answered without an access_token.")
-	}
-	if tt := strings.ToLower(tok.TokenType); tt != "" && tt != "bearer" {
-		return "", errs.Newf(errs.BadRequest, "Okta issued a %q token: turn off \"Require Demonstrating Proof of Possession (DPoP)\" on the service app; this connector sends bearer tokens.", tok.TokenType)
-	}
-	return tok.AccessToken, nil
+	return tok, err
 }
 
-// tokenError names what the token endpoint refused (its OAuth error body).
-func tokenError(err error) error {
+// acceptToken checks the token endpoint's answer: an access token whose
+// type matches how it was asked for. A bearer token answered to a request
+// with a proof (an app that does not require DPoP may not bind) is used
+// as a bearer token.
+func acceptToken(tok tokenResponse, key *dpopKey) (string, *dpopKey, error) {
+	if tok.AccessToken == "" {
+		return "", nil, errs.New(errs.APIError, "Okta's token endpoint answered without an access_token.")
+	}
+	switch tt := strings.ToLower(tok.TokenType); {
+	case tt == "" || tt == "bearer":
+		return tok.AccessToken, nil, nil
+	case tt == "dpop" && key != nil:
+		return tok.AccessToken, key, nil
+	case key == nil:
+		return "", nil, errs.Newf(errs.APIError, "Okta issued a %q token, though the token request carried no DPoP proof to bind it to.", tok.TokenType)
+	default:
+		return "", nil, errs.Newf(errs.APIError, "Okta issued a %q token; this connector uses Bearer and DPoP tokens.", tok.TokenType)
+	}
+}
+
+// oauthRefusal is the OAuth error code of a token endpoint's refusal ("" if
+// err is not one).
+func oauthRefusal(err error) string {
+	var he *errs.HTTPStatusError
+	if _, ok := errs.CodeOf(err); ok || !errors.As(err, &he) {
+		return ""
+	}
+	var body tokenResponse
+	_ = json.Unmarshal(he.Body, &body)
+	return body.Error
+}
+
+// tokenError names what the token endpoint refused (its OAuth error body);
+// mode is the oauth_dpop setting and proved whether the refused request
+// carried a DPoP proof.
+func tokenError(err error, mode string, proved bool) error {
 	if _, ok := errs.CodeOf(err); ok {
 		return err
 	}
@@ -182,10 +248,21 @@ func tokenError(err error) error {
 	}
 	code := errs.Unauthorized
 	switch {
+	case strings.HasSuffix(body.Error, "_dpop_proof") || strings.HasSuffix(body.Error, "_dpop_nonce"):
+		return dpopTokenError(err, msg, mode, proved)
 	case body.Error == "invalid_scope" || he.StatusCode == http.StatusForbidden:
 		code = errs.PermissionDenied
 	case he.StatusCode >= 500:
 		code = errs.HTTPStatusCode(he.StatusCode)
 	}
 	return errs.Wrap(err, code, "Okta refused the service app's token request ("+msg+"): check the client id, that the public key of private_key is registered on the app, and the scopes granted to it.")
+}
+
+// dpopTokenError explains a token request refused for DPoP.
+func dpopTokenError(err error, msg, mode string, proved bool) error {
+	if !proved {
+		return errs.Wrap(err, errs.BadRequest, "Okta refused the service app's token request ("+msg+"): the app requires DPoP "+
+			"(\"Require Demonstrating Proof of Possession (DPoP) header in token requests\") and oauth_dpop is "+mode+": set oauth_dpop to auto or always.")
+	}
+	return errs.Wrap(err, errs.Unauthorized, "Okta refused the DPoP proof of the service app's token request ("+msg+"); a proof lives a short time: check this machine's clock.")
 }

@@ -20,7 +20,8 @@
 // The first is sent as "Authorization: SSWS <token>"; the second is an
 // OAuth 2.0 service app: each call mints an access token at the org's
 // /oauth2/v1/token with a private-key JWT client assertion (RS256) and
-// sends it as a bearer token.
+// sends it as a bearer token or, for an app that requires DPoP (RFC 9449,
+// the oauth_dpop setting), as a DPoP-bound token with a proof per request.
 package okta
 
 import (
@@ -70,6 +71,7 @@ type Settings struct {
 	IncludeCustomRoles    bool   `json:"include_custom_roles" default:"true" title:"Include custom admin roles" description:"List each custom admin role bound to a resource set as an admin_role entitlement custom:<role id>:<resource set id>, report who holds it and grant it (reads the resource sets, their bindings and the roles). Turn it off when the credential may not read resource sets."`
 	OAuthScopes           string `json:"oauth_scopes" title:"OAuth scopes" description:"With the service_app credential: the space-separated scopes asked for (default okta.users.read okta.groups.read okta.apps.read okta.roles.read okta.orgs.read; add okta.users.manage and okta.groups.manage, okta.roles.manage to write)."`
 	OAuthKeyID            string `json:"oauth_key_id" title:"OAuth key id" description:"With the service_app credential: the kid of the public key registered on the service app, sent in the client assertion's header (optional when the app has one key)."`
+	OAuthDPoP             string `json:"oauth_dpop" default:"auto" enum:"auto,always,never" title:"DPoP" description:"With the service_app credential: auto asks for a bearer token and, when Okta answers that the app requires DPoP, for a DPoP-bound token (one more token request per call); always asks for a DPoP-bound token at once; never sends bearer tokens only."`
 }
 
 // Integration returns the Okta connector, built on first use and registered under the app id "okta".
@@ -87,7 +89,7 @@ func build() *toolkit.Integration {
 				"it acts with the rights of the admin who created it. Send exactly one of the two credentials."},
 			{ID: CredentialServiceApp, Type: toolkit.AuthKeyPair, Optional: true, Validate: validateServiceApp, Description: "An OAuth 2.0 service app (API Services) " +
 				"using public key / private key client authentication: key_identifier is its client id, private_key the PEM RSA private key (PKCS#1 or PKCS#8) " +
-				"whose public key is registered on the app. Grant the app the okta.* scopes of the oauth_scopes setting. Send exactly one of the two credentials."},
+				"whose public key is registered on the app. Grant the app the okta.* scopes of the oauth_scopes setting. An app that requires DPoP is served too (oauth_dpop). Send exactly one of the two credentials."},
 		},
 		Settings:    Settings{},
 		MaxPageSize: MaxPageSize,

@@ -26,10 +26,23 @@ var httpOptions func(*httpclient.Options)
 
 var apiHeader = http.Header{"Accept": {"application/json"}}
 
-func clientOptions(baseURL string, auth httpclient.Auth) httpclient.Options {
+// clientOptions are the options of every client the connector makes; with
+// dp, each attempt to the org carries a DPoP proof (dp wraps the transport).
+func clientOptions(baseURL string, auth httpclient.Auth, dp *dpopTransport) httpclient.Options {
 	o := httpclient.Options{AppID: "okta", BaseURL: baseURL, Auth: auth, Header: apiHeader}
 	if httpOptions != nil {
 		httpOptions(&o)
+	}
+	if dp != nil {
+		if dp.next = o.Transport; dp.next == nil {
+			dp.next = dpopBase()
+		}
+		if u, err := url.Parse(baseURL); err == nil {
+			dp.origin = u
+		} else {
+			dp.origin = &url.URL{} // matches no request: an invalid base URL fails every request anyway
+		}
+		o.Transport = dp
 	}
 	return o
 }
@@ -46,16 +59,21 @@ func newSession[P any](ctx context.Context, req toolkit.Request[P]) (*session, e
 		return nil, err
 	}
 	var auth httpclient.Auth
+	var dp *dpopTransport
 	if cred.Token != nil {
 		auth = ssws(cred.Token.Token)
 	} else {
-		tok, err := mintToken(ctx, s, cred.KeyPair)
+		tok, key, err := mintToken(ctx, s, cred.KeyPair)
 		if err != nil {
 			return nil, err
 		}
 		auth = httpclient.Bearer(tok)
+		if key != nil { // a DPoP-bound token: "Authorization: DPoP <token>" and a proof per attempt
+			auth = httpclient.APIKey("Authorization", "DPoP "+tok)
+			dp = &dpopTransport{key: key, token: tok}
+		}
 	}
-	return &session{s: s, c: httpclient.New(ctx, clientOptions(s.BaseURL, auth))}, nil
+	return &session{s: s, c: httpclient.New(ctx, clientOptions(s.BaseURL, auth, dp))}, nil
 }
 
 // ssws is Okta's API token scheme: "Authorization: SSWS <token>".
@@ -97,6 +115,13 @@ func decodeSettings(raw json.RawMessage) (Settings, error) {
 		s.OAuthScopes = DefaultScopes
 	}
 	s.OAuthKeyID = strings.TrimSpace(s.OAuthKeyID)
+	switch s.OAuthDPoP = strings.ToLower(strings.TrimSpace(s.OAuthDPoP)); s.OAuthDPoP {
+	case "":
+		s.OAuthDPoP = DPoPAuto
+	case DPoPAuto, DPoPAlways, DPoPNever:
+	default:
+		return s, errs.Newf(errs.BadRequest, "Invalid settings: oauth_dpop %q is not auto, always or never.", s.OAuthDPoP)
+	}
 	return s, nil
 }
 

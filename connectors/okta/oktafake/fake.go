@@ -96,6 +96,7 @@ type Fake struct {
 	bearers  map[string][]string        // minted access token → scopes
 	clients  map[string]client          // service app client id → key and scopes
 	jtis     map[string]bool
+	dpop     dpopState // DPoP apps, bound tokens, nonces and proof jtis (dpop.go)
 
 	order    []string // user ids in creation order; nil when it must be rebuilt
 	record   bool
@@ -399,10 +400,14 @@ type authz struct {
 	readOnly bool
 	scopes   []string // nil for SSWS
 	bearer   bool
+	refuse   func(http.ResponseWriter) // a DPoP refusal to answer instead (dpop.go)
 }
 
 func (f *Fake) authorize(r *http.Request) authz {
 	h := r.Header.Get("Authorization")
+	if t, ok := strings.CutPrefix(h, "DPoP "); ok {
+		return f.apiAuthz(r, t)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if t, ok := strings.CutPrefix(h, "SSWS "); ok {
@@ -411,7 +416,8 @@ func (f *Fake) authorize(r *http.Request) authz {
 	}
 	if t, ok := strings.CutPrefix(h, "Bearer "); ok {
 		scopes, found := f.bearers[t]
-		return authz{ok: found, scopes: scopes, bearer: true}
+		_, bound := f.dpop.binding(t) // a DPoP-bound token is no bearer token
+		return authz{ok: found && !bound, scopes: scopes, bearer: true}
 	}
 	return authz{}
 }

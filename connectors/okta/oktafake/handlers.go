@@ -95,6 +95,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	f.rateHeaders(w, false)
 	a := f.authorize(r)
+	if a.refuse != nil {
+		a.refuse(w)
+		return
+	}
 	if !a.ok {
 		f.fail(w, http.StatusUnauthorized, "E0000011", "Invalid token provided")
 		return

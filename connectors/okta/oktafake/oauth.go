@@ -2,11 +2,9 @@ package oktafake
 
 import (
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -20,7 +18,10 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 
 // token is the org authorization server's token endpoint: the
 // client-credentials grant with a private-key JWT client assertion
-// (RS256), as Okta serves it to service apps.
+// (RS256), as Okta serves it to service apps, and DPoP (RFC 9449): a
+// request with a proof (required for an app marked with RequireDPoP) gets a
+// token bound to the proof's key, token_type DPoP. The assertion is checked
+// (and its jti spent) before the proof.
 func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 	// Okta reads the parameters from the form body or, as Okta's own Go
 	// SDK sends them, from the query.
@@ -41,6 +42,10 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", msg)
 		return
 	}
+	jkt, ok := f.tokenProof(w, r, clientID)
+	if !ok {
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	granted := f.clients[clientID].scopes
@@ -59,11 +64,8 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	tok := "eyFakeAccess" + hex.EncodeToString(b)
-	f.bearers[tok] = asked
-	writeJSON(w, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": 3600, "access_token": tok, "scope": strings.Join(asked, " ")})
+	tok, typ := f.issue(asked, jkt)
+	writeJSON(w, http.StatusOK, map[string]any{"token_type": typ, "expires_in": 3600, "access_token": tok, "scope": strings.Join(asked, " ")})
 }
 
 // checkAssertion verifies a client assertion: RS256 signed by the client's
