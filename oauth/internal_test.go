@@ -207,11 +207,38 @@ func TestSettingsDefaults(t *testing.T) {
 		{TokenURL: Static("x"), Request: RequestType{Data: "XML"}},
 		{TokenURL: Static("x"), Scopes: map[toolkit.CapabilityName]string{}, ScopesFunc: func(context.Context, json.RawMessage) (map[toolkit.CapabilityName]string, error) { return nil, nil }},
 		{TokenURL: Static("x"), Disable: []toolkit.CapabilityName{toolkit.CapListAccounts.Name()}},
+		{TokenURL: Static("x"), ClientAuth: ClientSecretBasic, ClientAuthFunc: func(context.Context, json.RawMessage) (ClientAuth, error) { return ClientSecretPost, nil }},
 	}
 	for i, b := range bad {
 		_, err := b.withDefaults()
 		if err == nil {
 			t.Errorf("settings %d: no error", i)
+		}
+	}
+}
+
+// TestClientAuthFunc: a per-request choice leaves ClientAuth empty, is
+// asked each time, and an unknown method it returns is an error.
+func TestClientAuthFunc(t *testing.T) {
+	t.Parallel()
+	pick := func(_ context.Context, raw json.RawMessage) (ClientAuth, error) { return ClientAuth(raw), nil }
+	s, err := Settings{TokenURL: Static("x"), ClientAuthFunc: pick}.withDefaults()
+	is.New(t).NoErr(err)
+	is.New(t).Equal(s.ClientAuth, ClientAuth(""))
+	for _, tc := range []struct {
+		raw     string
+		want    ClientAuth
+		wantErr bool
+	}{
+		{"CLIENT_SECRET_BASIC", ClientSecretBasic, false},
+		{"CLIENT_SECRET_POST", ClientSecretPost, false},
+		{"PRIVATE_KEY_JWT", "", true},
+	} {
+		is := is.New(t)
+		got, err := s.clientAuth(context.Background(), json.RawMessage(tc.raw))
+		is.Equal(err != nil, tc.wantErr)
+		if !tc.wantErr {
+			is.Equal(got, tc.want)
 		}
 	}
 }

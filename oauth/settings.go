@@ -98,6 +98,10 @@ func FromSettings[T any](build func(T) (string, error)) URL {
 // raw settings.
 type ScopesFunc func(ctx context.Context, settings json.RawMessage) (map[toolkit.CapabilityName]string, error)
 
+// ClientAuthFunc picks how the client authenticates at the token endpoint
+// for one request, from its raw settings.
+type ClientAuthFunc func(ctx context.Context, settings json.RawMessage) (ClientAuth, error)
+
 // Settings configure the OAuth capabilities of one credential: upstream's
 // OAuthSettings.
 type Settings struct {
@@ -118,6 +122,10 @@ type Settings struct {
 	FlowType FlowType
 	// ClientAuth is how the client authenticates; ClientSecretPost when empty.
 	ClientAuth ClientAuth
+	// ClientAuthFunc, when set, picks the client authentication per request
+	// from the raw settings instead of ClientAuth (e.g. from a setting the
+	// user chooses); set at most one of the two.
+	ClientAuthFunc ClientAuthFunc
 	// Request shapes the token requests; POST with a form body when zero.
 	Request RequestType
 	// PKCE adds an S256 code challenge to the authorization URL and returns
@@ -145,7 +153,7 @@ func (s Settings) withDefaults() (Settings, error) {
 	if s.FlowType == "" {
 		s.FlowType = CodeFlow
 	}
-	if s.ClientAuth == "" {
+	if s.ClientAuth == "" && s.ClientAuthFunc == nil {
 		s.ClientAuth = ClientSecretPost
 	}
 	if s.Request.Method == "" {
@@ -157,7 +165,9 @@ func (s Settings) withDefaults() (Settings, error) {
 	switch {
 	case s.FlowType != CodeFlow && s.FlowType != ClientCredentialsFlow:
 		return s, fmt.Errorf("unknown FlowType %q; use oauth.CodeFlow or oauth.ClientCredentialsFlow", s.FlowType)
-	case s.ClientAuth != ClientSecretPost && s.ClientAuth != ClientSecretBasic:
+	case s.ClientAuth != "" && s.ClientAuthFunc != nil:
+		return s, fmt.Errorf("both ClientAuth and ClientAuthFunc are set; keep one")
+	case s.ClientAuthFunc == nil && !s.ClientAuth.known():
 		return s, fmt.Errorf("unknown ClientAuth %q; use oauth.ClientSecretPost or oauth.ClientSecretBasic", s.ClientAuth)
 	case s.Request.Method != http.MethodPost && s.Request.Method != http.MethodGet:
 		return s, fmt.Errorf("Request.Method %q is neither GET nor POST", s.Request.Method)
@@ -174,6 +184,21 @@ func (s Settings) withDefaults() (Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// known reports whether a is one of the client authentication methods.
+func (a ClientAuth) known() bool { return a == ClientSecretPost || a == ClientSecretBasic }
+
+// clientAuth is the client authentication of one request.
+func (s *Settings) clientAuth(ctx context.Context, settings json.RawMessage) (ClientAuth, error) {
+	if s.ClientAuthFunc == nil {
+		return s.ClientAuth, nil
+	}
+	a, err := s.ClientAuthFunc(ctx, settings)
+	if err == nil && !a.known() {
+		err = fmt.Errorf("ClientAuthFunc returned the unknown client authentication %q", a)
+	}
+	return a, err
 }
 
 // enabled reports whether the settings let the module provide capability c.

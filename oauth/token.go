@@ -128,7 +128,11 @@ func (s *Settings) requestToken(ctx context.Context, appID string, settings json
 	if err != nil {
 		return toolkit.OAuthCredentials{}, nil, err
 	}
-	if s.ClientAuth != ClientSecretBasic {
+	clientAuth, err := s.clientAuth(ctx, settings)
+	if err != nil {
+		return toolkit.OAuthCredentials{}, nil, err
+	}
+	if clientAuth != ClientSecretBasic {
 		data = append(data, param{"client_id", clientID}, param{"client_secret", clientSecret})
 	}
 	target := tokenURL
@@ -155,7 +159,7 @@ func (s *Settings) requestToken(ctx context.Context, appID string, settings json
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json") // GitHub and others answer form-encoded otherwise
-	if s.ClientAuth == ClientSecretBasic {
+	if clientAuth == ClientSecretBasic {
 		req.SetBasicAuth(clientID, clientSecret)
 	}
 	opts := s.HTTP

@@ -74,6 +74,7 @@ type Settings struct {
 	MembershipSource string `json:"membership_source" default:"group_members" enum:"group_members,user_groups,users_by_group" title:"Membership source" description:"group_members reads memberships from Group.members; user_groups reads them from User.groups; users_by_group pages each group's members as Users filtered by groups.value (for very large groups; needs filters)."`
 	FilterSupported  bool   `json:"filter_supported" default:"true" title:"Filters supported" description:"When false, the connector never sends filter= (it scans listings instead)."`
 	TokenURL         string `json:"token_url" title:"OAuth token URL" description:"The OAuth 2.0 token endpoint of the client-credentials grant (needed only with the oauth_client_credentials credential), e.g. https://example.com/oauth/token."`
+	TokenAuthMethod  string `json:"token_auth_method" default:"client_secret_basic" enum:"client_secret_basic,client_secret_post" title:"OAuth client authentication" description:"How the client-credentials grant presents the client id and secret to token_url: client_secret_basic (HTTP Basic authentication, which RFC 6749 requires every server to accept) or client_secret_post (client_id and client_secret in the form body, for servers that take only that)."`
 	// Dialect is the GitHub dialect switch (githubdialect.go).
 	Dialect string `json:"dialect" default:"rfc" enum:"rfc,github" title:"Dialect" description:"github adds the attributes GitHub Enterprise Cloud requires of a new user (externalId, displayName)."`
 }
@@ -139,8 +140,8 @@ func build() *toolkit.Integration {
 	oauth.RegisterCredentials(in, map[string]oauth.Settings{
 		CredentialOAuthClientCredentials: {
 			FlowType:   oauth.ClientCredentialsFlow,
-			TokenURL:   oauth.FromSettings(tokenURL),
-			ClientAuth: oauth.ClientSecretBasic,
+			TokenURL:       oauth.FromSettings(tokenURL),
+			ClientAuthFunc: clientAuth,
 		},
 	})
 	return in

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lumosgo/lumos/errs"
+	"github.com/lumosgo/lumos/oauth"
 	"github.com/lumosgo/lumos/toolkit"
 	"github.com/lumosgo/lumos/toolkit/httpclient"
 )
@@ -75,6 +77,9 @@ func decodeSettings(raw json.RawMessage) (Settings, error) {
 			return s, err
 		}
 	}
+	if _, err := tokenAuth(s.TokenAuthMethod); err != nil {
+		return s, err
+	}
 	if s.PageSize <= 0 {
 		s.PageSize = DefaultPageSize
 	}
@@ -104,6 +109,43 @@ func decodeSettings(raw json.RawMessage) (Settings, error) {
 // tokenSettings is the part of the settings the OAuth token URL needs.
 type tokenSettings struct {
 	TokenURL string `json:"token_url"`
+}
+
+// Token endpoint client authentication methods (the token_auth_method
+// setting), with RFC 7591's names.
+const (
+	TokenAuthBasic = "client_secret_basic"
+	TokenAuthPost  = "client_secret_post"
+)
+
+// authSettings is the part of the settings the token request's client
+// authentication needs.
+type authSettings struct {
+	TokenAuthMethod string `json:"token_auth_method" default:"client_secret_basic"`
+}
+
+// clientAuth is how the client-credentials grant presents the client: the
+// token_auth_method setting.
+func clientAuth(_ context.Context, raw json.RawMessage) (oauth.ClientAuth, error) {
+	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		raw = nil
+	}
+	s, err := toolkit.DecodeSettings[authSettings](raw)
+	if err != nil {
+		return "", err
+	}
+	return tokenAuth(s.TokenAuthMethod)
+}
+
+// tokenAuth reads a token_auth_method value.
+func tokenAuth(method string) (oauth.ClientAuth, error) {
+	switch method {
+	case TokenAuthBasic, "":
+		return oauth.ClientSecretBasic, nil
+	case TokenAuthPost:
+		return oauth.ClientSecretPost, nil
+	}
+	return "", errs.Newf(errs.BadRequest, "Invalid settings: token_auth_method %q is neither %q nor %q.", method, TokenAuthBasic, TokenAuthPost)
 }
 
 // tokenURL is the client-credentials grant's token endpoint: the token_url
