@@ -139,7 +139,7 @@ func build() *toolkit.Integration {
 		"Delete the SCIM User; a noop when it is already gone."))
 	oauth.RegisterCredentials(in, map[string]oauth.Settings{
 		CredentialOAuthClientCredentials: {
-			FlowType:   oauth.ClientCredentialsFlow,
+			FlowType:       oauth.ClientCredentialsFlow,
 			TokenURL:       oauth.FromSettings(tokenURL),
 			ClientAuthFunc: clientAuth,
 		},

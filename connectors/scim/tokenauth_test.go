@@ -47,7 +47,7 @@ func TestTokenAuthMethod(t *testing.T) {
 			env := tg.Call(t, "handle_client_credentials_request", grant("scim-client", "scim-secret"), nil)
 			is.Equal(!env.IsError, c.wantOK)
 			if !c.wantOK {
-				is.True(strings.Contains(env.Error.Message, c.want)) // names what went wrong
+				is.True(strings.Contains(env.Error.Message, c.want))         // names what went wrong
 				is.True(!strings.Contains(env.Error.Message, "scim-secret")) // and never the secret
 			}
 			reqs := as.TokenRequests()
