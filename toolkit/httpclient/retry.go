@@ -142,6 +142,9 @@ func (c *Client) decide(ctx context.Context, st *state, resp *http.Response, err
 		if e := (*errs.Error)(nil); errors.As(err, &e) {
 			return false, nil // refused by the client itself (a redirect that would leak the body): final
 		}
+		if pse := (*proxyStatusError)(nil); errors.As(err, &pse) && pse.status < 500 {
+			return false, nil // the proxy refused the tunnel (407, 403): the same again would be refused
+		}
 		if ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !ok {
 			return false, nil // bad scheme, header, certificate, too many redirects
 		}
