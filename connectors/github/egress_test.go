@@ -232,9 +232,9 @@ func TestEgressThroughProxyBinary(t *testing.T) {
 					}
 				}
 			}
-			is.Equal(e.tunneled(tunnelsBefore), tt.viaProxy)            // the proxy's log shows the tunnel, or nothing
+			is.Equal(e.tunneled(tunnelsBefore), tt.viaProxy)             // the proxy's log shows the tunnel, or nothing
 			is.Equal(e.requests.Load() > requestsBefore, tt.reachesFake) // the fake was reached, or not
-			is.True(strings.Contains(r.logs, "DEBUG")) // the log was written at DEBUG, so the check below means something
+			is.True(strings.Contains(r.logs, "DEBUG"))                   // the log was written at DEBUG, so the check below means something
 			for what, text := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "the log": r.logs} {
 				if strings.Contains(text, egressPassword) {
 					t.Errorf("the proxy password appears in %s:\n%s", what, text)
