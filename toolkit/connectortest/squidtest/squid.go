@@ -143,6 +143,7 @@ func (s *Squid) config(o Options) string {
 		"coredump_dir " + d,
 		"hosts_file " + filepath.Join(d, "hosts"),
 		"dns_nameservers 127.0.0.1",
+		"dns_timeout 1 seconds", // other names fail fast
 		"cache deny all",
 		"memory_cache_shared off",
 		"netdb_filename none",
