@@ -31,6 +31,7 @@ import (
 	"github.com/lumosgo/lumos/connectors/github/githubfake"
 	"github.com/lumosgo/lumos/toolkit/connectortest"
 	"github.com/lumosgo/lumos/toolkit/connectortest/squidtest"
+	"github.com/lumosgo/lumos/toolkit/redact"
 )
 
 // The egress tests run the built binary (`lumos github list_accounts --json
@@ -39,7 +40,10 @@ import (
 // with a certificate from a CA made for the test, a name only the proxy
 // resolves; the proxy is a real Squid (package squidtest) requiring Basic
 // authentication and tunnelling only to the fake's port; the binary gets
-// HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE in its environment.
+// HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE in its environment. The same
+// fake is also served over plain HTTP, for HTTP_PROXY. One member's login is
+// the proxy password, so the upstream itself sends it back: the checks that
+// it never appears in the output or the log see a real attempt.
 
 const (
 	egressHost     = "ghes.lumos.test"
@@ -52,6 +56,7 @@ type egress struct {
 	bin      string
 	base     string // https://ghes.lumos.test:PORT/api/v3
 	port     int
+	plain    string // http://ghes.lumos.test:PORT2/api/v3
 	caFile   string
 	squid    *squidtest.Squid
 	requests atomic.Int64 // requests the fake received
@@ -68,14 +73,18 @@ func newEgress(t *testing.T) *egress {
 	f := githubfake.New(githubfake.Options{NoServer: true, PathPrefix: "/api/v3"})
 	f.AddOrg(org)
 	f.AddMember(org, ownerLogin, "admin")
-	for _, login := range []string{"ada", "grace", "linus"} {
+	for _, login := range []string{"ada", "grace", egressPassword} {
 		f.AddMember(org, login, "member")
 	}
 	f.AddToken(ownerToken, ownerLogin, "admin:org", "repo")
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.requests.Add(1)
 		f.ServeHTTP(w, r)
-	}))
+	})
+	plain := httptest.NewServer(counted)
+	t.Cleanup(plain.Close)
+	e.plain = "http://" + egressHost + ":" + strconv.Itoa(plain.Listener.Addr().(*net.TCPAddr).Port) + "/api/v3"
+	srv := httptest.NewUnstartedServer(counted)
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{leaf}}
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the untrusted-certificate case fails handshakes on purpose
 	srv.StartTLS()
@@ -108,12 +117,12 @@ type binaryRun struct {
 // run calls list_accounts through the binary with env added to a
 // environment cleared of proxy and CA variables, logging at DEBUG with raw
 // data asked for.
-func (e *egress) run(t *testing.T, env ...string) binaryRun {
+func (e *egress) run(t *testing.T, base string, env ...string) binaryRun {
 	t.Helper()
 	doc, err := json.Marshal(map[string]any{
 		"credentials":      tokenCreds(ownerToken),
 		"request":          map[string]any{},
-		"settings":         map[string]any{"org": org, "base_url": e.base},
+		"settings":         map[string]any{"org": org, "base_url": base},
 		"include_raw_data": true,
 	})
 	if err != nil {
@@ -153,11 +162,12 @@ func (e *egress) run(t *testing.T, env ...string) binaryRun {
 	return r
 }
 
-// tunnels counts the proxy's access log lines for CONNECTs to the fake.
+// tunnels counts the proxy's access log lines for the fake: CONNECTs to
+// its TLS port and requests for its plain HTTP URL.
 func (e *egress) tunnels() int {
 	n := 0
 	for _, l := range e.squid.Access() {
-		if strings.Contains(l, "CONNECT "+egressHost+":"+strconv.Itoa(e.port)) {
+		if strings.Contains(l, "CONNECT "+egressHost+":"+strconv.Itoa(e.port)) || strings.Contains(l, " "+e.plain) {
 			n++
 		}
 	}
@@ -186,6 +196,7 @@ func TestEgressThroughProxyBinary(t *testing.T) {
 
 	tests := []struct {
 		name        string
+		plain       bool // the fake's plain HTTP URL as base_url
 		env         []string
 		wantCode    string   // "" for a listing
 		want        []string // in the error message
@@ -205,6 +216,9 @@ func TestEgressThroughProxyBinary(t *testing.T) {
 			want: []string{"The proxy " + e.proxyURL(""), "407 Proxy Authentication Required"}, viaProxy: true},
 		{name: "unreachable proxy", env: []string{"HTTPS_PROXY=http://" + egressUser + ":" + egressPassword + "@" + closed, trust}, wantCode: "connection_rejected",
 			want: []string{"Could not connect to the proxy http://" + egressUser + "@" + closed, "connection refused"}},
+		{name: "http:// upstream through HTTP_PROXY", plain: true, env: []string{"HTTP_PROXY=" + e.proxyURL(egressUser+":"+egressPassword)}, viaProxy: true, reachesFake: true},
+		{name: "http:// upstream, wrong password in HTTP_PROXY", plain: true, env: []string{"HTTP_PROXY=" + e.proxyURL(egressUser+":not-"+egressPassword)}, wantCode: "connection_rejected",
+			want: []string{"The proxy " + e.proxyURL(egressUser), "407 Proxy Authentication Required", "HTTP_PROXY"}, viaProxy: true},
 		{name: "untrusted certificate without SSL_CERT_FILE", env: []string{good}, wantCode: "connection_rejected",
 			want: []string{"The TLS certificate of " + egressHost, "not trusted", "SSL_CERT_FILE"}, viaProxy: true},
 	}
@@ -212,7 +226,11 @@ func TestEgressThroughProxyBinary(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			tunnelsBefore, requestsBefore := e.tunnels(), e.requests.Load()
-			r := e.run(t, tt.env...)
+			base := e.base
+			if tt.plain {
+				base = e.plain
+			}
+			r := e.run(t, base, tt.env...)
 			if tt.wantCode == "" {
 				if r.env.IsError {
 					t.Fatalf("error %s: %s\nproxy log:\n%s", r.env.Error.ErrorCode, r.env.Error.Message, strings.Join(e.squid.Access(), "\n"))
@@ -221,7 +239,8 @@ func TestEgressThroughProxyBinary(t *testing.T) {
 					Username string `json:"username"`
 				}
 				is.NoErr(json.Unmarshal(r.env.Response, &accounts))
-				is.Equal(len(accounts), 4) // the owner and three members
+				is.Equal(len(accounts), 4)                               // the owner and three members
+				is.True(strings.Contains(r.stdout, `"`+redact.Mask+`"`)) // the login equal to the proxy password is masked
 			} else {
 				is.True(r.env.IsError)                               // an error envelope
 				is.Equal(string(r.env.Error.ErrorCode), tt.wantCode) // its code
