@@ -364,9 +364,11 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body io.Re
 // with its body open; the caller closes it (and, with raw data wanted, it
 // was recorded already). Any other answer is returned as an error: an
 // *errs.HTTPStatusError, or an *errs.Error of code rate_limit wrapping one
-// when a rate limit outlasts the allowed wait or the attempts. A transport
-// failure is returned as net/http reports it, with secrets removed from
-// its URL. The request body is buffered so that it can be sent again.
+// when a rate limit outlasts the allowed wait or the attempts. A proxy's
+// refusal, an unreachable proxy or an untrusted certificate is returned as
+// an *errs.Error naming it (a 407 answer too); any other transport failure
+// as net/http reports it, with secrets removed from its URL. The request
+// body is buffered so that it can be sent again.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if c.baseErr != nil {
 		return nil, c.baseErr
