@@ -165,10 +165,11 @@ type Client struct {
 	// requests refused together (pages fetched concurrently) do not all
 	// come back at once when the wait ends and spend their attempts
 	// refusing each other again.
-	gate    chan struct{}
-	rlID    string // see Options.RateLimitID
-	seed    seed   // the caller's last known state of the rate limit
-	observe bool   // the call answers rate_limit.current_state (the latest protocol)
+	gate     chan struct{}
+	rlID     string // see Options.RateLimitID
+	envProxy bool   // the shared transport: the proxy comes from the environment
+	seed     seed   // the caller's last known state of the rate limit
+	observe  bool   // the call answers rate_limit.current_state (the latest protocol)
 }
 
 // New returns a client for the capability call ctx belongs to: raw data,
@@ -202,6 +203,7 @@ func New(ctx context.Context, opts Options) *Client {
 	c.rlID = rateLimitID(opts)
 	c.observe = toolkit.ProtocolOf(ctx) == toolkit.ProtocolLatest
 	c.seedFrom(ctx)
+	checkProxyEnv(ctx, c.log)
 	c.maxAttempts = max(c.maxAttempts, 1)
 	if c.waitMax < c.waitMin {
 		c.waitMax = c.waitMin
@@ -234,6 +236,7 @@ func New(ctx context.Context, opts Options) *Client {
 		}
 	}
 	transport := opts.Transport
+	c.envProxy = transport == nil
 	if transport == nil {
 		transport = sharedTransport(orDefault(opts.ConnectTimeout, DefaultConnectTimeout))
 	}
@@ -275,6 +278,7 @@ func sharedTransport(connect time.Duration) http.RoundTripper {
 	t.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = connect
 	t.MaxIdleConnsPerHost = 16
+	t.OnProxyConnectResponse = checkProxyConnect
 	actual, _ := transports.LoadOrStore(connect, t)
 	return actual.(http.RoundTripper)
 }
@@ -360,9 +364,11 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body io.Re
 // with its body open; the caller closes it (and, with raw data wanted, it
 // was recorded already). Any other answer is returned as an error: an
 // *errs.HTTPStatusError, or an *errs.Error of code rate_limit wrapping one
-// when a rate limit outlasts the allowed wait or the attempts. A transport
-// failure is returned as net/http reports it, with secrets removed from
-// its URL. The request body is buffered so that it can be sent again.
+// when a rate limit outlasts the allowed wait or the attempts. A proxy's
+// refusal, an unreachable proxy or an untrusted certificate is returned as
+// an *errs.Error naming it (a 407 answer too); any other transport failure
+// as net/http reports it, with secrets removed from its URL. The request
+// body is buffered so that it can be sent again.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if c.baseErr != nil {
 		return nil, c.baseErr
@@ -533,8 +539,11 @@ func (c *Client) transportError(st *state, err error) error {
 		u = ue.URL
 	}
 	var pe textproto.ProtocolError
+	egress, isEgress := classifyEgress(err, st.method, u, c.envProxy)
 	switch {
 	case isBudget(err):
+	case isEgress:
+		err = egress
 	case brokenConnection(err):
 		err = connectionError(err, st.method, u)
 	case errors.As(err, &pe): // e.g. a header line holding control characters
@@ -564,6 +573,12 @@ func (c *Client) statusError(st *state, resp *http.Response) error {
 	th := st.tooLong
 	if th == nil {
 		th = st.limited
+	}
+	if resp.StatusCode == http.StatusProxyAuthRequired {
+		// only a proxy answers 407: with an http:// upstream it answers in
+		// the upstream's place, as there is no tunnel
+		u := resp.Request.URL
+		return proxyRefusal(he, proxyFor(u.String()), u.Host, resp.Status, proxyVariable(u.Scheme), resp.StatusCode)
 	}
 	if th == nil {
 		return he

@@ -16,6 +16,11 @@
 //   - failures that reach the error envelope: a non-2xx answer becomes an
 //     *errs.HTTPStatusError carrying the status, method, URL, headers and
 //     (capped) body, which errs.Describe and errs.HTTPHandler classify;
+//   - outbound proxies from HTTPS_PROXY, HTTP_PROXY and NO_PROXY, and the
+//     system's CAs (SSL_CERT_FILE, SSL_CERT_DIR), as net/http reads them; a
+//     proxy password is registered as a secret of the call, and a proxy's
+//     refusal, an unreachable proxy or an untrusted certificate becomes an
+//     *errs.Error that names the proxy or the host (see docs/network.md);
 //   - the protocol's debugging aids: with include_raw_data every upstream
 //     body is recorded with toolkit.AddRawData; with a trace writer
 //     (--trace) one line is written per attempt; DEBUG logs go to

@@ -130,17 +130,31 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	return retry, stop
 }
 
+// finalError reports whether a transport failure must not be retried: the
+// call's budget is spent; the client itself refused the request (a redirect
+// that would leak the body); the proxy refused the tunnel (407, 403); or
+// the server's certificate is not trusted. The same again would fail.
+func finalError(err error) bool {
+	if isBudget(err) {
+		return true
+	}
+	if e := (*errs.Error)(nil); errors.As(err, &e) {
+		return true
+	}
+	if pse := (*proxyStatusError)(nil); errors.As(err, &pse) && pse.status < 500 {
+		return true
+	}
+	return untrustedCertificate(err)
+}
+
 func (c *Client) decide(ctx context.Context, st *state, resp *http.Response, err error) (bool, error) {
 	st.limited, st.tooLong, st.wait, st.why = nil, nil, 0, ""
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
 	if err != nil {
-		if isBudget(err) {
-			return false, nil // the call's budget is spent: stop at once
-		}
-		if e := (*errs.Error)(nil); errors.As(err, &e) {
-			return false, nil // refused by the client itself (a redirect that would leak the body): final
+		if finalError(err) {
+			return false, nil
 		}
 		if ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !ok {
 			return false, nil // bad scheme, header, certificate, too many redirects
