@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/lumosgo/lumos/internal/serve"
+	"github.com/lumosgo/lumos/toolkit/connectortest/debserver"
 )
 
 // keepAliveClient is an HTTP client keeping up to n connections open.
@@ -82,46 +82,31 @@ func TestConcurrentLoad(t *testing.T) {
 // haproxyBinary finds HAProxy, installing Debian's package when running as
 // root without it.
 func haproxyBinary(t *testing.T) string {
-	return debianTool(t, "haproxy", "haproxy", "/usr/sbin/haproxy")
+	return debianTool(t, "haproxy", "haproxy")
 }
 
-// debianTool finds a program, or installs its Debian package when running
-// as root, or fails saying what to install.
+// debianTool finds a program under any of its names, or installs its
+// Debian package when running as root, or fails saying what to install.
 func debianTool(t *testing.T, pkg string, names ...string) string {
 	t.Helper()
-	find := func() string {
-		for _, n := range names {
-			if p, err := exec.LookPath(n); err == nil {
-				return p
-			}
+	for _, n := range names {
+		if p, err := debserver.Look(n); err == nil {
+			return p
 		}
-		return ""
 	}
-	if p := find(); p != "" {
-		return p
+	p, err := debserver.Program(names[0], []string{pkg})
+	if err != nil {
+		t.Fatalf("this test needs %s: %v", names[0], err)
 	}
-	if os.Geteuid() != 0 {
-		t.Fatalf("this test needs %s: install Debian's %s package (apt-get install %s)", names[0], pkg, pkg)
-	}
-	cmd := exec.Command("sh", "-c", "apt-get update -qq && apt-get install -y -qq "+pkg)
-	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("installing Debian's %s package failed: %v\n%s", pkg, err, out)
-	}
-	if p := find(); p != "" {
-		return p
-	}
-	t.Fatalf("Debian's %s package is installed but %s is not on PATH", pkg, names[0])
-	return ""
+	return p
 }
 
 func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := debserver.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // TestReplicasBehindHAProxy: three replicas behind HAProxy, one stopped

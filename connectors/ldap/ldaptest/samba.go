@@ -59,10 +59,10 @@ func StartAD() (*AD, error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("ldaptest: the Samba AD domain controller needs root (network namespaces, samba); run the tests as root (CI does)")
 	}
-	if _, err := findOrInstall("samba-tool", "samba ldap-utils"); err != nil {
+	if _, err := findOrInstall("samba-tool", "samba", "ldap-utils"); err != nil {
 		return nil, err
 	}
-	samba, err := findOrInstall("samba", "samba ldap-utils")
+	samba, err := findOrInstall("samba", "samba", "ldap-utils")
 	if err != nil {
 		return nil, err
 	}

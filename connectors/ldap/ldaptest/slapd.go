@@ -13,21 +13,20 @@ package ldaptest
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"github.com/lumosgo/lumos/toolkit/connectortest/debserver"
 )
 
 // Names of the directory every server starts with.
@@ -75,11 +74,11 @@ type Server struct {
 
 // Start starts slapd on two free loopback ports and waits until it binds.
 func Start(o Options) (*Server, error) {
-	slapd, err := findOrInstall("slapd", "slapd ldap-utils")
+	slapd, err := findOrInstall("slapd", "slapd", "ldap-utils")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := findOrInstall("slapadd", "slapd ldap-utils"); err != nil {
+	if _, err := findOrInstall("slapadd", "slapd", "ldap-utils"); err != nil {
 		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "lumos-slapd-")
@@ -108,24 +107,24 @@ func Start(o Options) (*Server, error) {
 		return fail(fmt.Errorf("ldaptest: slapadd: %v\n%s", err, out))
 	}
 	args := []string{"-d", "0", "-f", filepath.Join(dir, "slapd.conf")}
-	attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// Started as the unprivileged user (not slapd's -u, whose setuid would
+	// clear the parent-death signal and leave slapd running when a test
+	// binary dies): openldap (Debian's), else a lumos-ldap system user.
+	var runAs *user.User
 	if os.Geteuid() == 0 {
-		// Started as the unprivileged user (not slapd's -u, whose setuid
-		// would clear the parent-death signal and leave slapd running when
-		// a test binary dies).
-		u, g, err := serviceUser()
-		if err != nil {
-			return fail(err)
+		if runAs, err = debserver.User("lumos-ldap", "openldap"); err != nil {
+			return fail(fmt.Errorf("ldaptest: %w", err))
 		}
-		if err := chownTree(dir, u, g); err != nil {
-			return fail(err)
-		}
-		attr.Credential = &syscall.Credential{Uid: uint32(u), Gid: uint32(g)}
 	}
-	port, tlsPort, err := freePorts()
+	attr, err := debserver.Unprivileged(dir, runAs)
 	if err != nil {
 		return fail(err)
 	}
+	ports, err := debserver.FreePorts(2)
+	if err != nil {
+		return fail(err)
+	}
+	port, tlsPort := ports[0], ports[1]
 	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", port)
 	s.LDAPSURL = fmt.Sprintf("ldaps://127.0.0.1:%d", tlsPort)
 	args = append(args, "-h", s.URL+"/ "+s.LDAPSURL+"/")
@@ -198,89 +197,14 @@ func (s *Server) waitReady() error {
 	}
 }
 
-// findOrInstall finds a program; as root it installs pkgs with apt-get when
-// the program is missing.
-func findOrInstall(name, pkgs string) (string, error) {
-	look := func() (string, error) {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-		p := "/usr/sbin/" + name
-		if _, err := os.Stat(p); err != nil {
-			return "", err
-		}
-		return p, nil
-	}
-	if p, err := look(); err == nil {
-		return p, nil
-	}
-	if os.Geteuid() != 0 {
-		return "", fmt.Errorf("ldaptest: %s is not installed; install Debian's packages %q (apt-get install %s)", name, pkgs, pkgs)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "sh", "-c", "apt-get update -qq && apt-get install -y -qq "+pkgs+
-		"; rc=$?; for s in slapd samba-ad-dc smbd nmbd winbind; do service $s stop >/dev/null 2>&1; done; exit $rc")
-	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("ldaptest: installing %s with apt-get failed (%v): %s", pkgs, err, out)
-	}
-	p, err := look()
+// findOrInstall finds a program; as root it installs Debian's packages pkgs
+// when the program is missing, and stops the services they start.
+func findOrInstall(name string, pkgs ...string) (string, error) {
+	p, err := debserver.Program(name, pkgs, "slapd", "samba-ad-dc", "smbd", "nmbd", "winbind")
 	if err != nil {
-		return "", fmt.Errorf("ldaptest: %s is still missing after installing %s: %v", name, pkgs, err)
+		return "", fmt.Errorf("ldaptest: %w", err)
 	}
 	return p, nil
-}
-
-// serviceUser is the unprivileged user slapd runs as: openldap (Debian's),
-// else a lumos-ldap system user, created when missing.
-func serviceUser() (uid, gid int, err error) {
-	for _, name := range []string{"openldap", "lumos-ldap"} {
-		if u, err := user.Lookup(name); err == nil {
-			uid, _ = strconv.Atoi(u.Uid)
-			gid, _ = strconv.Atoi(u.Gid)
-			return uid, gid, nil
-		}
-	}
-	if out, err := exec.Command("useradd", "--system", "--user-group", "--no-create-home", "lumos-ldap").CombinedOutput(); err != nil {
-		return 0, 0, fmt.Errorf("ldaptest: useradd lumos-ldap: %v %s", err, out)
-	}
-	u, err := user.Lookup("lumos-ldap")
-	if err != nil {
-		return 0, 0, err
-	}
-	uid, _ = strconv.Atoi(u.Uid)
-	gid, _ = strconv.Atoi(u.Gid)
-	return uid, gid, nil
-}
-
-func chownTree(dir string, uid, gid int) error {
-	return filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, uid, gid)
-	})
-}
-
-// freePorts are two loopback ports free right now.
-func freePorts() (int, int, error) {
-	var ports []int
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			_ = l.Close()
-		}
-	}()
-	for range 2 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return 0, 0, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports[0], ports[1], nil
 }
 
 // config is slapd.conf for a server in dir.

@@ -1,13 +1,13 @@
 package pgtest
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/lumosgo/lumos/toolkit/connectortest/debserver"
 )
 
 var (
@@ -30,20 +30,7 @@ func OpenSSL(tb testing.TB) string {
 }
 
 func findOpenSSL() (string, error) {
-	if p, err := exec.LookPath("openssl"); err == nil {
-		return p, nil
-	}
-	if os.Geteuid() != 0 {
-		return "", errors.New("the openssl command was not found: install Debian's openssl package (apt-get install openssl) and run the tests again")
-	}
-	if _, err := exec.LookPath("apt-get"); err != nil {
-		return "", errors.New("the openssl command is missing and so is apt-get: install the openssl package and run the tests again")
-	}
-	out, err := exec.Command("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("installing Debian's openssl package with apt-get failed (%v): %s", err, tail(out))
-	}
-	return exec.LookPath("openssl")
+	return debserver.Program("openssl", []string{"openssl"})
 }
 
 // RunOpenSSL runs openssl with args, input on its standard input, and

@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -26,6 +25,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lumosgo/lumos/toolkit/connectortest/debserver"
 )
 
 // Superuser and SuperPassword are the bootstrap superuser of every cluster
@@ -180,19 +181,10 @@ func findOrInstall() (string, string, error) {
 	if os.Geteuid() != 0 {
 		return "", "", errors.New("PostgreSQL's initdb and postgres were not found (looked in /usr/lib/postgresql/*/bin and PATH): install Debian's postgresql package (apt-get install postgresql) and run the tests again")
 	}
-	var out []byte
 	var err error
-	installOnce.Do(func() {
-		if _, lookErr := exec.LookPath("apt-get"); lookErr != nil {
-			err = errors.New("PostgreSQL is not installed and apt-get is missing: install the postgresql package (initdb and postgres) and run the tests again")
-			return
-		}
-		cmd := exec.Command("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql && "+
-			"(service postgresql stop || true)")
-		out, err = cmd.CombinedOutput()
-	})
+	installOnce.Do(func() { err = debserver.Install([]string{"postgresql"}, "postgresql") })
 	if err != nil {
-		return "", "", fmt.Errorf("installing Debian's postgresql package with apt-get failed (%v): %s", err, tail(out))
+		return "", "", fmt.Errorf("PostgreSQL's initdb and postgres were not found: %w", err)
 	}
 	if d, v := binDir(); d != "" {
 		return d, v, nil
@@ -206,16 +198,11 @@ func runAs() (*user.User, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil
 	}
-	if u, err := user.Lookup("postgres"); err == nil {
-		return u, nil
+	u, err := debserver.User(RunAsUser, "postgres")
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL refuses to run as root: %w", err)
 	}
-	if u, err := user.Lookup(RunAsUser); err == nil {
-		return u, nil
-	}
-	if out, err := exec.Command("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", RunAsUser).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("PostgreSQL refuses to run as root and creating the user %s with useradd failed: %v: %s", RunAsUser, err, tail(out))
-	}
-	return user.Lookup(RunAsUser)
+	return u, nil
 }
 
 func tail(b []byte) string {
@@ -224,16 +211,6 @@ func tail(b []byte) string {
 		s = "…" + s[len(s)-2000:]
 	}
 	return s
-}
-
-// freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // start makes the cluster and starts the server.
@@ -309,7 +286,7 @@ func (s *Server) initdb(bin string, u *user.User) error {
 
 // run starts postgres on a free port and waits until it accepts connections.
 func (s *Server) run(bin string, u *user.User, extra []string) error {
-	port, err := freePort()
+	port, err := debserver.FreePort()
 	if err != nil {
 		return err
 	}

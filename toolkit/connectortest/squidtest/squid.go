@@ -3,10 +3,8 @@
 package squidtest
 
 import (
-	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -19,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lumosgo/lumos/toolkit/connectortest/debserver"
 )
 
 // BasicAuthHelper is where Debian's squid package installs the helper that
@@ -63,9 +63,9 @@ func Start(tb testing.TB, o Options) *Squid {
 }
 
 func start(o Options) (*Squid, error) {
-	squid, err := findOrInstall()
+	squid, err := debserver.Program("squid", []string{"squid"}, "squid")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("squidtest: %w", err)
 	}
 	if o.User != "" {
 		if _, err := os.Stat(BasicAuthHelper); err != nil {
@@ -81,7 +81,7 @@ func start(o Options) (*Squid, error) {
 		s.Stop()
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := debserver.FreePort()
 	if err != nil {
 		return fail(err)
 	}
@@ -102,16 +102,16 @@ func start(o Options) (*Squid, error) {
 			return fail(err)
 		}
 	}
-	attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	var runAs *user.User
 	if os.Geteuid() == 0 {
-		uid, gid, err := serviceUser()
-		if err != nil {
-			return fail(err)
+		// Squid must not run as root: proxy (Debian's), else nobody
+		if runAs, err = debserver.User("", "proxy", "nobody"); err != nil {
+			return fail(fmt.Errorf("squidtest: %w", err))
 		}
-		if err := chownTree(dir, uid, gid); err != nil {
-			return fail(err)
-		}
-		attr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+	attr, err := debserver.Unprivileged(dir, runAs)
+	if err != nil {
+		return fail(err)
 	}
 	s.cmd = exec.Command(squid, "-N", "-f", filepath.Join(dir, "squid.conf"))
 	s.cmd.Dir = dir
@@ -232,74 +232,6 @@ func (s *Squid) Stop() {
 	})
 }
 
-// findOrInstall finds squid; as root it installs Debian's squid package
-// with apt-get when squid is missing.
-func findOrInstall() (string, error) {
-	look := func() (string, error) {
-		if p, err := exec.LookPath("squid"); err == nil {
-			return p, nil
-		}
-		const p = "/usr/sbin/squid"
-		if _, err := os.Stat(p); err != nil {
-			return "", err
-		}
-		return p, nil
-	}
-	if p, err := look(); err == nil {
-		return p, nil
-	}
-	if os.Geteuid() != 0 {
-		return "", errors.New("squidtest: squid is not installed; install Debian's squid package (apt-get install squid)")
-	}
-	if _, err := exec.LookPath("apt-get"); err != nil {
-		return "", errors.New("squidtest: squid is not installed and apt-get is missing: install the squid package")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	// the package starts its own service on port 3128: the tests start their own proxies
-	cmd := exec.CommandContext(ctx, "sh", "-c", "apt-get update -qq && apt-get install -y -qq squid; rc=$?; "+
-		"service squid stop >/dev/null 2>&1; command -v systemctl >/dev/null && systemctl disable --now squid >/dev/null 2>&1; exit $rc")
-	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("squidtest: installing Debian's squid package with apt-get failed (%v): %s", err, out)
-	}
-	p, err := look()
-	if err != nil {
-		return "", fmt.Errorf("squidtest: squid is still missing after apt-get install squid: %v", err)
-	}
-	return p, nil
-}
 
-// serviceUser is the unprivileged user Squid runs as: proxy (Debian's),
-// else nobody.
-func serviceUser() (uid, gid int, err error) {
-	for _, name := range []string{"proxy", "nobody"} {
-		u, err := user.Lookup(name)
-		if err != nil {
-			continue
-		}
-		uid, _ = strconv.Atoi(u.Uid)
-		gid, _ = strconv.Atoi(u.Gid)
-		return uid, gid, nil
-	}
-	return 0, 0, errors.New("squidtest: Squid must not run as root and neither the user proxy nor nobody exists")
-}
 
-func chownTree(dir string, uid, gid int) error {
-	return filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, uid, gid)
-	})
-}
 
-// freePort is a loopback port free right now.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
