@@ -231,7 +231,3 @@ func (s *Squid) Stop() {
 		_ = os.RemoveAll(s.dir)
 	})
 }
-
-
-
-
