@@ -253,28 +253,7 @@ func (g *dpopEcho) serve(next http.Handler) http.HandlerFunc {
 			quoted += " " + string(body)
 		}
 		g.mu.Unlock()
-		echoed := hostile.Spell(quoted, g.how)
-		w.Header().Set("Content-Type", "application/json")
-		if g.failOn != "" && strings.Contains(r.URL.Path, g.failOn) {
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprintf(w, `{"errorCode":"E0000011","errorSummary":"Invalid token provided: %s","error":"invalid_client","error_description":"%s","errorCauses":[]}`, echoed, echoed)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.Header().Del("Content-Length")
-		out := rec.Body.Bytes()
-		if g.echo && bytes.HasPrefix(out, []byte("{")) {
-			out = append([]byte(`{"echo":"`+echoed+`",`), out[1:]...)
-		}
-		if g.echo && bytes.HasPrefix(out, []byte("[{")) {
-			out = append([]byte(`[{"echo":"`+echoed+`",`), out[2:]...)
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(out)
+		echoBack(w, r, next, hostile.Spell(quoted, g.how), g.echo, g.failOn)
 	}
 }
 

@@ -47,31 +47,37 @@ func (g *echoingOkta) serve(next http.Handler) http.HandlerFunc {
 			quoted = string(body)
 		}
 		g.mu.Unlock()
-		echoed := hostile.Spell(quoted, g.how)
-		w.Header().Set("Content-Type", "application/json")
-		if g.failOn != "" && strings.Contains(r.URL.Path, g.failOn) {
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprintf(w, `{"errorCode":"E0000011","errorSummary":"Invalid token provided: %s","error":"invalid_client","error_description":"%s","errorCauses":[]}`, echoed, echoed)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.Header().Del("Content-Length")
-		out := rec.Body.Bytes()
-		if g.echo {
-			switch {
-			case bytes.HasPrefix(out, []byte("{")):
-				out = append([]byte(`{"echo":"`+echoed+`",`), out[1:]...)
-			case bytes.HasPrefix(out, []byte("[{")):
-				out = append([]byte(`[{"echo":"`+echoed+`",`), out[2:]...)
-			}
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(out)
+		echoBack(w, r, next, hostile.Spell(quoted, g.how), g.echo, g.failOn)
 	}
+}
+
+// echoBack answers r from next with echoed put in: as the first member of
+// each JSON answer (echo), or quoted in Okta's 401 error body instead of
+// the answer on paths containing failOn.
+func echoBack(w http.ResponseWriter, r *http.Request, next http.Handler, echoed string, echo bool, failOn string) {
+	w.Header().Set("Content-Type", "application/json")
+	if failOn != "" && strings.Contains(r.URL.Path, failOn) {
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"errorCode":"E0000011","errorSummary":"Invalid token provided: %s","error":"invalid_client","error_description":"%s","errorCauses":[]}`, echoed, echoed)
+		return
+	}
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, r)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.Header().Del("Content-Length")
+	out := rec.Body.Bytes()
+	if echo {
+		switch {
+		case bytes.HasPrefix(out, []byte("{")):
+			out = append([]byte(`{"echo":"`+echoed+`",`), out[1:]...)
+		case bytes.HasPrefix(out, []byte("[{")):
+			out = append([]byte(`[{"echo":"`+echoed+`",`), out[2:]...)
+		}
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(out)
 }
 
 func (g *echoingOkta) secrets() []string {
