@@ -87,25 +87,10 @@ func TestHostileUpstreamEndsEveryCall(t *testing.T) {
 					env := e.call(tg.capName, tg.request(u), page)
 					is.True(hs.Requests()-before <= maxRequests) // each call within its budget
 					is.True(time.Since(start) < 20*time.Second)
-					if !env.IsError {
-						is.True(env.Page != nil) // a hostile listing never ends normally
-						if at.endless && n == 5 {
-							return
-						}
-						is.True(n < 5)
-						page = env.Page
-						continue
+					var done bool
+					if page, done = hostileOutcome(t, env, n, at.code, at.any, at.endless); done {
+						return
 					}
-					is.Equal(string(env.Error.ErrorCode), at.code)
-					found := false
-					for _, m := range at.any {
-						found = found || strings.Contains(env.Error.Message, m)
-					}
-					if !found {
-						t.Errorf("message %q names none of %q", env.Error.Message, at.any)
-					}
-					is.True(!strings.Contains(string(env.raw), apiToken))
-					return
 				}
 			})
 		}
@@ -199,25 +184,10 @@ func TestHostileIAMListings(t *testing.T) {
 					before := hs.Requests()
 					env := e.call("list_entitlements", map[string]any{}, page)
 					is.True(hs.Requests()-before <= maxRequests) // each call within its budget
-					if !env.IsError {
-						is.True(env.Page != nil) // a hostile listing never ends normally
-						if at.endless && n == 5 {
-							return
-						}
-						is.True(n < 5)
-						page = env.Page
-						continue
+					var done bool
+					if page, done = hostileOutcome(t, env, n, at.code, at.any, at.endless); done {
+						return
 					}
-					is.Equal(string(env.Error.ErrorCode), at.code)
-					found := false
-					for _, m := range at.any {
-						found = found || strings.Contains(env.Error.Message, m)
-					}
-					if !found {
-						t.Errorf("message %q names none of %q", env.Error.Message, at.any)
-					}
-					is.True(!strings.Contains(string(env.raw), apiToken))
-					return
 				}
 			})
 		}
@@ -251,4 +221,32 @@ func TestHostileCustomAssignments(t *testing.T) {
 			})
 		}
 	}
+}
+
+// hostileOutcome checks the answer env to call n of a listing against a
+// hostile upstream: a page never ends the listing and goes on (an endless
+// attack for 5 calls, another within 5); an error has the attack's code and
+// names one of want, never the API token. It returns the page to ask next,
+// or true when the walk is over.
+func hostileOutcome(t *testing.T, env envelope, n int, code string, want []string, endless bool) (*toolkit.Page, bool) {
+	t.Helper()
+	is := is.New(t)
+	if !env.IsError {
+		is.True(env.Page != nil) // a hostile listing never ends normally
+		if endless && n == 5 {
+			return nil, true
+		}
+		is.True(n < 5)
+		return env.Page, false
+	}
+	is.Equal(string(env.Error.ErrorCode), code)
+	found := false
+	for _, m := range want {
+		found = found || strings.Contains(env.Error.Message, m)
+	}
+	if !found {
+		t.Errorf("message %q names none of %q", env.Error.Message, want)
+	}
+	is.True(!strings.Contains(string(env.raw), apiToken))
+	return nil, true
 }
